@@ -1,0 +1,108 @@
+package org.ohemspark.core;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+
+/**
+ * {@link Logits} over a byte buffer holding a dense {@code [C, h, w]} array, as stored in an
+ * {@code .npy} file or a Parquet binary column: element type float16, float32 or float64, little
+ * or big endian, C order (row-major, the default) or Fortran order (column-major).
+ */
+public final class DenseLogits implements Logits {
+
+  /** Element types a logits tensor may have. */
+  public enum DType {
+    FLOAT16(2), FLOAT32(4), FLOAT64(8);
+
+    /** Bytes per element. */
+    public final int size;
+
+    DType(int size) {
+      this.size = size;
+    }
+  }
+
+  private final ByteBuffer data;
+  private final DType dtype;
+  private final int c;
+  private final int h;
+  private final int w;
+  private final long strideC;
+  private final long strideY;
+  private final long strideX;
+
+  /**
+   * @param data the elements, starting at {@code data.position()}; its order is taken from
+   *     {@code order}
+   * @param fortranOrder true where the array is column-major ({@code fortran_order} in npy)
+   * @throws IllegalArgumentException if the buffer holds fewer than {@code c*h*w} elements
+   */
+  public DenseLogits(ByteBuffer data, ByteOrder order, DType dtype, int c, int h, int w,
+      boolean fortranOrder) {
+    long n = (long) c * h * w;
+    if (c < 1 || h < 1 || w < 1) {
+      throw new IllegalArgumentException("logits shape must be positive, got [" + c + ", " + h
+          + ", " + w + "]");
+    }
+    if ((long) data.remaining() < n * dtype.size) {
+      throw new IllegalArgumentException("logits [" + c + ", " + h + ", " + w + "] " + dtype
+          + " need " + n * dtype.size + " bytes, found " + data.remaining());
+    }
+    this.data = data.slice().order(order);
+    this.dtype = dtype;
+    this.c = c;
+    this.h = h;
+    this.w = w;
+    if (fortranOrder) {
+      strideC = 1;
+      strideY = c;
+      strideX = (long) c * h;
+    } else {
+      strideC = (long) h * w;
+      strideY = w;
+      strideX = 1;
+    }
+  }
+
+  @Override
+  public int channels() {
+    return c;
+  }
+
+  @Override
+  public int height() {
+    return h;
+  }
+
+  @Override
+  public int width() {
+    return w;
+  }
+
+  public DType dtype() {
+    return dtype;
+  }
+
+  @Override
+  public void readRow(int ch, int y, double[] dst, int off) {
+    long base = ch * strideC + y * strideY;
+    switch (dtype) {
+      case FLOAT32 -> {
+        for (int x = 0; x < w; x++) {
+          dst[off + x] = data.getFloat((int) ((base + x * strideX) << 2));
+        }
+      }
+      case FLOAT16 -> {
+        for (int x = 0; x < w; x++) {
+          dst[off + x] = Float16.toFloat(data.getShort((int) ((base + x * strideX) << 1)));
+        }
+      }
+      case FLOAT64 -> {
+        for (int x = 0; x < w; x++) {
+          dst[off + x] = data.getDouble((int) ((base + x * strideX) << 3));
+        }
+      }
+      default -> throw new IllegalStateException(dtype.toString());
+    }
+  }
+}

@@ -1,0 +1,66 @@
+package org.ohemspark.core;
+
+/**
+ * Walks the pixels one image keeps under a {@link KeepRule}, in {@code pixel_index} order:
+ * valid pixels with {@code loss > cut}, and the first {@code tiesKept} valid pixels with
+ * {@code loss == cut}. Ignored pixels are never kept.
+ */
+public final class KeptPixels {
+  private KeptPixels() {}
+
+  /** Receives a kept pixel: {@code pixelIndex = y * W + x}, its label and loss (nats). */
+  @FunctionalInterface
+  public interface Visitor {
+    void accept(int pixelIndex, int label, double loss);
+  }
+
+  /** Count and sum of the kept losses of one image. */
+  public record Totals(long count, double sum) {
+    /** Mean kept loss, or null when nothing is kept. */
+    public Double mean() {
+      return count == 0 ? null : sum / count;
+    }
+  }
+
+  /** Visits the kept pixels of {@code img} in ascending pixel index. */
+  public static void forEach(ImageLosses img, KeepRule rule, int ignoreIndex, Visitor v) {
+    final double cut = rule.cut();
+    long ties = rule.tiesKept();
+    final double[] losses = img.losses();
+    final int[] labels = img.labels();
+    for (int i = 0; i < losses.length; i++) {
+      if (labels[i] == ignoreIndex) {
+        continue;
+      }
+      double l = losses[i];
+      if (l > cut) {
+        v.accept(i, labels[i], l);
+      } else if (l == cut && ties > 0) {
+        ties--;
+        v.accept(i, labels[i], l);
+      }
+    }
+  }
+
+  /** Count and sum of what {@link #forEach} visits. */
+  public static Totals totals(ImageLosses img, KeepRule rule, int ignoreIndex) {
+    long[] n = {0};
+    double[] s = {0};
+    forEach(img, rule, ignoreIndex, (i, label, loss) -> {
+      n[0]++;
+      s[0] += loss;
+    });
+    return new Totals(n[0], s[0]);
+  }
+
+  /** Number of valid pixels of {@code img} whose loss is exactly {@code value}. */
+  public static long countEqual(ImageLosses img, double value, int ignoreIndex) {
+    long n = 0;
+    for (int i = 0; i < img.losses().length; i++) {
+      if (img.labels()[i] != ignoreIndex && img.losses()[i] == value) {
+        n++;
+      }
+    }
+    return n;
+  }
+}

@@ -1,0 +1,82 @@
+package org.ohemspark.io;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.Serializable;
+
+/**
+ * The optional {@code dataset.json} beside {@code logits/} and {@code labels/}:
+ * {@code classes} (int), {@code ignore_index} (int), {@code label_convention}
+ * ({@code train_ids | palette_index | reduce_zero_label | void=K}) and {@code class_weights}
+ * (array of numbers). Every field is optional; other fields are ignored.
+ *
+ * @param classes {@code null} when absent
+ * @param ignoreIndex {@code null} when absent
+ * @param labelConvention {@code null} when absent
+ * @param classWeights {@code null} when absent
+ */
+public record DatasetDescriptor(Integer classes, Integer ignoreIndex, String labelConvention,
+    double[] classWeights) implements Serializable {
+
+  public static final DatasetDescriptor EMPTY = new DatasetDescriptor(null, null, null, null);
+
+  /**
+   * Parses the JSON text.
+   *
+   * @throws IllegalArgumentException naming the file and field when the JSON or a field is
+   *     malformed
+   */
+  public static DatasetDescriptor parse(String source, byte[] json) {
+    JsonNode root;
+    try {
+      root = new ObjectMapper().readTree(json);
+    } catch (IOException e) {
+      throw new IllegalArgumentException(source + ": not valid JSON: " + e.getMessage(),
+          e);
+    }
+    if (root == null || !root.isObject()) {
+      throw new IllegalArgumentException(source + ": expected a JSON object");
+    }
+    Integer classes = intField(source, root, "classes");
+    if (classes != null && classes < 1) {
+      throw new IllegalArgumentException(source + ": classes must be >= 1, got " + classes);
+    }
+    Integer ignore = intField(source, root, "ignore_index");
+    String conv = null;
+    JsonNode c = root.get("label_convention");
+    if (c != null && !c.isNull()) {
+      if (!c.isTextual()) {
+        throw new IllegalArgumentException(source + ": label_convention must be a string");
+      }
+      conv = c.asText();
+    }
+    double[] weights = null;
+    JsonNode w = root.get("class_weights");
+    if (w != null && !w.isNull()) {
+      if (!w.isArray()) {
+        throw new IllegalArgumentException(source + ": class_weights must be an array");
+      }
+      weights = new double[w.size()];
+      for (int i = 0; i < weights.length; i++) {
+        if (!w.get(i).isNumber()) {
+          throw new IllegalArgumentException(source + ": class_weights[" + i + "] = " + w.get(i)
+              + " is not a number");
+        }
+        weights[i] = w.get(i).asDouble();
+      }
+    }
+    return new DatasetDescriptor(classes, ignore, conv, weights);
+  }
+
+  private static Integer intField(String source, JsonNode root, String name) {
+    JsonNode n = root.get(name);
+    if (n == null || n.isNull()) {
+      return null;
+    }
+    if (!n.canConvertToInt() || !n.isIntegralNumber()) {
+      throw new IllegalArgumentException(source + ": " + name + " must be an integer, got " + n);
+    }
+    return n.asInt();
+  }
+}

@@ -1,0 +1,210 @@
+package org.ohemspark.io;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.ohemspark.core.BadRecordException;
+import org.ohemspark.core.DenseLogits;
+import org.ohemspark.core.Logits;
+
+/**
+ * An array in NumPy's {@code .npy} format (versions 1.0, 2.0 and 3.0), read from bytes: element
+ * type ({@code descr}), shape, C or Fortran order, and the raw elements.
+ *
+ * <p>Logits are accepted as {@code [C, h, w]} (or {@code [1, C, h, w]}) float16/float32/float64;
+ * labels as {@code [H, W]} (or {@code [1, H, W]}) of any integer or bool type. Either byte order.
+ *
+ * @see <a href="https://numpy.org/doc/stable/reference/generated/numpy.lib.format.html">the
+ *     .npy format</a>
+ */
+public final class NpyArray {
+  private static final byte[] MAGIC = {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y'};
+  private static final Pattern DESCR = Pattern.compile("'descr'\\s*:\\s*'([<>|=])([a-zA-Z])(\\d+)'");
+  private static final Pattern FORTRAN = Pattern.compile("'fortran_order'\\s*:\\s*(True|False)");
+  private static final Pattern SHAPE = Pattern.compile("'shape'\\s*:\\s*\\(([^)]*)\\)");
+
+  private final String source;
+  private final String descr;
+  private final char kind;
+  private final int itemSize;
+  private final ByteOrder order;
+  private final long[] shape;
+  private final boolean fortranOrder;
+  private final ByteBuffer data;
+
+  private NpyArray(String source, String descr, char kind, int itemSize, ByteOrder order,
+      long[] shape, boolean fortranOrder, ByteBuffer data) {
+    this.source = source;
+    this.descr = descr;
+    this.kind = kind;
+    this.itemSize = itemSize;
+    this.order = order;
+    this.shape = shape;
+    this.fortranOrder = fortranOrder;
+    this.data = data;
+  }
+
+  /**
+   * Parses an {@code .npy} file's bytes.
+   *
+   * @param source the file name, for error messages
+   * @throws BadRecordException if the bytes are not an npy file, the header is unreadable, or the
+   *     data is shorter than the shape needs (truncated file)
+   */
+  public static NpyArray parse(String source, byte[] bytes) {
+    if (bytes.length < 10 || !Arrays.equals(Arrays.copyOf(bytes, 6), MAGIC)) {
+      throw new BadRecordException(source, null, "not a NumPy .npy file (no \\x93NUMPY magic)");
+    }
+    int major = bytes[6] & 0xff;
+    ByteBuffer b = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
+    long headerLen;
+    int headerStart;
+    if (major == 1) {
+      headerLen = b.getShort(8) & 0xffff;
+      headerStart = 10;
+    } else if (major == 2 || major == 3) {
+      if (bytes.length < 12) {
+        throw new BadRecordException(source, null, "truncated .npy header");
+      }
+      headerLen = b.getInt(8) & 0xffffffffL;
+      headerStart = 12;
+    } else {
+      throw new BadRecordException(source, null, "unsupported .npy version " + major);
+    }
+    if (headerStart + headerLen > bytes.length) {
+      throw new BadRecordException(source, null, "truncated .npy header: needs "
+          + (headerStart + headerLen) + " bytes, file has " + bytes.length);
+    }
+    String header = new String(bytes, headerStart, (int) headerLen,
+        major == 3 ? StandardCharsets.UTF_8 : StandardCharsets.ISO_8859_1);
+    Matcher d = DESCR.matcher(header);
+    Matcher f = FORTRAN.matcher(header);
+    Matcher s = SHAPE.matcher(header);
+    if (!d.find() || !f.find() || !s.find()) {
+      throw new BadRecordException(source, null, "unreadable .npy header (structured or "
+          + "object dtype?): " + header.trim());
+    }
+    char kind = d.group(2).charAt(0);
+    int size = Integer.parseInt(d.group(3));
+    ByteOrder order = d.group(1).equals(">") ? ByteOrder.BIG_ENDIAN : ByteOrder.LITTLE_ENDIAN;
+    String shapeText = s.group(1).trim();
+    long[] shape = shapeText.isEmpty() ? new long[0]
+        : Arrays.stream(shapeText.split(",")).map(String::trim).filter(t -> !t.isEmpty())
+            .mapToLong(Long::parseLong).toArray();
+    long n = 1;
+    for (long dim : shape) {
+      n *= dim;
+    }
+    int dataStart = (int) (headerStart + headerLen);
+    long need = n * size;
+    if (bytes.length - dataStart < need) {
+      throw new BadRecordException(source, null, "truncated .npy data: shape "
+          + Arrays.toString(shape) + " " + d.group(0).replaceAll(".*'(.*)'", "$1") + " needs "
+          + need + " bytes, file has " + (bytes.length - dataStart));
+    }
+    ByteBuffer data = ByteBuffer.wrap(bytes, dataStart, (int) need).slice().order(order);
+    return new NpyArray(source, d.group(1) + kind + size, kind, size, order, shape,
+        f.group(1).equals("True"), data);
+  }
+
+  /** NumPy's dtype string, e.g. {@code <f4} or {@code |u1}. */
+  public String descr() {
+    return descr;
+  }
+
+  public long[] shape() {
+    return shape.clone();
+  }
+
+  public boolean fortranOrder() {
+    return fortranOrder;
+  }
+
+  /**
+   * This array as logits {@code [C, h, w]}; a leading batch dimension of 1 is dropped.
+   *
+   * @throws BadRecordException if the shape is not 3-d (or 4-d with a leading 1) or the element
+   *     type is not float16/32/64
+   */
+  public Logits asLogits(String imageId) {
+    long[] s = squeezeLeading(3);
+    if (s == null) {
+      throw new BadRecordException(source, imageId, "logits must have shape [C,h,w] (or "
+          + "[1,C,h,w]), found " + Arrays.toString(shape));
+    }
+    if (kind != 'f' || !(itemSize == 2 || itemSize == 4 || itemSize == 8)) {
+      throw new BadRecordException(source, imageId, "logits must be float16, float32 or "
+          + "float64, found dtype " + descr);
+    }
+    DenseLogits.DType dtype = itemSize == 2 ? DenseLogits.DType.FLOAT16
+        : itemSize == 4 ? DenseLogits.DType.FLOAT32 : DenseLogits.DType.FLOAT64;
+    for (long dim : s) {
+      if (dim < 1 || dim > Integer.MAX_VALUE) {
+        throw new BadRecordException(source, imageId, "logits shape " + Arrays.toString(shape)
+            + " has an empty or too large dimension");
+      }
+    }
+    return new DenseLogits(data, order, dtype, (int) s[0], (int) s[1], (int) s[2], fortranOrder);
+  }
+
+  /**
+   * This array as a label mask {@code [H, W]} in row-major order; a leading 1 is dropped.
+   *
+   * @return {@code {H, W}} in {@code dims}, values in the returned array
+   * @throws BadRecordException if the shape is not 2-d, the dtype is not integer or bool, or a
+   *     value does not fit in a Java int
+   */
+  public int[] asLabels(String imageId, int[] dims) {
+    long[] s = squeezeLeading(2);
+    if (s == null) {
+      throw new BadRecordException(source, imageId, "labels must have shape [H,W] (or "
+          + "[1,H,W]), found " + Arrays.toString(shape));
+    }
+    if (!(kind == 'u' || kind == 'i' || kind == 'b')) {
+      throw new BadRecordException(source, imageId, "labels must be an integer (or bool) "
+          + "array, found dtype " + descr);
+    }
+    int h = (int) s[0];
+    int w = (int) s[1];
+    int n = Math.multiplyExact(h, w);
+    int[] out = new int[n];
+    for (int i = 0; i < n; i++) {
+      long v = element(i);
+      if (v < Integer.MIN_VALUE || v > Integer.MAX_VALUE || (kind == 'u' && itemSize == 8
+          && v < 0)) {
+        throw new BadRecordException(source, imageId, "label value " + Long.toUnsignedString(v)
+            + " does not fit a 32-bit label");
+      }
+      int y = fortranOrder ? i % h : i / w;
+      int x = fortranOrder ? i / h : i % w;
+      out[y * w + x] = (int) v;
+    }
+    dims[0] = h;
+    dims[1] = w;
+    return out;
+  }
+
+  private long element(int i) {
+    int p = i * itemSize;
+    return switch (itemSize) {
+      case 1 -> kind == 'i' ? data.get(p) : data.get(p) & 0xff;
+      case 2 -> kind == 'i' ? data.getShort(p) : data.getShort(p) & 0xffff;
+      case 4 -> kind == 'i' ? data.getInt(p) : data.getInt(p) & 0xffffffffL;
+      case 8 -> data.getLong(p);
+      default -> throw new BadRecordException(source, null, "unsupported item size in " + descr);
+    };
+  }
+
+  private long[] squeezeLeading(int rank) {
+    if (shape.length == rank) {
+      return shape;
+    }
+    if (shape.length == rank + 1 && shape[0] == 1) {
+      return Arrays.copyOfRange(shape, 1, shape.length);
+    }
+    return null;
+  }
+}

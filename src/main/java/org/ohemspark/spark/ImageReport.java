@@ -1,0 +1,77 @@
+package org.ohemspark.spark;
+
+import org.apache.spark.api.java.function.MapFunction;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.ohemspark.core.ImageLosses;
+import org.ohemspark.core.KeptPixels;
+import org.ohemspark.core.OhemOutcome;
+import org.ohemspark.core.OhemParams;
+
+/**
+ * The {@code images/} output: one row per image.
+ *
+ * <pre>
+ *   image_id        string
+ *   height, width   int      the label mask's size (H, W)
+ *   n_valid         long     pixels whose label is not ignore_index
+ *   n_hard          long     valid pixels with loss &gt; -ln(thresh)
+ *   n_kept          long     pixels of this image kept by the rule (the group's rule)
+ *   mean_loss       double   mean loss of valid pixels (null if n_valid = 0)
+ *   mean_kept_loss  double   mean loss of kept pixels (null if n_kept = 0)
+ *   max_loss        double   largest valid loss (null if n_valid = 0)
+ *   -- with --group-by image only:
+ *   n_min           long     n_valid // factor
+ *   used_topk       boolean  n_hard &lt; n_min
+ *   kth_loss        double   smallest kept loss on the top-k branch, else null
+ *   ohem_mean       double   this image's OHEM mean (null where PyTorch gives NaN)
+ * </pre>
+ */
+public final class ImageReport {
+  private ImageReport() {}
+
+  public static StructType schema(GroupBy groupBy) {
+    StructType s = new StructType()
+        .add("image_id", DataTypes.StringType, false)
+        .add("height", DataTypes.IntegerType, false)
+        .add("width", DataTypes.IntegerType, false)
+        .add("n_valid", DataTypes.LongType, false)
+        .add("n_hard", DataTypes.LongType, false)
+        .add("n_kept", DataTypes.LongType, false)
+        .add("mean_loss", DataTypes.DoubleType, true)
+        .add("mean_kept_loss", DataTypes.DoubleType, true)
+        .add("max_loss", DataTypes.DoubleType, true);
+    if (groupBy == GroupBy.IMAGE) {
+      s = s.add("n_min", DataTypes.LongType, false)
+          .add("used_topk", DataTypes.BooleanType, false)
+          .add("kth_loss", DataTypes.DoubleType, true)
+          .add("ohem_mean", DataTypes.DoubleType, true);
+    }
+    return s;
+  }
+
+  /** Builds the rows from a loss frame and the keep rule. */
+  public static Dataset<Row> of(Dataset<Row> frame, GroupBy groupBy, OhemParams params,
+      ImageKeepRule keep) {
+    int ignore = params.ignoreIndex();
+    return frame.map((MapFunction<Row, Row>) row -> {
+      ImageLosses img = LossFrame.fromRow(row);
+      Double meanLoss = img.nValid() == 0 ? null : img.sumLoss() / img.nValid();
+      Double maxLoss = img.nValid() == 0 ? null : img.maxLoss();
+      if (groupBy == GroupBy.IMAGE) {
+        OhemOutcome o = OhemOutcome.ofImage(params, img);
+        KeptPixels.Totals t = KeptPixels.totals(img, o.rule(), ignore);
+        return RowFactory.create(img.imageId(), img.height(), img.width(), img.nValid(),
+            img.nHard(), t.count(), meanLoss, t.mean(), maxLoss, o.nMin(), o.usedTopk(),
+            o.kthLoss(), o.mean());
+      }
+      KeptPixels.Totals t = KeptPixels.totals(img, keep.forImage(img), ignore);
+      return RowFactory.create(img.imageId(), img.height(), img.width(), img.nValid(),
+          img.nHard(), t.count(), meanLoss, t.mean(), maxLoss);
+    }, Encoders.row(schema(groupBy)));
+  }
+}

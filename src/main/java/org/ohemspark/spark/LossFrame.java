@@ -1,0 +1,68 @@
+package org.ohemspark.spark;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.ohemspark.core.ImageLosses;
+
+/**
+ * The per-pixel loss column: a DataFrame with one row per image, whose pixels travel as two
+ * binary columns (no row per pixel), plus the per-image figures of the first pass.
+ *
+ * <pre>
+ *   image_id  string   not null
+ *   height    int      H
+ *   width     int      W
+ *   n_valid   long     pixels whose label is not ignore_index
+ *   n_hard    long     valid pixels with loss &gt; -ln(thresh)
+ *   sum_hard  double   sum of their losses (nats)
+ *   sum_loss  double   sum of valid losses (nats)
+ *   max_loss  double   largest valid loss, null when n_valid = 0
+ *   labels    binary   [H, W] int32 little-endian, row-major, after the label convention
+ *   losses    binary   [H, W] float64 little-endian, row-major, nats, 0 where ignored
+ * </pre>
+ */
+public final class LossFrame {
+  private LossFrame() {}
+
+  public static final StructType SCHEMA = new StructType()
+      .add("image_id", DataTypes.StringType, false)
+      .add("height", DataTypes.IntegerType, false)
+      .add("width", DataTypes.IntegerType, false)
+      .add("n_valid", DataTypes.LongType, false)
+      .add("n_hard", DataTypes.LongType, false)
+      .add("sum_hard", DataTypes.DoubleType, false)
+      .add("sum_loss", DataTypes.DoubleType, false)
+      .add("max_loss", DataTypes.DoubleType, true)
+      .add("labels", DataTypes.BinaryType, false)
+      .add("losses", DataTypes.BinaryType, false);
+
+  /** Encodes one image's losses as a row of {@link #SCHEMA}. */
+  public static Row toRow(ImageLosses img) {
+    ByteBuffer lab = ByteBuffer.allocate(img.labels().length * 4).order(ByteOrder.LITTLE_ENDIAN);
+    lab.asIntBuffer().put(img.labels());
+    ByteBuffer los = ByteBuffer.allocate(img.losses().length * 8).order(ByteOrder.LITTLE_ENDIAN);
+    los.asDoubleBuffer().put(img.losses());
+    return RowFactory.create(img.imageId(), img.height(), img.width(), img.nValid(), img.nHard(),
+        img.sumHard(), img.sumLoss(), Double.isNaN(img.maxLoss()) ? null : img.maxLoss(),
+        lab.array(), los.array());
+  }
+
+  /** Decodes a row of {@link #SCHEMA} (or a projection holding all its columns). */
+  public static ImageLosses fromRow(Row row) {
+    byte[] lab = row.getAs("labels");
+    byte[] los = row.getAs("losses");
+    int[] labels = new int[lab.length / 4];
+    ByteBuffer.wrap(lab).order(ByteOrder.LITTLE_ENDIAN).asIntBuffer().get(labels);
+    double[] losses = new double[los.length / 8];
+    ByteBuffer.wrap(los).order(ByteOrder.LITTLE_ENDIAN).asDoubleBuffer().get(losses);
+    Object max = row.getAs("max_loss");
+    return new ImageLosses(row.getAs("image_id"), row.<Integer>getAs("height"),
+        row.<Integer>getAs("width"), labels, losses, row.<Long>getAs("n_valid"),
+        row.<Long>getAs("n_hard"), row.<Double>getAs("sum_hard"),
+        row.<Double>getAs("sum_loss"), max == null ? Double.NaN : (Double) max);
+  }
+}

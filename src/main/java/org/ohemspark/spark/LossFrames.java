@@ -1,0 +1,58 @@
+package org.ohemspark.spark;
+
+import static org.apache.spark.sql.functions.col;
+
+import java.util.Iterator;
+import org.apache.spark.api.java.function.MapPartitionsFunction;
+import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.Encoders;
+import org.ohemspark.core.ImageLossComputer;
+import org.ohemspark.core.ImageRecord;
+import org.ohemspark.core.LabelConvention;
+import org.ohemspark.core.OhemParams;
+
+/**
+ * Builds the {@link LossFrame} from input rows: each executor decodes its images and runs the
+ * cross-entropy kernel, one output row per image. This is the only pass that reads logits.
+ */
+public final class LossFrames {
+  private LossFrames() {}
+
+  /** Decodes one input row into a record on an executor (a source's reader). */
+  public interface RecordReader extends java.io.Serializable {
+    ImageRecord read(Row input, HadoopConf conf);
+  }
+
+  /**
+   * @param inputs one row per image, already partitioned as wanted
+   * @param reader decodes an input row (e.g. {@link DatasetDirectory#read})
+   * @param classes declared class count or null
+   */
+  public static Dataset<Row> compute(Dataset<Row> inputs, RecordReader reader,
+      Broadcast<HadoopConf> conf, OhemParams params, LabelConvention convention,
+      Integer classes) {
+    MapPartitionsFunction<Row, Row> fn = rows -> {
+      ImageLossComputer computer = new ImageLossComputer(params, convention, classes);
+      HadoopConf hc = conf.value();
+      return new Iterator<Row>() {
+        @Override
+        public boolean hasNext() {
+          return rows.hasNext();
+        }
+
+        @Override
+        public Row next() {
+          return LossFrame.toRow(computer.compute(reader.read(rows.next(), hc)));
+        }
+      };
+    };
+    return inputs.mapPartitions(fn, Encoders.row(LossFrame.SCHEMA));
+  }
+
+  /** Orders rows for deterministic iteration: hash-partitioned by id, sorted within. */
+  public static Dataset<Row> partitionById(Dataset<Row> inputs, int partitions) {
+    return inputs.repartition(partitions, col("image_id")).sortWithinPartitions("image_id");
+  }
+}

@@ -1,0 +1,192 @@
+package org.ohemspark.spark;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.sum;
+import static org.apache.spark.sql.functions.when;
+
+import java.util.HashMap;
+import java.util.Map;
+import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.storage.StorageLevel;
+import org.ohemspark.core.BadRecordException;
+import org.ohemspark.core.KeepRule;
+import org.ohemspark.core.LabelConvention;
+import org.ohemspark.core.OhemOutcome;
+import org.ohemspark.core.OhemParams;
+import org.ohemspark.core.TopK;
+
+/**
+ * The one entry to OHEM mining on Spark: options in, a {@link Result} out (the summary, the
+ * per-image report and the hard pixels as DataFrames). The command-line job and tests are thin
+ * shells over it.
+ *
+ * <pre>{@code
+ * try (OhemMiner.Result r = OhemMiner.on(spark).params(OhemParams.DEFAULTS)
+ *     .groupBy(GroupBy.DATASET).mineDirectory("hdfs:///data/val")) {
+ *   double mean = r.summary().mean();
+ *   r.hardPixels().write().parquet("hdfs:///out/hard_pixels");
+ * }
+ * }</pre>
+ *
+ * <p>Passes: one over the logits (building the cached {@link LossFrame}), one small aggregation
+ * of per-image figures, and on the top-k branch the {@link DistributedTopK} passes over cached
+ * losses. No pixel is ever collected on the driver.
+ */
+public final class OhemMiner {
+  private final SparkSession spark;
+  private OhemParams params = OhemParams.DEFAULTS;
+  private LabelConvention convention = LabelConvention.TRAIN_IDS;
+  private Integer classes;
+  private GroupBy groupBy = GroupBy.DATASET;
+  private int partitions;
+
+  private OhemMiner(SparkSession spark) {
+    this.spark = spark;
+  }
+
+  public static OhemMiner on(SparkSession spark) {
+    return new OhemMiner(spark);
+  }
+
+  public OhemMiner params(OhemParams p) {
+    this.params = p;
+    return this;
+  }
+
+  public OhemMiner labelConvention(LabelConvention c) {
+    this.convention = c;
+    return this;
+  }
+
+  /** The declared class count (null: take each image's logits C). */
+  public OhemMiner classes(Integer c) {
+    this.classes = c;
+    return this;
+  }
+
+  public OhemMiner groupBy(GroupBy g) {
+    this.groupBy = g;
+    return this;
+  }
+
+  /** Partitions of the loss frame; 0 picks {@code min(images, 4 * defaultParallelism)}. */
+  public OhemMiner partitions(int n) {
+    this.partitions = n;
+    return this;
+  }
+
+  /**
+   * Mines a dataset directory ({@link DatasetDirectory}).
+   *
+   * @throws BadRecordException for an empty dataset; bad records surface when the returned
+   *     frames are first computed (already, for the summary)
+   */
+  public Result mineDirectory(String input) {
+    Dataset<Row> pairs = DatasetDirectory.pairs(spark, input);
+    long n = pairs.count();
+    if (n == 0) {
+      throw new BadRecordException(input, null, "empty dataset: no logits/*.npy and no labels");
+    }
+    int parts = partitions > 0 ? partitions
+        : (int) Math.max(1, Math.min(n, 4L * spark.sparkContext().defaultParallelism()));
+    Broadcast<HadoopConf> conf = spark.sparkContext().broadcast(
+        new HadoopConf(spark.sparkContext().hadoopConfiguration()),
+        scala.reflect.ClassTag$.MODULE$.apply(HadoopConf.class));
+    Dataset<Row> frame = LossFrames.compute(LossFrames.partitionById(pairs, parts),
+        DatasetDirectory::read, conf, params, convention, classes);
+    return mine(frame);
+  }
+
+  /**
+   * Mines a loss frame ({@link LossFrame#SCHEMA}); it is persisted for the later passes and
+   * unpersisted by {@link Result#close()}.
+   */
+  public Result mine(Dataset<Row> lossFrame) {
+    Dataset<Row> frame = lossFrame.persist(StorageLevel.MEMORY_AND_DISK());
+    long t0 = System.nanoTime();
+    Row totals = frame.agg(count("*"), sum("n_valid"), sum("n_hard"),
+        ExactSums.sum(col("sum_hard"))).first();
+    long firstPassNanos = System.nanoTime() - t0;
+    long nImages = totals.getLong(0);
+    long nValid = totals.isNullAt(1) ? 0 : totals.getLong(1);
+    long nHard = totals.isNullAt(2) ? 0 : totals.getLong(2);
+    double sumHard = ExactSums.toDouble(totals, 3);
+
+    long t1 = System.nanoTime();
+    if (groupBy == GroupBy.IMAGE) {
+      ImageKeepRule keep = ImageKeepRule.perImage(params);
+      Dataset<Row> images = ImageReport.of(frame, groupBy, params, keep)
+          .persist(StorageLevel.MEMORY_AND_DISK());
+      Row s = images.agg(sum("n_min"), sum("n_kept"),
+          sum(when(col("used_topk"), 1).otherwise(0)),
+          sum(when(col("ohem_mean").isNull(), 1).otherwise(0)),
+          ExactSums.sum(col("ohem_mean"))).first();
+      long nEmpty = s.getLong(3);
+      long nWithMean = nImages - nEmpty;
+      Double mean = nWithMean == 0 ? null : ExactSums.toDouble(s, 4) / nWithMean;
+      long nTopk = s.getLong(2);
+      MiningSummary summary = new MiningSummary(mean, mean == null ? "EMPTY" : "OK", groupBy,
+          nImages, nValid, s.getLong(0), nHard, s.getLong(1), nTopk > 0, null,
+          params.lossThreshold(), nTopk, nEmpty, 0);
+      return new Result(summary, frame, images, HardPixels.of(frame, keep, params.ignoreIndex()),
+          firstPassNanos, System.nanoTime() - t1);
+    }
+
+    TopK topk = null;
+    int passes = 0;
+    Map<String, Long> quota = null;
+    if (OhemOutcome.needsTopK(params, nValid, nHard)) {
+      DistributedTopK.Result r = DistributedTopK.find(frame, params.nMin(nValid),
+          params.ignoreIndex());
+      topk = r.topk();
+      passes = r.histogramPasses();
+      if (topk.tiesKept() < topk.countEqual()) {
+        quota = tieQuota(r, topk.tiesKept());
+      }
+    }
+    OhemOutcome o = OhemOutcome.of(params, nValid, nHard, sumHard, topk);
+    ImageKeepRule keep = ImageKeepRule.dataset(o.rule(), quota);
+    MiningSummary summary = new MiningSummary(o.mean(), o.status(), groupBy, nImages, nValid,
+        o.nMin(), o.nHard(), o.nKept(), o.usedTopk(), o.kthLoss(), o.lossThreshold(),
+        o.usedTopk() ? 1 : 0, o.mean() == null ? 1 : 0, passes);
+    Dataset<Row> images = ImageReport.of(frame, groupBy, params, keep)
+        .persist(StorageLevel.MEMORY_AND_DISK());
+    return new Result(summary, frame, images, HardPixels.of(frame, keep, params.ignoreIndex()),
+        firstPassNanos, System.nanoTime() - t1);
+  }
+
+  /** Ties go to images in ascending id order until the budget is spent. */
+  private static Map<String, Long> tieQuota(DistributedTopK.Result r, long budget) {
+    Map<String, Long> quota = new HashMap<>();
+    long left = budget;
+    for (Map.Entry<String, Long> e : r.tiesPerImage().entrySet()) {
+      long q = Math.min(left, e.getValue());
+      if (q > 0) {
+        quota.put(e.getKey(), q);
+      }
+      left -= q;
+    }
+    return quota;
+  }
+
+  /**
+   * What a run gives: the summary, and the frames to write. Close it to unpersist the cached
+   * loss frame.
+   *
+   * @param firstPassNanos time of the pass over logits plus the per-image aggregation
+   * @param selectionNanos time of the selection (top-k passes, tie quota)
+   */
+  public record Result(MiningSummary summary, Dataset<Row> lossFrame, Dataset<Row> images,
+      Dataset<Row> hardPixels, long firstPassNanos, long selectionNanos)
+      implements AutoCloseable {
+    @Override
+    public void close() {
+      images.unpersist();
+      lossFrame.unpersist();
+    }
+  }
+}
