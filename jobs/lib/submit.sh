@@ -1,0 +1,77 @@
+# Shared by the jobs/ scripts: builds the jar when needed and submits a main class to Spark.
+# Usage (sourced): ohem_submit MAIN_CLASS DEFAULT_CONF ARGS...
+#   - With SPARK_HOME set: "$SPARK_HOME/bin/spark-submit" (the cluster's Spark).
+#   - Without: Spark from the project's Maven dependencies (target/jars), through the same
+#     org.apache.spark.deploy.SparkSubmit entry, master local[*] unless --master is given.
+# Spark's own options (--master, --conf spark.x=y, --executor-memory, ...) go to Spark; every
+# other argument goes to the job. --conf FILE (no '=') is the job's configuration file.
+
+OHEM_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+OHEM_JAR="$OHEM_ROOT/target/ohem-spark.jar"
+
+ohem_build_if_needed() {
+  local stale=""
+  if [ ! -f "$OHEM_JAR" ] || [ ! -d "$OHEM_ROOT/target/jars" ]; then
+    stale=yes
+  elif [ -n "$(find "$OHEM_ROOT/src/main" "$OHEM_ROOT/pom.xml" -newer "$OHEM_JAR" -print -quit 2>/dev/null)" ]; then
+    stale=yes
+  fi
+  if [ -n "$stale" ]; then
+    echo "ohem-spark: building the jar (mvn -B -q -DskipTests package)..." >&2
+    (cd "$OHEM_ROOT" && mvn -B -q -DskipTests package) >&2 || {
+      echo "ohem-spark: build failed" >&2
+      exit 1
+    }
+  fi
+}
+
+ohem_submit() {
+  local main_class="$1" default_conf="$2"
+  shift 2
+  local spark_args=() app_args=() has_master="" has_app_conf=""
+  while [ $# -gt 0 ]; do
+    case "$1" in
+      --master|--deploy-mode|--driver-memory|--executor-memory|--executor-cores|--num-executors|\
+--total-executor-cores|--queue|--jars|--packages|--files|--archives|--properties-file|--name|\
+--driver-java-options|--driver-class-path|--driver-library-path|--driver-cores|--principal|\
+--keytab|--repositories|--exclude-packages|--proxy-user)
+        [ $# -ge 2 ] || { echo "ohem-spark: $1 needs a value" >&2; exit 2; }
+        [ "$1" = --master ] && has_master=yes
+        spark_args+=("$1" "$2"); shift 2 ;;
+      --master=*|--deploy-mode=*|--driver-memory=*|--executor-memory=*|--executor-cores=*|\
+--num-executors=*|--total-executor-cores=*|--queue=*|--jars=*|--packages=*|--files=*|--name=*)
+        [[ "$1" == --master=* ]] && has_master=yes
+        spark_args+=("$1"); shift ;;
+      --verbose|--supervise)
+        spark_args+=("$1"); shift ;;
+      --conf)
+        [ $# -ge 2 ] || { echo "ohem-spark: --conf needs a value" >&2; exit 2; }
+        if [[ "$2" == *=* ]]; then spark_args+=("$1" "$2"); else app_args+=("$1" "$2"); has_app_conf=yes; fi
+        shift 2 ;;
+      *)
+        app_args+=("$1"); shift ;;
+    esac
+  done
+  if [ -z "$has_app_conf" ] && [ -n "$default_conf" ] && [ -f "$default_conf" ]; then
+    app_args+=(--conf "$default_conf")
+  fi
+  ohem_build_if_needed
+  local log_conf="-Dlog4j2.configurationFile=file:$OHEM_ROOT/conf/log4j2.properties"
+  if [ -n "${SPARK_HOME:-}" ]; then
+    exec "$SPARK_HOME/bin/spark-submit" --class "$main_class" \
+      --driver-java-options "$log_conf" "${spark_args[@]}" "$OHEM_JAR" "${app_args[@]}"
+  fi
+  export SPARK_LOCAL_IP="${SPARK_LOCAL_IP:-127.0.0.1}"
+  export SPARK_SCALA_VERSION=2.13
+  local jvm_flags
+  mapfile -t jvm_flags < "$OHEM_ROOT/jobs/lib/jvm-flags"
+  local heap=()
+  local i
+  for ((i = 0; i < ${#spark_args[@]}; i++)); do
+    if [ "${spark_args[$i]}" = --driver-memory ]; then heap=("-Xmx${spark_args[$((i + 1))]}"); fi
+  done
+  [ -n "$has_master" ] || spark_args=(--master 'local[*]' "${spark_args[@]}")
+  exec java "${heap[@]}" "${jvm_flags[@]}" "$log_conf" ${OHEM_JAVA_OPTS:-} \
+    -cp "$OHEM_ROOT/target/jars/*:$OHEM_JAR" org.apache.spark.deploy.SparkSubmit \
+    --class "$main_class" "${spark_args[@]}" "$OHEM_JAR" "${app_args[@]}"
+}

@@ -1,0 +1,157 @@
+package org.ohemspark.job;
+
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import org.ohemspark.core.LabelConvention;
+import org.ohemspark.core.OhemParams;
+import org.ohemspark.io.DatasetDescriptor;
+import org.ohemspark.spark.GroupBy;
+
+/**
+ * The resolved settings of one mining run. Each key is resolved in one place, in this order
+ * (later wins): built-in defaults, the configuration file ({@code --conf}, a Java properties
+ * file such as {@code conf/ohem-spark.properties}), the dataset's {@code dataset.json} (for
+ * {@code classes}, {@code ignore_index}, {@code label_convention}, {@code class_weights}), and
+ * command-line flags.
+ *
+ * <p>Keys (properties file / flag): {@code input} / {@code --input}, {@code output} /
+ * {@code --output}, {@code thresh}, {@code factor}, {@code ignore_index} /
+ * {@code --ignore-index}, {@code label_convention} / {@code --label-convention},
+ * {@code classes}, {@code class_weights} (comma-separated), {@code group_by} /
+ * {@code --group-by}, {@code partitions}, {@code overwrite}.
+ */
+public record JobConfig(String input, String output, OhemParams params,
+    LabelConvention labelConvention, Integer classes, GroupBy groupBy, int partitions,
+    boolean overwrite) {
+
+  /** Keys a configuration file may hold. */
+  public static final java.util.List<String> KEYS = java.util.List.of("input", "output",
+      "thresh", "factor", "ignore_index", "label_convention", "classes", "class_weights",
+      "group_by", "partitions", "overwrite");
+
+  /** Built-in defaults, as a layer. */
+  public static Properties defaults() {
+    Properties p = new Properties();
+    p.setProperty("output", "./ohem-output");
+    p.setProperty("thresh", "0.7");
+    p.setProperty("factor", "16");
+    p.setProperty("ignore_index", "255");
+    p.setProperty("label_convention", "train_ids");
+    p.setProperty("group_by", "dataset");
+    p.setProperty("partitions", "0");
+    p.setProperty("overwrite", "false");
+    return p;
+  }
+
+  /**
+   * Resolves the layers.
+   *
+   * @param file the configuration file's keys (may be empty)
+   * @param dataset the dataset's descriptor
+   * @param flags keys given on the command line (absent keys not given)
+   * @throws IllegalArgumentException naming the key and value when one is unknown, malformed or
+   *     out of range
+   */
+  public static JobConfig resolve(Properties file, DatasetDescriptor dataset,
+      Map<String, String> flags) {
+    for (String k : file.stringPropertyNames()) {
+      if (!KEYS.contains(k)) {
+        throw new IllegalArgumentException("unknown configuration key '" + k + "'; known keys: "
+            + KEYS);
+      }
+    }
+    Properties p = defaults();
+    p.putAll(file);
+    if (dataset.classes() != null) {
+      p.setProperty("classes", dataset.classes().toString());
+    }
+    if (dataset.ignoreIndex() != null) {
+      p.setProperty("ignore_index", dataset.ignoreIndex().toString());
+    }
+    if (dataset.labelConvention() != null) {
+      p.setProperty("label_convention", dataset.labelConvention());
+    }
+    if (dataset.classWeights() != null) {
+      p.setProperty("class_weights", Arrays.toString(dataset.classWeights())
+          .replaceAll("[\\[\\] ]", ""));
+    }
+    flags.forEach((k, v) -> {
+      if (v != null) {
+        p.setProperty(k, v);
+      }
+    });
+    String input = p.getProperty("input");
+    if (input == null || input.isBlank()) {
+      throw new IllegalArgumentException("no input: give --input DIR (or input= in the "
+          + "configuration file)");
+    }
+    double thresh = parseDouble(p, "thresh");
+    int factor = parseInt(p, "factor");
+    int ignore = parseInt(p, "ignore_index");
+    double[] weights = parseWeights(p.getProperty("class_weights"));
+    OhemParams params;
+    try {
+      params = new OhemParams(thresh, factor, ignore, weights);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("bad parameter: " + e.getMessage());
+    }
+    String classesText = p.getProperty("classes");
+    Integer classes = classesText == null || classesText.isBlank() ? null
+        : parseInt(p, "classes");
+    if (classes != null && classes < 1) {
+      throw new IllegalArgumentException("classes must be >= 1, got " + classes);
+    }
+    if (classes != null && weights != null && weights.length != classes) {
+      throw new IllegalArgumentException("class_weights has " + weights.length
+          + " entries but classes = " + classes);
+    }
+    int partitions = parseInt(p, "partitions");
+    if (partitions < 0) {
+      throw new IllegalArgumentException("partitions must be >= 0, got " + partitions);
+    }
+    String overwrite = p.getProperty("overwrite").trim().toLowerCase(Locale.ROOT);
+    if (!overwrite.equals("true") && !overwrite.equals("false")) {
+      throw new IllegalArgumentException("overwrite must be true or false, got " + overwrite);
+    }
+    return new JobConfig(input, p.getProperty("output"), params,
+        LabelConvention.parse(p.getProperty("label_convention")), classes,
+        GroupBy.parse(p.getProperty("group_by")), partitions, overwrite.equals("true"));
+  }
+
+  private static double parseDouble(Properties p, String key) {
+    String v = p.getProperty(key);
+    try {
+      return Double.parseDouble(v.trim());
+    } catch (NumberFormatException | NullPointerException e) {
+      throw new IllegalArgumentException(key + " must be a number, got '" + v + "'");
+    }
+  }
+
+  private static int parseInt(Properties p, String key) {
+    String v = p.getProperty(key);
+    try {
+      return Integer.parseInt(v.trim());
+    } catch (NumberFormatException | NullPointerException e) {
+      throw new IllegalArgumentException(key + " must be an integer, got '" + v + "'");
+    }
+  }
+
+  private static double[] parseWeights(String text) {
+    if (text == null || text.isBlank()) {
+      return null;
+    }
+    String[] parts = text.split(",");
+    double[] w = new double[parts.length];
+    for (int i = 0; i < parts.length; i++) {
+      try {
+        w[i] = Double.parseDouble(parts[i].trim());
+      } catch (NumberFormatException e) {
+        throw new IllegalArgumentException("class_weights[" + i + "] must be a number, got '"
+            + parts[i].trim() + "'");
+      }
+    }
+    return w;
+  }
+}

@@ -1,0 +1,84 @@
+package org.ohemspark.job;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * Command-line flags of {@code ohem-mine}. Flags not given stay null so that the configuration
+ * file and {@code dataset.json} can supply them ({@link JobConfig#resolve}).
+ */
+@Command(name = "ohem-mine", mixinStandardHelpOptions = true, sortOptions = false,
+    description = {
+        "OHEM cross-entropy over a segmentation dataset, and its hard examples.",
+        "Input: DIR/logits/<id>.npy [C,h,w] and DIR/labels/<id>.png|npy [H,W], optional "
+            + "DIR/dataset.json.",
+        "Output: OUT/summary.json, OUT/images/ and OUT/hard_pixels/ (Parquet).",
+        "Exit codes: 0 ok, 1 failure, 2 bad arguments, 3 bad input data."})
+public final class OhemMineCommand {
+
+  @Option(names = "--input", paramLabel = "DIR", description = "Dataset directory (any Hadoop "
+      + "FileSystem URI).")
+  String input;
+
+  @Option(names = "--output", paramLabel = "DIR", description = "Output directory (default "
+      + "./ohem-output).")
+  String output;
+
+  @Option(names = "--thresh", paramLabel = "P", description = "Probability threshold; hard "
+      + "means loss > -ln(P) (default 0.7).")
+  String thresh;
+
+  @Option(names = "--factor", paramLabel = "F", description = "n_min = n_valid // F (default "
+      + "16).")
+  String factor;
+
+  @Option(names = "--ignore-index", paramLabel = "I", description = "Label to ignore "
+      + "(default 255).")
+  String ignoreIndex;
+
+  @Option(names = "--label-convention", paramLabel = "C", description = "train_ids | "
+      + "palette_index | reduce_zero_label | void=K (default train_ids).")
+  String labelConvention;
+
+  @Option(names = "--classes", paramLabel = "N", description = "Expected class count C "
+      + "(checked against every logits file).")
+  String classes;
+
+  @Option(names = "--class-weights", paramLabel = "W,W,...", description = "Per-class loss "
+      + "weights, as PyTorch's weight= (default none).")
+  String classWeights;
+
+  @Option(names = "--group-by", paramLabel = "G", description = "dataset | image (default "
+      + "dataset).")
+  String groupBy;
+
+  @Option(names = "--partitions", paramLabel = "N", description = "Partitions of the loss "
+      + "frame (default 0: min(images, 4 x cores)).")
+  String partitions;
+
+  @Option(names = "--overwrite", description = "Replace an existing output directory.")
+  boolean overwrite;
+
+  @Option(names = "--conf", paramLabel = "FILE", description = "Configuration file (Java "
+      + "properties; see conf/ohem-spark.properties).")
+  String confFile;
+
+  /** The flags given, by configuration key. */
+  Map<String, String> flags() {
+    Map<String, String> m = new LinkedHashMap<>();
+    m.put("input", input);
+    m.put("output", output);
+    m.put("thresh", thresh);
+    m.put("factor", factor);
+    m.put("ignore_index", ignoreIndex);
+    m.put("label_convention", labelConvention);
+    m.put("classes", classes);
+    m.put("class_weights", classWeights);
+    m.put("group_by", groupBy);
+    m.put("partitions", partitions);
+    m.put("overwrite", overwrite ? "true" : null);
+    return m;
+  }
+}

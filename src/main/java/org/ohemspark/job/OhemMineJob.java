@@ -1,0 +1,205 @@
+package org.ohemspark.job;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Paths;
+import java.util.Locale;
+import java.util.Properties;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.SparkConf;
+import org.apache.spark.sql.SparkSession;
+import org.ohemspark.core.BadRecordException;
+import org.ohemspark.io.DatasetDescriptor;
+import org.ohemspark.spark.MiningSummary;
+import org.ohemspark.spark.OhemMiner;
+import picocli.CommandLine;
+
+/**
+ * Entry point of {@code jobs/ohem-mine.sh}: parses flags, resolves the configuration, runs
+ * {@link OhemMiner} and commits {@code summary.json}, {@code images/} and {@code hard_pixels/}
+ * under the output directory. Exits with an {@link ExitCode}.
+ */
+public final class OhemMineJob {
+  private OhemMineJob() {}
+
+  public static void main(String[] args) {
+    SparkConf sc = new SparkConf();
+    SparkSession.Builder b = SparkSession.builder().appName("ohem-mine");
+    if (!sc.contains("spark.master")) {
+      b.master("local[*]");
+    }
+    int code;
+    SparkSession spark = null;
+    try {
+      spark = b.getOrCreate();
+      code = run(args, spark, System.out, System.err);
+    } catch (RuntimeException e) {
+      System.err.println("ohem-mine: cannot start Spark: " + e);
+      code = ExitCode.FAILURE;
+    } finally {
+      if (spark != null) {
+        spark.stop();
+      }
+    }
+    System.exit(code);
+  }
+
+  /**
+   * Runs the job on a given session (which it does not stop).
+   *
+   * @return an {@link ExitCode}
+   */
+  public static int run(String[] args, SparkSession spark, PrintStream out, PrintStream err) {
+    OhemMineCommand cmd = new OhemMineCommand();
+    CommandLine cl = new CommandLine(cmd);
+    try {
+      cl.parseArgs(args);
+    } catch (CommandLine.ParameterException e) {
+      err.println("ohem-mine: " + e.getMessage());
+      cl.usage(err);
+      return ExitCode.BAD_ARGUMENTS;
+    }
+    if (cl.isUsageHelpRequested() || cl.isVersionHelpRequested()) {
+      cl.usage(out);
+      return ExitCode.OK;
+    }
+    Configuration hadoop = spark.sparkContext().hadoopConfiguration();
+    JobConfig config;
+    try {
+      Properties file = readConfFile(cmd.confFile);
+      String input = cmd.input != null ? cmd.input : file.getProperty("input");
+      config = JobConfig.resolve(file, readDescriptor(hadoop, input), cmd.flags());
+      Path in = new Path(config.input());
+      if (!in.getFileSystem(hadoop).exists(in)) {
+        throw new IllegalArgumentException("input " + config.input() + " does not exist");
+      }
+    } catch (BadRecordException e) {
+      err.println("ohem-mine: bad input: " + e.getMessage());
+      return ExitCode.BAD_INPUT;
+    } catch (IllegalArgumentException | IOException e) {
+      err.println("ohem-mine: " + e.getMessage());
+      return ExitCode.BAD_ARGUMENTS;
+    }
+
+    StagedOutput staged;
+    try {
+      staged = new StagedOutput(hadoop, config.output(), config.overwrite());
+    } catch (IllegalArgumentException | IOException e) {
+      err.println("ohem-mine: " + e.getMessage());
+      return ExitCode.BAD_ARGUMENTS;
+    }
+    long t0 = System.nanoTime();
+    try (OhemMiner.Result r = OhemMiner.on(spark).params(config.params())
+        .labelConvention(config.labelConvention()).classes(config.classes())
+        .groupBy(config.groupBy()).partitions(config.partitions())
+        .mineDirectory(config.input())) {
+      long t1 = System.nanoTime();
+      r.images().write().parquet(staged.path("images"));
+      r.hardPixels().write().parquet(staged.path("hard_pixels"));
+      staged.writeText("summary.json", SummaryJson.toJson(r.summary(), config));
+      staged.commit();
+      long t2 = System.nanoTime();
+      print(out, r.summary(), staged.target(), r.firstPassNanos(), r.selectionNanos(),
+          t2 - t1, t2 - t0);
+      return ExitCode.OK;
+    } catch (RuntimeException | IOException e) {
+      staged.abort();
+      BadRecordException bad = badRecord(e);
+      if (bad != null) {
+        err.println("ohem-mine: bad input: " + bad.getMessage());
+        return ExitCode.BAD_INPUT;
+      }
+      String msg = badRecordMessage(e);
+      if (msg != null) {
+        err.println("ohem-mine: bad input: " + msg);
+        return ExitCode.BAD_INPUT;
+      }
+      err.println("ohem-mine: failed: " + e);
+      e.printStackTrace(err);
+      return ExitCode.FAILURE;
+    }
+  }
+
+  private static void print(PrintStream out, MiningSummary s, String target, long firstPass,
+      long selection, long write, long total) {
+    out.printf(Locale.ROOT, "OHEM mean: %s (status %s, group_by %s)%n",
+        s.mean() == null ? "null" : String.format(Locale.ROOT, "%.7f", s.mean()), s.status(),
+        s.groupBy().label());
+    out.printf(Locale.ROOT, "images=%d n_valid=%d n_min=%d n_hard=%d n_kept=%d used_topk=%s "
+            + "kth_loss=%s loss_threshold=%.9f%n", s.nImages(), s.nValid(), s.nMin(), s.nHard(),
+        s.nKept(), s.usedTopk(), s.kthLoss() == null ? "null" : s.kthLoss().toString(),
+        s.lossThreshold());
+    out.printf(Locale.ROOT, "time: losses %.2fs, selection %.2fs (%d top-k histogram passes), "
+            + "write %.2fs, total %.2fs%n", firstPass / 1e9, selection / 1e9,
+        s.histogramPasses(), write / 1e9, total / 1e9);
+    out.println("output: " + target + " (summary.json, images/, hard_pixels/)");
+  }
+
+  private static Properties readConfFile(String file) throws IOException {
+    Properties p = new Properties();
+    if (file == null) {
+      return p;
+    }
+    java.nio.file.Path path = Paths.get(file);
+    if (!Files.isRegularFile(path)) {
+      throw new IllegalArgumentException("configuration file " + file + " does not exist");
+    }
+    try (Reader r = Files.newBufferedReader(path, StandardCharsets.UTF_8)) {
+      p.load(r);
+    }
+    return p;
+  }
+
+  private static DatasetDescriptor readDescriptor(Configuration conf, String input)
+      throws IOException {
+    if (input == null) {
+      return DatasetDescriptor.EMPTY;
+    }
+    Path p = new Path(input, "dataset.json");
+    FileSystem fs = p.getFileSystem(conf);
+    if (!fs.exists(p)) {
+      return DatasetDescriptor.EMPTY;
+    }
+    try (var in = fs.open(p)) {
+      return DatasetDescriptor.parse(p.toString(), in.readAllBytes());
+    } catch (IllegalArgumentException e) {
+      throw new BadRecordException(p.toString(), null, e.getMessage());
+    }
+  }
+
+  /** The bad record in a cause chain (Spark wraps executor failures), or null. */
+  static BadRecordException badRecord(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof BadRecordException b) {
+        return b;
+      }
+      if (t.getCause() == t) {
+        break;
+      }
+    }
+    return null;
+  }
+
+  /** Where the exception did not survive serialization: its text in Spark's message. */
+  static String badRecordMessage(Throwable e) {
+    String marker = BadRecordException.class.getName() + ": ";
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      String m = t.getMessage();
+      int i = m == null ? -1 : m.indexOf(marker);
+      if (i >= 0) {
+        String rest = m.substring(i + marker.length());
+        int nl = rest.indexOf('\n');
+        return nl >= 0 ? rest.substring(0, nl) : rest;
+      }
+      if (t.getCause() == t) {
+        break;
+      }
+    }
+    return null;
+  }
+}

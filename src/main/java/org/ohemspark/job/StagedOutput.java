@@ -1,0 +1,93 @@
+package org.ohemspark.job;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.UUID;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+
+/**
+ * An output directory written all at once: everything goes to a hidden staging directory beside
+ * the target ({@code .<name>.staging-<uuid>}), {@code summary.json} is written last, and
+ * {@link #commit()} renames the staging directory to the target (replacing an old result only
+ * when overwriting). A run that fails or is killed leaves no target that looks complete; a
+ * failed run's staging directory is removed by {@link #abort()}.
+ *
+ * <p>On file systems where rename is a copy (S3) the commit is not atomic, but the summary is
+ * still the last file to appear.
+ */
+public final class StagedOutput {
+  private final FileSystem fs;
+  private final Path target;
+  private final Path staging;
+  private final boolean overwrite;
+
+  /**
+   * @throws IllegalArgumentException if the target exists, is not empty and {@code overwrite}
+   *     is false
+   */
+  public StagedOutput(Configuration conf, String output, boolean overwrite) throws IOException {
+    this.target = new Path(output);
+    this.fs = target.getFileSystem(conf);
+    this.overwrite = overwrite;
+    Path qualified = fs.makeQualified(target);
+    if (fs.exists(qualified)) {
+      FileStatus st = fs.getFileStatus(qualified);
+      if (!st.isDirectory() || fs.listStatus(qualified).length > 0) {
+        if (!overwrite) {
+          throw new IllegalArgumentException("output " + qualified + " already exists; pass "
+              + "--overwrite to replace it");
+        }
+      }
+    }
+    Path parent = qualified.getParent();
+    this.staging = new Path(parent, "." + qualified.getName() + ".staging-" + UUID.randomUUID());
+    fs.mkdirs(staging);
+  }
+
+  /** Path of a child of the staging directory, as a string for Spark writers. */
+  public String path(String child) {
+    return new Path(staging, child).toString();
+  }
+
+  /** Writes a small text file into the staging directory. */
+  public void writeText(String child, String text) throws IOException {
+    try (OutputStream out = fs.create(new Path(staging, child), true)) {
+      out.write(text.getBytes(StandardCharsets.UTF_8));
+    }
+  }
+
+  /** Moves the staging directory to the target; an old target is deleted first. */
+  public void commit() throws IOException {
+    Path qualified = fs.makeQualified(target);
+    if (fs.exists(qualified)) {
+      if (!overwrite && fs.listStatus(qualified).length > 0) {
+        throw new IOException("output " + qualified + " appeared during the run");
+      }
+      fs.delete(qualified, true);
+    }
+    if (qualified.getParent() != null) {
+      fs.mkdirs(qualified.getParent());
+    }
+    if (!fs.rename(staging, qualified)) {
+      throw new IOException("could not rename " + staging + " to " + qualified);
+    }
+  }
+
+  /** Removes the staging directory (after a failure). */
+  public void abort() {
+    try {
+      fs.delete(staging, true);
+    } catch (IOException ignored) {
+      // best effort: the staging directory is hidden and never looks like a result
+    }
+  }
+
+  /** The target directory, fully qualified. */
+  public String target() {
+    return fs.makeQualified(target).toString();
+  }
+}

@@ -1,0 +1,60 @@
+package org.ohemspark.job;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.ohemspark.spark.MiningSummary;
+
+/**
+ * {@code summary.json}: the run's figures and the parameters used. It holds no timestamps or
+ * timings, so two runs over the same input write the same bytes.
+ */
+public final class SummaryJson {
+  private SummaryJson() {}
+
+  /** The summary as an ordered map (the JSON object's fields, in order). */
+  public static Map<String, Object> toMap(MiningSummary s, JobConfig c) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("status", s.status());
+    m.put("mean", s.mean());
+    m.put("group_by", s.groupBy().label());
+    m.put("n_images", s.nImages());
+    m.put("n_valid", s.nValid());
+    m.put("n_min", s.nMin());
+    m.put("n_hard", s.nHard());
+    m.put("n_kept", s.nKept());
+    m.put("used_topk", s.usedTopk());
+    m.put("kth_loss", s.kthLoss());
+    m.put("loss_threshold", s.lossThreshold());
+    m.put("n_images_topk", s.nImagesTopk());
+    m.put("n_images_empty", s.nImagesEmpty());
+    m.put("topk_histogram_passes", s.histogramPasses());
+    Map<String, Object> p = new LinkedHashMap<>();
+    p.put("thresh", c.params().thresh());
+    p.put("factor", c.params().factor());
+    p.put("ignore_index", c.params().ignoreIndex());
+    p.put("label_convention", c.labelConvention().toString());
+    p.put("classes", c.classes());
+    p.put("class_weights", c.params().classWeights());
+    p.put("group_by", c.groupBy().label());
+    m.put("params", p);
+    m.put("input", c.input());
+    Map<String, Object> o = new LinkedHashMap<>();
+    o.put("images", "images");
+    o.put("hard_pixels", "hard_pixels");
+    m.put("outputs", o);
+    return m;
+  }
+
+  /** Pretty-printed JSON text with a final newline. */
+  public static String toJson(MiningSummary s, JobConfig c) {
+    try {
+      return new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
+          .writeValueAsString(toMap(s, c)) + "\n";
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}
