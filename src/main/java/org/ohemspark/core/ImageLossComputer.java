@@ -33,7 +33,7 @@ public final class ImageLossComputer {
         throw new BadRecordException(r.source(), r.imageId(), "logits have C = " + c
             + " classes but the dataset declares classes = " + classes);
       }
-      int[] labels = convention.apply(r.storedLabels(), params.ignoreIndex());
+      int[] labels = convention.apply(r.storedLabels().clone(), params.ignoreIndex());
       return kernel.compute(r.imageId(), r.logits(), labels, r.height(), r.width());
     } catch (BadRecordException e) {
       throw e.withContext(r.source(), r.imageId());

@@ -14,7 +14,8 @@ import java.util.Arrays;
  * value ranges with exact edges. The histogram has {@value #BINS} bins; bin {@code b} holds the
  * patterns {@code [lo + b * 2^shift, lo + (b + 1) * 2^shift)}. The first level covers every
  * non-negative double ({@code lo = 0, shift = 47}); {@link #refine(int)} gives the next level
- * inside one bin (16 more bits), so four levels resolve a double exactly. Each bin keeps the
+ * inside one bin (16 more bits; the fourth level has only the 2^15 bins of its parent's width),
+ * so four levels resolve a double exactly. Each bin keeps the
  * count, sum, min and max of its values; a bin whose min equals its max holds one distinct value.
  *
  * <p>Histograms of disjoint data over the same range {@link #merge} by adding: they are the
@@ -31,14 +32,17 @@ public final class LossHistogram implements Serializable {
 
   private final long lo;
   private final int shift;
+  /** Bins in use: 2^16, but fewer where the parent bin is narrower (the last level). */
+  private final int bins;
   private transient long[] count;
   private transient double[] sum;
   private transient double[] min;
   private transient double[] max;
 
-  private LossHistogram(long lo, int shift) {
+  private LossHistogram(long lo, int shift, int bins) {
     this.lo = lo;
     this.shift = shift;
+    this.bins = bins;
     allocate();
   }
 
@@ -53,12 +57,12 @@ public final class LossHistogram implements Serializable {
 
   /** An empty first-level histogram over all non-negative doubles. */
   public static LossHistogram firstLevel() {
-    return new LossHistogram(0L, 63 - BITS);
+    return new LossHistogram(0L, 63 - BITS, BINS);
   }
 
   /** An empty histogram over the same range as this one. */
   public LossHistogram emptyCopy() {
-    return new LossHistogram(lo, shift);
+    return new LossHistogram(lo, shift, bins);
   }
 
   /**
@@ -70,7 +74,8 @@ public final class LossHistogram implements Serializable {
     if (shift == 0) {
       throw new IllegalStateException("a last-level bin holds a single value");
     }
-    return new LossHistogram(lo + ((long) b << shift), Math.max(shift - BITS, 0));
+    int next = Math.max(shift - BITS, 0);
+    return new LossHistogram(lo + ((long) b << shift), next, 1 << (shift - next));
   }
 
   /** Whether bins of this histogram are single bit patterns (values). */
@@ -85,7 +90,7 @@ public final class LossHistogram implements Serializable {
       return;
     }
     long rel = (bits - lo) >>> shift;
-    if (rel >= BINS) {
+    if (rel >= bins) {
       return;
     }
     int b = (int) rel;
@@ -116,7 +121,7 @@ public final class LossHistogram implements Serializable {
    * @throws IllegalArgumentException if the two cover different ranges
    */
   public LossHistogram merge(LossHistogram other) {
-    if (other.lo != lo || other.shift != shift) {
+    if (other.lo != lo || other.shift != shift || other.bins != bins) {
       throw new IllegalArgumentException("cannot merge histograms over different ranges");
     }
     for (int b = 0; b < BINS; b++) {

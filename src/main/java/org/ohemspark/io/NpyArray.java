@@ -91,15 +91,29 @@ public final class NpyArray {
     int size = Integer.parseInt(d.group(3));
     ByteOrder order = d.group(1).equals(">") ? ByteOrder.BIG_ENDIAN : ByteOrder.LITTLE_ENDIAN;
     String shapeText = s.group(1).trim();
-    long[] shape = shapeText.isEmpty() ? new long[0]
-        : Arrays.stream(shapeText.split(",")).map(String::trim).filter(t -> !t.isEmpty())
-            .mapToLong(Long::parseLong).toArray();
-    long n = 1;
-    for (long dim : shape) {
-      n *= dim;
+    long[] shape;
+    long need;
+    try {
+      shape = shapeText.isEmpty() ? new long[0]
+          : Arrays.stream(shapeText.split(",")).map(String::trim).filter(t -> !t.isEmpty())
+              .mapToLong(Long::parseLong).toArray();
+      long n = 1;
+      for (long dim : shape) {
+        if (dim < 0) {
+          throw new NumberFormatException("negative dimension " + dim);
+        }
+        n = Math.multiplyExact(n, dim);
+      }
+      need = Math.multiplyExact(n, (long) size);
+    } catch (NumberFormatException | ArithmeticException e) {
+      throw new BadRecordException(source, null, "bad shape in .npy header: (" + shapeText
+          + ") (" + e.getMessage() + ")");
+    }
+    if (size < 1 || need > Integer.MAX_VALUE - 8) {
+      throw new BadRecordException(source, null, "unsupported .npy array: shape ("
+          + shapeText + ") of " + d.group(0) + " is empty-typed or larger than 2 GiB");
     }
     int dataStart = (int) (headerStart + headerLen);
-    long need = n * size;
     if (bytes.length - dataStart < need) {
       throw new BadRecordException(source, null, "truncated .npy data: shape "
           + Arrays.toString(shape) + " " + d.group(0).replaceAll(".*'(.*)'", "$1") + " needs "

@@ -107,7 +107,7 @@ public final class OhemMineJob {
       print(out, r.summary(), staged.target(), r.firstPassNanos(), r.selectionNanos(),
           t2 - t1, t2 - t0);
       return ExitCode.OK;
-    } catch (RuntimeException | IOException e) {
+    } catch (Exception e) { // SparkException is checked but thrown from Scala undeclared
       staged.abort();
       BadRecordException bad = badRecord(e);
       if (bad != null) {

@@ -29,10 +29,37 @@ import org.ohemspark.io.NpyArray;
  * API. A logits file without a label, a label without logits, or two label files for one id are
  * bad records, raised when the image is read.
  */
-public final class DatasetDirectory {
-  private DatasetDirectory() {}
+public final class DatasetDirectory implements ImageSource {
+  private static final long serialVersionUID = 1L;
+  private final String input;
 
-  /** Columns of {@link #pairs}: image_id, logits_path, labels_path, n_label_files, labels_path_2. */
+  /** The dataset directory at {@code input} (any Hadoop FileSystem URI). */
+  public DatasetDirectory(String input) {
+    this.input = input;
+  }
+
+  @Override
+  public String describe() {
+    return "dataset directory " + input;
+  }
+
+  /**
+   * The image pairs, hash-partitioned by image id and sorted within partitions (so iteration
+   * order is the same on every run); the default partition count is
+   * {@code min(images, 4 * defaultParallelism)}.
+   */
+  @Override
+  public Dataset<Row> records(SparkSession spark, int partitions) {
+    Dataset<Row> pairs = pairs(spark, input);
+    int parts = partitions;
+    if (parts <= 0) {
+      long n = pairs.count();
+      parts = (int) Math.max(1, Math.min(n, 4L * spark.sparkContext().defaultParallelism()));
+    }
+    return pairs.repartition(parts, col("image_id")).sortWithinPartitions("image_id");
+  }
+
+  /** Columns: image_id, logits_path, labels_path, n_label_files, labels_path_2. */
   public static Dataset<Row> pairs(SparkSession spark, String input) {
     UserDefinedFunction idOf = functions.udf(
         (String p) -> stripExtension(new Path(p).getName()), DataTypes.StringType);
@@ -68,7 +95,8 @@ public final class DatasetDirectory {
   }
 
   /** Reads and decodes the files of one row of {@link #pairs} on an executor. */
-  public static ImageRecord read(Row pair, HadoopConf conf) {
+  @Override
+  public ImageRecord read(Row pair, HadoopConf conf) {
     String id = pair.getAs("image_id");
     String logitsPath = pair.getAs("logits_path");
     String labelsPath = pair.getAs("labels_path");

@@ -1,7 +1,5 @@
 package org.ohemspark.spark;
 
-import static org.apache.spark.sql.functions.col;
-
 import java.util.Iterator;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.broadcast.Broadcast;
@@ -9,7 +7,6 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.Encoders;
 import org.ohemspark.core.ImageLossComputer;
-import org.ohemspark.core.ImageRecord;
 import org.ohemspark.core.LabelConvention;
 import org.ohemspark.core.OhemParams;
 
@@ -20,17 +17,12 @@ import org.ohemspark.core.OhemParams;
 public final class LossFrames {
   private LossFrames() {}
 
-  /** Decodes one input row into a record on an executor (a source's reader). */
-  public interface RecordReader extends java.io.Serializable {
-    ImageRecord read(Row input, HadoopConf conf);
-  }
-
   /**
    * @param inputs one row per image, already partitioned as wanted
-   * @param reader decodes an input row (e.g. {@link DatasetDirectory#read})
+   * @param reader decodes an input row ({@link ImageSource#read})
    * @param classes declared class count or null
    */
-  public static Dataset<Row> compute(Dataset<Row> inputs, RecordReader reader,
+  public static Dataset<Row> compute(Dataset<Row> inputs, ImageSource reader,
       Broadcast<HadoopConf> conf, OhemParams params, LabelConvention convention,
       Integer classes) {
     MapPartitionsFunction<Row, Row> fn = rows -> {
@@ -49,10 +41,5 @@ public final class LossFrames {
       };
     };
     return inputs.mapPartitions(fn, Encoders.row(LossFrame.SCHEMA));
-  }
-
-  /** Orders rows for deterministic iteration: hash-partitioned by id, sorted within. */
-  public static Dataset<Row> partitionById(Dataset<Row> inputs, int partitions) {
-    return inputs.repartition(partitions, col("image_id")).sortWithinPartitions("image_id");
   }
 }

@@ -79,26 +79,29 @@ public final class OhemMiner {
     return this;
   }
 
-  /**
-   * Mines a dataset directory ({@link DatasetDirectory}).
-   *
-   * @throws BadRecordException for an empty dataset; bad records surface when the returned
-   *     frames are first computed (already, for the summary)
-   */
+  /** Mines a dataset directory ({@link DatasetDirectory}). */
   public Result mineDirectory(String input) {
-    Dataset<Row> pairs = DatasetDirectory.pairs(spark, input);
-    long n = pairs.count();
-    if (n == 0) {
-      throw new BadRecordException(input, null, "empty dataset: no logits/*.npy and no labels");
-    }
-    int parts = partitions > 0 ? partitions
-        : (int) Math.max(1, Math.min(n, 4L * spark.sparkContext().defaultParallelism()));
+    return mine(new DatasetDirectory(input));
+  }
+
+  /**
+   * Mines the images of a source: one pass over the logits builds the loss frame, then
+   * {@link #mine(Dataset)}.
+   *
+   * @throws BadRecordException for an empty dataset, or the first bad record
+   */
+  public Result mine(ImageSource source) {
     Broadcast<HadoopConf> conf = spark.sparkContext().broadcast(
         new HadoopConf(spark.sparkContext().hadoopConfiguration()),
         scala.reflect.ClassTag$.MODULE$.apply(HadoopConf.class));
-    Dataset<Row> frame = LossFrames.compute(LossFrames.partitionById(pairs, parts),
-        DatasetDirectory::read, conf, params, convention, classes);
-    return mine(frame);
+    Dataset<Row> frame = LossFrames.compute(source.records(spark, partitions), source, conf,
+        params, convention, classes);
+    Result r = mine(frame);
+    if (r.summary().nImages() == 0) {
+      r.close();
+      throw new BadRecordException(source.describe(), null, "empty dataset: no image found");
+    }
+    return r;
   }
 
   /**

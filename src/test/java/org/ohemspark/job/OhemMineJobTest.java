@@ -1,0 +1,230 @@
+package org.ohemspark.job;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.Arrays;
+import java.util.List;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.ohemspark.spark.HardPixels;
+import org.ohemspark.spark.GroupBy;
+import org.ohemspark.spark.ImageReport;
+import org.ohemspark.testing.SparkTestSession;
+
+/**
+ * The {@code ohem-mine} job as a user runs it, in-process: the built-in sample against its
+ * PyTorch reference, the three outputs and their schemas, exit codes for bad arguments and bad
+ * input, refusing to overwrite, and identical reruns.
+ */
+class OhemMineJobTest {
+  private static SparkSession spark;
+  private static final Path SAMPLE = Paths.get("samples", "tiny");
+
+  @TempDir
+  Path tmp;
+
+  @BeforeAll
+  static void start() {
+    spark = SparkTestSession.create("job");
+  }
+
+  @AfterAll
+  static void stop() {
+    spark.stop();
+  }
+
+  /** Exit code, stdout and stderr of one run. */
+  record Run(int code, String out, String err) {}
+
+  private static Run run(String... args) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    int code = OhemMineJob.run(args, spark, new PrintStream(out, true, StandardCharsets.UTF_8),
+        new PrintStream(err, true, StandardCharsets.UTF_8));
+    return new Run(code, out.toString(StandardCharsets.UTF_8),
+        err.toString(StandardCharsets.UTF_8));
+  }
+
+  private static JsonNode json(Path p) throws IOException {
+    return new ObjectMapper().readTree(p.toFile());
+  }
+
+  @Test
+  void sampleMatchesPyTorchAndWritesTheThreeOutputs() throws IOException {
+    Path out = tmp.resolve("out");
+    Run r = run("--input", SAMPLE.toString(), "--output", out.toString());
+    assertEquals(ExitCode.OK, r.code(), r.err());
+    JsonNode exp = json(SAMPLE.resolve("expected.json")).get("dataset");
+    JsonNode s = json(out.resolve("summary.json"));
+    assertEquals("OK", s.get("status").asText());
+    double mean = exp.get("mean").asDouble();
+    assertEquals(mean, s.get("mean").asDouble(), 1e-6 * mean);
+    assertTrue(r.out().contains(String.format(java.util.Locale.ROOT, "OHEM mean: %.7f", mean)),
+        r.out());
+    for (String k : List.of("n_valid", "n_min", "n_hard", "n_kept")) {
+      assertEquals(exp.get(k).asLong(), s.get(k).asLong(), k);
+    }
+    assertEquals(3, s.get("n_images").asLong());
+    assertEquals("palette_index", s.get("params").get("label_convention").asText(),
+        "dataset.json is read");
+
+    Dataset<Row> images = spark.read().parquet(out.resolve("images").toString());
+    assertEquals(ImageReport.schema(GroupBy.DATASET).fieldNames().length,
+        images.schema().fieldNames().length);
+    assertEquals(Arrays.asList(ImageReport.schema(GroupBy.DATASET).fieldNames()),
+        Arrays.asList(images.schema().fieldNames()));
+    assertEquals(3, images.count());
+    Dataset<Row> hard = spark.read().parquet(out.resolve("hard_pixels").toString());
+    assertEquals(Arrays.asList(HardPixels.SCHEMA.fieldNames()),
+        Arrays.asList(hard.schema().fieldNames()));
+    assertEquals(s.get("n_kept").asLong(), hard.count());
+    double threshold = s.get("loss_threshold").asDouble();
+    assertEquals(0, hard.filter(hard.col("loss").leq(threshold)).count(),
+        "threshold branch keeps only loss > -ln(thresh)");
+    assertEquals(0, hard.filter(hard.col("label").equalTo(255)).count(), "no ignored pixel");
+    try (Stream<Path> files = Files.list(tmp)) {
+      assertEquals(List.of("out"), files.map(p -> p.getFileName().toString())
+          .collect(Collectors.toList()), "no staging directory left behind");
+    }
+  }
+
+  @Test
+  void imageScopeGivesEachImagesOwnMean() throws IOException {
+    Path out = tmp.resolve("out");
+    Run r = run("--input", SAMPLE.toString(), "--output", out.toString(), "--group-by", "image");
+    assertEquals(ExitCode.OK, r.code(), r.err());
+    JsonNode exp = json(SAMPLE.resolve("expected.json")).get("per_image");
+    for (Row row : spark.read().parquet(out.resolve("images").toString()).collectAsList()) {
+      JsonNode e = exp.get(row.<String>getAs("image_id"));
+      double mean = e.get("mean").asDouble();
+      assertEquals(mean, row.<Double>getAs("ohem_mean"), 1e-6 * mean);
+      assertEquals(e.get("used_topk").asBoolean(), row.<Boolean>getAs("used_topk"));
+      assertEquals(e.get("n_kept").asLong(), row.<Long>getAs("n_kept"));
+    }
+    JsonNode s = json(out.resolve("summary.json"));
+    assertEquals("image", s.get("group_by").asText());
+    assertEquals(1, s.get("n_images_topk").asLong());
+  }
+
+  @Test
+  void rerunRefusesWithoutOverwriteAndReplacesWithIt() throws IOException {
+    Path out = tmp.resolve("out");
+    assertEquals(ExitCode.OK, run("--input", SAMPLE.toString(), "--output", out.toString())
+        .code());
+    byte[] first = Files.readAllBytes(out.resolve("summary.json"));
+    Run again = run("--input", SAMPLE.toString(), "--output", out.toString());
+    assertEquals(ExitCode.BAD_ARGUMENTS, again.code());
+    assertTrue(again.err().contains("--overwrite"), again.err());
+    Run over = run("--input", SAMPLE.toString(), "--output", out.toString(), "--overwrite");
+    assertEquals(ExitCode.OK, over.code(), over.err());
+    assertEquals(new String(first, StandardCharsets.UTF_8),
+        Files.readString(out.resolve("summary.json")), "reruns write identical summaries");
+  }
+
+  @Test
+  void badArgumentsExitWith2() {
+    assertEquals(ExitCode.BAD_ARGUMENTS, run("--input", SAMPLE.toString(), "--bogus").code());
+    Run t = run("--input", SAMPLE.toString(), "--output", tmp.resolve("o").toString(),
+        "--thresh", "1.5");
+    assertEquals(ExitCode.BAD_ARGUMENTS, t.code());
+    assertTrue(t.err().contains("thresh"), t.err());
+    assertEquals(ExitCode.BAD_ARGUMENTS, run("--input", tmp.resolve("nope").toString()).code());
+    assertEquals(ExitCode.BAD_ARGUMENTS, run("--input", SAMPLE.toString(), "--group-by",
+        "batch", "--output", tmp.resolve("o2").toString()).code());
+    assertEquals(ExitCode.BAD_ARGUMENTS, run("--output", tmp.resolve("o3").toString()).code(),
+        "no input");
+  }
+
+  @Test
+  void confFileIsReadAndFlagsWin() throws IOException {
+    Path conf = tmp.resolve("job.properties");
+    Files.writeString(conf, "factor=1\nthresh=0.99\n");
+    Path out = tmp.resolve("out");
+    Run r = run("--input", SAMPLE.toString(), "--output", out.toString(), "--conf",
+        conf.toString(), "--thresh", "0.7");
+    assertEquals(ExitCode.OK, r.code(), r.err());
+    JsonNode s = json(out.resolve("summary.json"));
+    assertEquals(1, s.get("params").get("factor").asInt());
+    assertEquals(0.7, s.get("params").get("thresh").asDouble());
+    assertEquals(s.get("n_valid").asLong(), s.get("n_min").asLong(), "factor 1: n_min = n_valid");
+    assertTrue(s.get("used_topk").asBoolean());
+    Files.writeString(conf, "fator=1\n");
+    Run bad = run("--input", SAMPLE.toString(), "--output", tmp.resolve("o").toString(),
+        "--conf", conf.toString());
+    assertEquals(ExitCode.BAD_ARGUMENTS, bad.code());
+    assertTrue(bad.err().contains("fator"), bad.err());
+  }
+
+  private Path copySample() throws IOException {
+    Path dir = tmp.resolve("data");
+    for (String sub : List.of("logits", "labels")) {
+      Files.createDirectories(dir.resolve(sub));
+      try (Stream<Path> s = Files.list(SAMPLE.resolve(sub))) {
+        for (Path p : s.toList()) {
+          Files.copy(p, dir.resolve(sub).resolve(p.getFileName()));
+        }
+      }
+    }
+    Files.copy(SAMPLE.resolve("dataset.json"), dir.resolve("dataset.json"));
+    return dir;
+  }
+
+  private void assertBadInput(Path data, String... mustMention) {
+    Path out = tmp.resolve("out-bad");
+    Run r = run("--input", data.toString(), "--output", out.toString());
+    assertEquals(ExitCode.BAD_INPUT, r.code(), r.err());
+    for (String m : mustMention) {
+      assertTrue(r.err().contains(m), "stderr should mention '" + m + "': " + r.err());
+    }
+    assertFalse(Files.exists(out), "no output for a failed run");
+  }
+
+  @Test
+  void labelWithoutLogitsIsBadInput() throws IOException {
+    Path data = copySample();
+    Files.delete(data.resolve("logits/street_0002.npy"));
+    assertBadInput(data, "street_0002", "no logits");
+  }
+
+  @Test
+  void labelOutOfRangeIsBadInput() throws IOException {
+    Path data = copySample();
+    Files.writeString(data.resolve("dataset.json"), "{\"classes\": 5, \"ignore_index\": 0}");
+    assertBadInput(data, "label 255", "outside [0, 5)");
+  }
+
+  @Test
+  void truncatedLogitsAreBadInput() throws IOException {
+    Path data = copySample();
+    Path f = data.resolve("logits/street_0003.npy");
+    byte[] b = Files.readAllBytes(f);
+    Files.write(f, Arrays.copyOf(b, b.length / 2));
+    assertBadInput(data, "street_0003", "truncated");
+  }
+
+  @Test
+  void emptyDatasetIsBadInput() throws IOException {
+    Path data = tmp.resolve("empty");
+    Files.createDirectories(data.resolve("logits"));
+    Files.createDirectories(data.resolve("labels"));
+    assertBadInput(data, "empty dataset");
+  }
+}
