@@ -91,12 +91,12 @@ public final class CrossEntropyKernel {
             cached0 = y0;
             cached1 = -1;
           } else {
-            readRows(logits, y0, src0);
+            readRows(imageId, logits, y0, src0);
             cached0 = y0;
           }
         }
         if (y1 != cached1) {
-          readRows(logits, y1, src1);
+          readRows(imageId, logits, y1, src1);
           cached1 = y1;
         }
         interpolateRow(c, w, width, ay.w0[y], ay.w1[y], ax);
@@ -105,7 +105,7 @@ public final class CrossEntropyKernel {
           logits.readRow(ch, y, row, ch * width);
         }
       }
-      checkFinite(imageId, c, width, y, resize);
+      checkFinite(imageId, row, c, width, y);
       logSumExp(c, width);
       final int base = y * width;
       for (int x = 0; x < width; x++) {
@@ -148,11 +148,13 @@ public final class CrossEntropyKernel {
     }
   }
 
-  private static void readRows(Logits logits, int y, double[] dst) {
+  /** Reads source row {@code y} of every channel and checks it is finite. */
+  private static void readRows(String imageId, Logits logits, int y, double[] dst) {
     int w = logits.width();
     for (int ch = 0; ch < logits.channels(); ch++) {
       logits.readRow(ch, y, dst, ch * w);
     }
+    checkFinite(imageId, dst, logits.channels(), w, y);
   }
 
   /** row[c, x] = wy0 * (bilinear in x of src0) + wy1 * (bilinear in x of src1), ATen's order. */
@@ -172,20 +174,20 @@ public final class CrossEntropyKernel {
     }
   }
 
-  private void checkFinite(String imageId, int c, int width, int y, boolean resized) {
+  /** Throws, naming the first non-finite value of {@code buf[c, x]} at row {@code y}. */
+  private static void checkFinite(String imageId, double[] buf, int c, int width, int y) {
     double probe = 0;
     int n = c * width;
     for (int i = 0; i < n; i++) {
-      probe += row[i] * 0.0;
+      probe += buf[i] * 0.0;
     }
     if (probe == 0.0) {
       return;
     }
     for (int i = 0; i < n; i++) {
-      if (!Double.isFinite(row[i])) {
-        throw new BadRecordException(null, imageId, "logit " + row[i] + " at (c=" + i / width
-            + ", y=" + y + ", x=" + i % width + (resized ? ") after bilinear resize" : ")")
-            + ": logits must be finite");
+      if (!Double.isFinite(buf[i])) {
+        throw new BadRecordException(null, imageId, "logit " + buf[i] + " at (c=" + i / width
+            + ", y=" + y + ", x=" + i % width + "): logits must be finite");
       }
     }
   }

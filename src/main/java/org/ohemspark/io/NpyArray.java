@@ -119,6 +119,11 @@ public final class NpyArray {
           + Arrays.toString(shape) + " " + d.group(0).replaceAll(".*'(.*)'", "$1") + " needs "
           + need + " bytes, file has " + (bytes.length - dataStart));
     }
+    if (bytes.length - dataStart > need) {
+      throw new BadRecordException(source, null, ".npy data does not fit its header: shape "
+          + Arrays.toString(shape) + " needs " + need + " bytes, file has "
+          + (bytes.length - dataStart) + " (extra bytes after the array)");
+    }
     ByteBuffer data = ByteBuffer.wrap(bytes, dataStart, (int) need).slice().order(order);
     return new NpyArray(source, d.group(1) + kind + size, kind, size, order, shape,
         f.group(1).equals("True"), data);

@@ -7,6 +7,7 @@ import java.util.Properties;
 import org.ohemspark.core.LabelConvention;
 import org.ohemspark.core.OhemParams;
 import org.ohemspark.io.DatasetDescriptor;
+import org.ohemspark.spark.BadRecordMode;
 import org.ohemspark.spark.GroupBy;
 
 /**
@@ -20,16 +21,17 @@ import org.ohemspark.spark.GroupBy;
  * {@code --output}, {@code thresh}, {@code factor}, {@code ignore_index} /
  * {@code --ignore-index}, {@code label_convention} / {@code --label-convention},
  * {@code classes}, {@code class_weights} (comma-separated), {@code group_by} /
- * {@code --group-by}, {@code partitions}, {@code overwrite}.
+ * {@code --group-by}, {@code partitions}, {@code overwrite}, {@code mode} ({@code FAILFAST |
+ * PERMISSIVE | DROPMALFORMED}).
  */
 public record JobConfig(String input, String output, OhemParams params,
     LabelConvention labelConvention, Integer classes, GroupBy groupBy, int partitions,
-    boolean overwrite) {
+    boolean overwrite, BadRecordMode mode) {
 
   /** Keys a configuration file may hold. */
   public static final java.util.List<String> KEYS = java.util.List.of("input", "output",
       "thresh", "factor", "ignore_index", "label_convention", "classes", "class_weights",
-      "group_by", "partitions", "overwrite");
+      "group_by", "partitions", "overwrite", "mode");
 
   /** Built-in defaults, as a layer. */
   public static Properties defaults() {
@@ -42,6 +44,7 @@ public record JobConfig(String input, String output, OhemParams params,
     p.setProperty("group_by", "dataset");
     p.setProperty("partitions", "0");
     p.setProperty("overwrite", "false");
+    p.setProperty("mode", "FAILFAST");
     return p;
   }
 
@@ -117,7 +120,8 @@ public record JobConfig(String input, String output, OhemParams params,
     }
     return new JobConfig(input, p.getProperty("output"), params,
         LabelConvention.parse(p.getProperty("label_convention")), classes,
-        GroupBy.parse(p.getProperty("group_by")), partitions, overwrite.equals("true"));
+        GroupBy.parse(p.getProperty("group_by")), partitions, overwrite.equals("true"),
+        BadRecordMode.parse(p.getProperty("mode")));
   }
 
   private static double parseDouble(Properties p, String key) {

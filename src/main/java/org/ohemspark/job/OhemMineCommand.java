@@ -58,6 +58,11 @@ public final class OhemMineCommand {
       + "frame (default 0: min(images, 4 x cores)).")
   String partitions;
 
+  @Option(names = "--mode", paramLabel = "M", description = "Bad records: FAILFAST (stop, "
+      + "exit 3) | PERMISSIVE (go on, write quarantine/) | DROPMALFORMED (go on, count them); "
+      + "default FAILFAST.")
+  String mode;
+
   @Option(names = "--overwrite", description = "Replace an existing output directory.")
   boolean overwrite;
 
@@ -79,6 +84,7 @@ public final class OhemMineCommand {
     m.put("group_by", groupBy);
     m.put("partitions", partitions);
     m.put("overwrite", overwrite ? "true" : null);
+    m.put("mode", mode);
     return m;
   }
 }

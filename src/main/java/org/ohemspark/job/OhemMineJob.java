@@ -12,9 +12,11 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.SparkConf;
+import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.ohemspark.core.BadRecordException;
 import org.ohemspark.io.DatasetDescriptor;
+import org.ohemspark.spark.BadRecordMode;
 import org.ohemspark.spark.MiningSummary;
 import org.ohemspark.spark.OhemMiner;
 import picocli.CommandLine;
@@ -96,11 +98,21 @@ public final class OhemMineJob {
     long t0 = System.nanoTime();
     try (OhemMiner.Result r = OhemMiner.on(spark).params(config.params())
         .labelConvention(config.labelConvention()).classes(config.classes())
-        .groupBy(config.groupBy()).partitions(config.partitions())
+        .groupBy(config.groupBy()).partitions(config.partitions()).mode(config.mode())
         .mineDirectory(config.input())) {
       long t1 = System.nanoTime();
       r.images().write().parquet(staged.path("images"));
       r.hardPixels().write().parquet(staged.path("hard_pixels"));
+      if (config.mode() == BadRecordMode.PERMISSIVE) {
+        r.quarantine().coalesce(1).write().parquet(staged.path("quarantine"));
+      }
+      if (r.summary().nBadRecords() > 0) {
+        Row first = r.quarantine().first();
+        err.printf(Locale.ROOT, "ohem-mine: %d bad record(s) %s (%s); first: image_id='%s' "
+                + "source=%s: %s%n", r.summary().nBadRecords(),
+            config.mode() == BadRecordMode.PERMISSIVE ? "quarantined" : "dropped",
+            config.mode(), first.getString(0), first.getString(1), first.getString(2));
+      }
       staged.writeText("summary.json", SummaryJson.toJson(r.summary(), config));
       staged.commit();
       long t2 = System.nanoTime();
@@ -137,7 +149,11 @@ public final class OhemMineJob {
     out.printf(Locale.ROOT, "time: losses %.2fs, selection %.2fs (%d top-k histogram passes), "
             + "write %.2fs, total %.2fs%n", firstPass / 1e9, selection / 1e9,
         s.histogramPasses(), write / 1e9, total / 1e9);
-    out.println("output: " + target + " (summary.json, images/, hard_pixels/)");
+    out.println("output: " + target + " (summary.json, images/, hard_pixels/"
+        + (s.mode() == BadRecordMode.PERMISSIVE ? ", quarantine/)" : ")"));
+    if (s.nBadRecords() > 0) {
+      out.printf(Locale.ROOT, "bad records: %d (%s)%n", s.nBadRecords(), s.mode());
+    }
   }
 
   private static Properties readConfFile(String file) throws IOException {

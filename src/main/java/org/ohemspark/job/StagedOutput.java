@@ -60,20 +60,35 @@ public final class StagedOutput {
     }
   }
 
-  /** Moves the staging directory to the target; an old target is deleted first. */
+  /**
+   * Moves the staging directory to the target. An old target is first renamed aside
+   * ({@code .<name>.replaced-<uuid>}), then deleted once the new one is in place, so that no
+   * moment exists where neither is complete on disk.
+   */
   public void commit() throws IOException {
     Path qualified = fs.makeQualified(target);
+    Path aside = null;
     if (fs.exists(qualified)) {
       if (!overwrite && fs.listStatus(qualified).length > 0) {
         throw new IOException("output " + qualified + " appeared during the run");
       }
-      fs.delete(qualified, true);
+      aside = new Path(qualified.getParent(), "." + qualified.getName() + ".replaced-"
+          + UUID.randomUUID());
+      if (!fs.rename(qualified, aside)) {
+        throw new IOException("could not move the old output " + qualified + " aside");
+      }
     }
     if (qualified.getParent() != null) {
       fs.mkdirs(qualified.getParent());
     }
     if (!fs.rename(staging, qualified)) {
+      if (aside != null) {
+        fs.rename(aside, qualified);
+      }
       throw new IOException("could not rename " + staging + " to " + qualified);
+    }
+    if (aside != null) {
+      fs.delete(aside, true);
     }
   }
 

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.ohemspark.spark.BadRecordMode;
 import org.ohemspark.spark.MiningSummary;
 
 /**
@@ -31,6 +32,8 @@ public final class SummaryJson {
     m.put("n_images_topk", s.nImagesTopk());
     m.put("n_images_empty", s.nImagesEmpty());
     m.put("topk_histogram_passes", s.histogramPasses());
+    m.put("mode", s.mode().name());
+    m.put("n_bad_records", s.nBadRecords());
     Map<String, Object> p = new LinkedHashMap<>();
     p.put("thresh", c.params().thresh());
     p.put("factor", c.params().factor());
@@ -44,6 +47,9 @@ public final class SummaryJson {
     Map<String, Object> o = new LinkedHashMap<>();
     o.put("images", "images");
     o.put("hard_pixels", "hard_pixels");
+    if (s.mode() == BadRecordMode.PERMISSIVE) {
+      o.put("quarantine", "quarantine");
+    }
     m.put("outputs", o);
     return m;
   }

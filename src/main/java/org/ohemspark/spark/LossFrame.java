@@ -23,6 +23,9 @@ import org.ohemspark.core.ImageLosses;
  *   max_loss  double   largest valid loss, null when n_valid = 0
  *   labels    binary   [H, W] int32 little-endian, row-major, after the label convention
  *   losses    binary   [H, W] float64 little-endian, row-major, nats, 0 where ignored
+ *   source    string   file or shard the image came from
+ *   error     string   null for a good record; else why it is bad (its other columns are
+ *                      then 0 or empty)
  * </pre>
  */
 public final class LossFrame {
@@ -38,17 +41,27 @@ public final class LossFrame {
       .add("sum_loss", DataTypes.DoubleType, false)
       .add("max_loss", DataTypes.DoubleType, true)
       .add("labels", DataTypes.BinaryType, false)
-      .add("losses", DataTypes.BinaryType, false);
+      .add("losses", DataTypes.BinaryType, false)
+      .add("source", DataTypes.StringType, true)
+      .add("error", DataTypes.StringType, true);
+
+  private static final byte[] EMPTY = new byte[0];
 
   /** Encodes one image's losses as a row of {@link #SCHEMA}. */
-  public static Row toRow(ImageLosses img) {
+  public static Row toRow(ImageLosses img, String source) {
     ByteBuffer lab = ByteBuffer.allocate(img.labels().length * 4).order(ByteOrder.LITTLE_ENDIAN);
     lab.asIntBuffer().put(img.labels());
     ByteBuffer los = ByteBuffer.allocate(img.losses().length * 8).order(ByteOrder.LITTLE_ENDIAN);
     los.asDoubleBuffer().put(img.losses());
     return RowFactory.create(img.imageId(), img.height(), img.width(), img.nValid(), img.nHard(),
         img.sumHard(), img.sumLoss(), Double.isNaN(img.maxLoss()) ? null : img.maxLoss(),
-        lab.array(), los.array());
+        lab.array(), los.array(), source, null);
+  }
+
+  /** A bad record's row: its id (may be null), source and reason. */
+  public static Row errorRow(String imageId, String source, String reason) {
+    return RowFactory.create(imageId, 0, 0, 0L, 0L, 0.0, 0.0, null, EMPTY, EMPTY, source,
+        reason);
   }
 
   /** Decodes a row of {@link #SCHEMA} (or a projection holding all its columns). */

@@ -6,16 +6,28 @@ import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.Encoders;
+import org.ohemspark.core.BadRecordException;
 import org.ohemspark.core.ImageLossComputer;
+import org.ohemspark.core.ImageRecord;
 import org.ohemspark.core.LabelConvention;
 import org.ohemspark.core.OhemParams;
 
 /**
  * Builds the {@link LossFrame} from input rows: each executor decodes its images and runs the
  * cross-entropy kernel, one output row per image. This is the only pass that reads logits.
+ * A bad record fails the task in {@link BadRecordMode#FAILFAST}; in the other modes it becomes
+ * an error row (its {@code error} column says why) and the pass goes on.
  */
 public final class LossFrames {
   private LossFrames() {}
+
+  private static String idOf(Row input) {
+    try {
+      return input.getAs("image_id");
+    } catch (IllegalArgumentException e) {
+      return null;
+    }
+  }
 
   /**
    * @param inputs one row per image, already partitioned as wanted
@@ -24,7 +36,7 @@ public final class LossFrames {
    */
   public static Dataset<Row> compute(Dataset<Row> inputs, ImageSource reader,
       Broadcast<HadoopConf> conf, OhemParams params, LabelConvention convention,
-      Integer classes) {
+      Integer classes, BadRecordMode mode) {
     MapPartitionsFunction<Row, Row> fn = rows -> {
       ImageLossComputer computer = new ImageLossComputer(params, convention, classes);
       HadoopConf hc = conf.value();
@@ -36,7 +48,17 @@ public final class LossFrames {
 
         @Override
         public Row next() {
-          return LossFrame.toRow(computer.compute(reader.read(rows.next(), hc)));
+          Row input = rows.next();
+          try {
+            ImageRecord r = reader.read(input, hc);
+            return LossFrame.toRow(computer.compute(r), r.source());
+          } catch (BadRecordException e) {
+            if (mode == BadRecordMode.FAILFAST) {
+              throw e;
+            }
+            String id = e.imageId() != null ? e.imageId() : idOf(input);
+            return LossFrame.errorRow(id, e.source(), e.reason());
+          }
         }
       };
     };

@@ -13,7 +13,11 @@ package org.ohemspark.spark;
  * @param nImagesTopk images whose own rule took the top-k branch (image scope; else 0 or 1)
  * @param histogramPasses passes over cached losses the exact top-k needed (0 on the threshold
  *     branch)
+ * @param mode what was done with bad records
+ * @param nBadRecords records left out as bad (quarantined in PERMISSIVE, dropped in
+ *     DROPMALFORMED; always 0 in FAILFAST, which stops instead)
  */
 public record MiningSummary(Double mean, String status, GroupBy groupBy, long nImages,
     long nValid, long nMin, long nHard, long nKept, boolean usedTopk, Double kthLoss,
-    double lossThreshold, long nImagesTopk, long nImagesEmpty, int histogramPasses) {}
+    double lossThreshold, long nImagesTopk, long nImagesEmpty, int histogramPasses,
+    BadRecordMode mode, long nBadRecords) {}

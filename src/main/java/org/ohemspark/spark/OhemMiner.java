@@ -43,6 +43,7 @@ public final class OhemMiner {
   private Integer classes;
   private GroupBy groupBy = GroupBy.DATASET;
   private int partitions;
+  private BadRecordMode mode = BadRecordMode.FAILFAST;
 
   private OhemMiner(SparkSession spark) {
     this.spark = spark;
@@ -73,6 +74,12 @@ public final class OhemMiner {
     return this;
   }
 
+  /** What to do with bad records (default FAILFAST). */
+  public OhemMiner mode(BadRecordMode m) {
+    this.mode = m;
+    return this;
+  }
+
   /** Partitions of the loss frame; 0 picks {@code min(images, 4 * defaultParallelism)}. */
   public OhemMiner partitions(int n) {
     this.partitions = n;
@@ -95,13 +102,21 @@ public final class OhemMiner {
         new HadoopConf(spark.sparkContext().hadoopConfiguration()),
         scala.reflect.ClassTag$.MODULE$.apply(HadoopConf.class));
     Dataset<Row> frame = LossFrames.compute(source.records(spark, partitions), source, conf,
-        params, convention, classes);
-    Result r = mine(frame);
-    if (r.summary().nImages() == 0) {
-      r.close();
-      throw new BadRecordException(source.describe(), null, "empty dataset: no image found");
+        params, convention, classes, mode).persist(StorageLevel.MEMORY_AND_DISK());
+    try {
+      BadRecords bad = BadRecords.split(frame, mode);
+      Result r = mineGood(frame, bad);
+      if (r.summary().nImages() == 0) {
+        r.close();
+        throw new BadRecordException(source.describe(), null, bad.count() == 0
+            ? "empty dataset: no image found"
+            : "no good record: all " + bad.count() + " records are bad");
+      }
+      return r;
+    } catch (RuntimeException e) {
+      frame.unpersist();
+      throw e;
     }
-    return r;
   }
 
   /**
@@ -109,7 +124,13 @@ public final class OhemMiner {
    * unpersisted by {@link Result#close()}.
    */
   public Result mine(Dataset<Row> lossFrame) {
-    Dataset<Row> frame = lossFrame.persist(StorageLevel.MEMORY_AND_DISK());
+    Dataset<Row> cached = lossFrame.persist(StorageLevel.MEMORY_AND_DISK());
+    return mineGood(cached, BadRecords.split(cached, mode));
+  }
+
+  /** Mines the good records of a persisted frame; the result unpersists {@code cached}. */
+  private Result mineGood(Dataset<Row> cached, BadRecords bad) {
+    Dataset<Row> frame = bad.good();
     long t0 = System.nanoTime();
     Row totals = frame.agg(count("*"), sum("n_valid"), sum("n_hard"),
         ExactSums.sum(col("sum_hard"))).first();
@@ -134,9 +155,10 @@ public final class OhemMiner {
       long nTopk = s.getLong(2);
       MiningSummary summary = new MiningSummary(mean, mean == null ? "EMPTY" : "OK", groupBy,
           nImages, nValid, s.getLong(0), nHard, s.getLong(1), nTopk > 0, null,
-          params.lossThreshold(), nTopk, nEmpty, 0);
-      return new Result(summary, frame, images, HardPixels.of(frame, keep, params.ignoreIndex()),
-          firstPassNanos, System.nanoTime() - t1);
+          params.lossThreshold(), nTopk, nEmpty, 0, mode, bad.count());
+      return new Result(summary, cached, frame, images,
+          HardPixels.of(frame, keep, params.ignoreIndex()), bad.quarantine(), firstPassNanos,
+          System.nanoTime() - t1);
     }
 
     TopK topk = null;
@@ -155,11 +177,12 @@ public final class OhemMiner {
     ImageKeepRule keep = ImageKeepRule.dataset(o.rule(), quota);
     MiningSummary summary = new MiningSummary(o.mean(), o.status(), groupBy, nImages, nValid,
         o.nMin(), o.nHard(), o.nKept(), o.usedTopk(), o.kthLoss(), o.lossThreshold(),
-        o.usedTopk() ? 1 : 0, o.mean() == null ? 1 : 0, passes);
+        o.usedTopk() ? 1 : 0, o.mean() == null ? 1 : 0, passes, mode, bad.count());
     Dataset<Row> images = ImageReport.of(frame, groupBy, params, keep)
         .persist(StorageLevel.MEMORY_AND_DISK());
-    return new Result(summary, frame, images, HardPixels.of(frame, keep, params.ignoreIndex()),
-        firstPassNanos, System.nanoTime() - t1);
+    return new Result(summary, cached, frame, images,
+        HardPixels.of(frame, keep, params.ignoreIndex()), bad.quarantine(), firstPassNanos,
+        System.nanoTime() - t1);
   }
 
   /** Ties go to images in ascending id order until the budget is spent. */
@@ -180,16 +203,19 @@ public final class OhemMiner {
    * What a run gives: the summary, and the frames to write. Close it to unpersist the cached
    * loss frame.
    *
+   * @param cached the persisted loss frame, good and bad records
+   * @param lossFrame the good records' loss frame
+   * @param quarantine the bad records ({@link BadRecords#QUARANTINE_SCHEMA})
    * @param firstPassNanos time of the pass over logits plus the per-image aggregation
    * @param selectionNanos time of the selection (top-k passes, tie quota)
    */
-  public record Result(MiningSummary summary, Dataset<Row> lossFrame, Dataset<Row> images,
-      Dataset<Row> hardPixels, long firstPassNanos, long selectionNanos)
-      implements AutoCloseable {
+  public record Result(MiningSummary summary, Dataset<Row> cached, Dataset<Row> lossFrame,
+      Dataset<Row> images, Dataset<Row> hardPixels, Dataset<Row> quarantine,
+      long firstPassNanos, long selectionNanos) implements AutoCloseable {
     @Override
     public void close() {
       images.unpersist();
-      lossFrame.unpersist();
+      cached.unpersist();
     }
   }
 }
