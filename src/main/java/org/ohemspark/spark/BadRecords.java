@@ -4,6 +4,7 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.collect_list;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.not;
+import static org.apache.spark.sql.functions.when;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -39,20 +40,30 @@ public record BadRecords(Dataset<Row> good, Dataset<Row> quarantine, long count)
    *     rows cannot occur there: they fail their task)
    */
   public static BadRecords split(Dataset<Row> frame, BadRecordMode mode) {
-    List<Row> dups = frame.filter(col("error").isNull())
-        .groupBy("image_id").agg(functions.count("*").as("n"), collect_list("source").as("sources"))
-        .filter(col("n").gt(1)).orderBy("image_id").collectAsList();
-    if (mode == BadRecordMode.FAILFAST && !dups.isEmpty()) {
-      Row d = dups.get(0);
-      List<String> sources = d.getList(2);
-      throw new BadRecordException(sources.get(0), d.getString(0), "duplicate image id: "
-          + d.getLong(1) + " records, from " + sources);
+    // one small aggregation over ids finds both kinds: error rows and repeated good ids
+    List<Row> suspects = frame.groupBy("image_id")
+        .agg(functions.count("*").as("n"),
+            functions.sum(when(col("error").isNull(), 1).otherwise(0)).as("n_good"),
+            collect_list(when(col("error").isNull(), col("source"))).as("sources"))
+        .filter(col("n_good").gt(1).or(col("n_good").lt(col("n"))))
+        .orderBy("image_id").collectAsList();
+    long count = 0;
+    List<String> dupIds = new ArrayList<>();
+    for (Row r : suspects) {
+      long n = r.getLong(1);
+      long good = r.getLong(2);
+      count += n - good;
+      if (good > 1) {
+        if (mode == BadRecordMode.FAILFAST) {
+          List<String> sources = r.getList(3);
+          throw new BadRecordException(sources.get(0), r.getString(0), "duplicate image id: "
+              + good + " records, from " + sources);
+        }
+        dupIds.add(r.getString(0));
+        count += good;
+      }
     }
-    List<String> ids = new ArrayList<>();
-    for (Row d : dups) {
-      ids.add(d.getString(0));
-    }
-    Column isDup = ids.isEmpty() ? lit(false) : col("image_id").isin(ids.toArray());
+    Column isDup = dupIds.isEmpty() ? lit(false) : col("image_id").isin(dupIds.toArray());
     Dataset<Row> good = frame.filter(col("error").isNull().and(not(isDup)));
     Dataset<Row> bad = frame.filter(col("error").isNotNull())
         .select(col("image_id"), col("source"), col("error").as("reason"))
@@ -60,6 +71,6 @@ public record BadRecords(Dataset<Row> good, Dataset<Row> quarantine, long count)
             col("source"), lit("duplicate image id: another record has the same id")
                 .as("reason")))
         .orderBy("image_id", "source");
-    return new BadRecords(good, bad, bad.count());
+    return new BadRecords(good, bad, count);
   }
 }

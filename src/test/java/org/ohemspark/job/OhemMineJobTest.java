@@ -130,6 +130,8 @@ class OhemMineJobTest {
     assertEquals(ExitCode.OK, run("--input", SAMPLE.toString(), "--output", out.toString())
         .code());
     byte[] first = Files.readAllBytes(out.resolve("summary.json"));
+    List<Row> firstRows = spark.read().parquet(out.resolve("hard_pixels").toString())
+        .orderBy("image_id", "pixel_index").collectAsList();
     Run again = run("--input", SAMPLE.toString(), "--output", out.toString());
     assertEquals(ExitCode.BAD_ARGUMENTS, again.code());
     assertTrue(again.err().contains("--overwrite"), again.err());
@@ -137,6 +139,8 @@ class OhemMineJobTest {
     assertEquals(ExitCode.OK, over.code(), over.err());
     assertEquals(new String(first, StandardCharsets.UTF_8),
         Files.readString(out.resolve("summary.json")), "reruns write identical summaries");
+    assertEquals(firstRows, spark.read().parquet(out.resolve("hard_pixels").toString())
+        .orderBy("image_id", "pixel_index").collectAsList(), "and the same hard pixels");
   }
 
   @Test
