@@ -7,7 +7,8 @@ import java.io.Serializable;
 
 /**
  * The optional {@code dataset.json} beside {@code logits/} and {@code labels/}:
- * {@code classes} (int), {@code ignore_index} (int), {@code label_convention}
+ * {@code classes} (an int, or the list of class names, whose length is taken),
+ * {@code ignore_index} (int), {@code label_convention}
  * ({@code train_ids | palette_index | reduce_zero_label | void=K}) and {@code class_weights}
  * (array of numbers). Every field is optional; other fields are ignored.
  *
@@ -38,7 +39,9 @@ public record DatasetDescriptor(Integer classes, Integer ignoreIndex, String lab
     if (root == null || !root.isObject()) {
       throw new IllegalArgumentException(source + ": expected a JSON object");
     }
-    Integer classes = intField(source, root, "classes");
+    JsonNode cn = root.get("classes");
+    Integer classes = cn != null && cn.isArray() ? Integer.valueOf(cn.size())
+        : intField(source, root, "classes");
     if (classes != null && classes < 1) {
       throw new IllegalArgumentException(source + ": classes must be >= 1, got " + classes);
     }

@@ -15,7 +15,7 @@ import org.ohemspark.core.Logits;
  * type ({@code descr}), shape, C or Fortran order, and the raw elements.
  *
  * <p>Logits are accepted as {@code [C, h, w]} (or {@code [1, C, h, w]}) float16/float32/float64;
- * labels as {@code [H, W]} (or {@code [1, H, W]}) of any integer or bool type. Either byte order.
+ * labels as {@code [H, W]} (or {@code [1, H, W]}, {@code [H, W, 1]}) of any integer or bool type. Either byte order.
  *
  * @see <a href="https://numpy.org/doc/stable/reference/generated/numpy.lib.format.html">the
  *     .npy format</a>
@@ -178,9 +178,12 @@ public final class NpyArray {
    */
   public int[] asLabels(String imageId, int[] dims) {
     long[] s = squeezeLeading(2);
+    if (s == null && shape.length == 3 && shape[2] == 1) {
+      s = new long[] {shape[0], shape[1]}; // [H, W, 1], as cv2/PIL arrays often come
+    }
     if (s == null) {
       throw new BadRecordException(source, imageId, "labels must have shape [H,W] (or "
-          + "[1,H,W]), found " + Arrays.toString(shape));
+          + "[1,H,W] or [H,W,1]), found " + Arrays.toString(shape));
     }
     if (!(kind == 'u' || kind == 'i' || kind == 'b')) {
       throw new BadRecordException(source, imageId, "labels must be an integer (or bool) "

@@ -27,6 +27,13 @@ class DatasetDescriptorTest {
   }
 
   @Test
+  void classesMayBeTheListOfClassNames() {
+    DatasetDescriptor d = parse("{\"classes\": [\"background\", \"skin\", \"clothes\", "
+        + "\"hair\"], \"palette\": [[0, 0, 0]]}");
+    assertEquals(4, d.classes());
+  }
+
+  @Test
   void everyFieldIsOptional() {
     DatasetDescriptor d = parse("{}");
     assertNull(d.classes());

@@ -156,6 +156,11 @@ class NpyArrayTest {
         NpyBytes.bytes(0, 1, 2, 3, 4, 255))).asLabels("id", dims);
     assertArrayEquals(new int[] {2, 3}, dims);
     assertArrayEquals(new int[] {0, 1, 2, 3, 4, 255}, lab);
+    // [H, W, 1], as arrays read by cv2 or PIL often come
+    int[] trailing = NpyArray.parse("t.npy", NpyBytes.file("|u1", false, new long[] {2, 3, 1},
+        NpyBytes.bytes(5, 1, 2, 3, 4, 255))).asLabels("id", dims);
+    assertArrayEquals(new int[] {2, 3}, dims);
+    assertArrayEquals(new int[] {5, 1, 2, 3, 4, 255}, trailing);
   }
 
   private static int[] labels(String descr, byte[] data, int h, int w) {
