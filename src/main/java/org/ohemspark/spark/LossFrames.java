@@ -1,25 +1,29 @@
 package org.ohemspark.spark;
 
+import java.util.Collections;
 import java.util.Iterator;
+import java.util.NoSuchElementException;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.Encoders;
 import org.ohemspark.core.ImageLossComputer;
+import org.ohemspark.core.ImageRecord;
 import org.ohemspark.core.LabelConvention;
 import org.ohemspark.core.OhemParams;
 
 /**
  * Builds the {@link LossFrame} from input rows: each executor decodes its images and runs the
- * cross-entropy kernel, one output row per image. This is the only pass that reads logits.
+ * cross-entropy kernel, one output row per image (an input row may hold many images:
+ * {@link ImageSource#readAll}). This is the only pass that reads logits.
  */
 public final class LossFrames {
   private LossFrames() {}
 
   /**
-   * @param inputs one row per image, already partitioned as wanted
-   * @param reader decodes an input row ({@link ImageSource#read})
+   * @param inputs rows of {@code reader.records}, already partitioned as wanted
+   * @param reader decodes an input row into its images ({@link ImageSource#readAll})
    * @param classes declared class count or null
    */
   public static Dataset<Row> compute(Dataset<Row> inputs, ImageSource reader,
@@ -29,14 +33,22 @@ public final class LossFrames {
       ImageLossComputer computer = new ImageLossComputer(params, convention, classes);
       HadoopConf hc = conf.value();
       return new Iterator<Row>() {
+        private Iterator<ImageRecord> images = Collections.emptyIterator();
+
         @Override
         public boolean hasNext() {
-          return rows.hasNext();
+          while (!images.hasNext() && rows.hasNext()) {
+            images = reader.readAll(rows.next(), hc);
+          }
+          return images.hasNext();
         }
 
         @Override
         public Row next() {
-          return LossFrame.toRow(computer.compute(reader.read(rows.next(), hc)));
+          if (!hasNext()) {
+            throw new NoSuchElementException();
+          }
+          return LossFrame.toRow(computer.compute(images.next()));
         }
       };
     };
