@@ -1,15 +1,11 @@
 package org.ohemspark.spark;
 
-import java.util.Collections;
-import java.util.Iterator;
-import java.util.NoSuchElementException;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.Encoders;
 import org.ohemspark.core.ImageLossComputer;
-import org.ohemspark.core.ImageRecord;
 import org.ohemspark.core.LabelConvention;
 import org.ohemspark.core.OhemParams;
 
@@ -31,26 +27,8 @@ public final class LossFrames {
       Integer classes) {
     MapPartitionsFunction<Row, Row> fn = rows -> {
       ImageLossComputer computer = new ImageLossComputer(params, convention, classes);
-      HadoopConf hc = conf.value();
-      return new Iterator<Row>() {
-        private Iterator<ImageRecord> images = Collections.emptyIterator();
-
-        @Override
-        public boolean hasNext() {
-          while (!images.hasNext() && rows.hasNext()) {
-            images = reader.readAll(rows.next(), hc);
-          }
-          return images.hasNext();
-        }
-
-        @Override
-        public Row next() {
-          if (!hasNext()) {
-            throw new NoSuchElementException();
-          }
-          return LossFrame.toRow(computer.compute(images.next()));
-        }
-      };
+      return ImageRecords.map(rows, reader, conf.value(),
+          r -> LossFrame.toRow(computer.compute(r)));
     };
     return inputs.mapPartitions(fn, Encoders.row(LossFrame.SCHEMA));
   }
