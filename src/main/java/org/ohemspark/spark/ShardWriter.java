@@ -1,8 +1,12 @@
 package org.ohemspark.spark;
 
+import static org.apache.spark.sql.functions.col;
+
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
@@ -80,15 +84,30 @@ public final class ShardWriter {
     try {
       Path out = new Path(output);
       FileSystem fs = out.getFileSystem(spark.sparkContext().hadoopConfiguration());
-      List<String> files = new ArrayList<>();
+      List<String> written = new ArrayList<>();
+      for (FileStatus f : fs.listStatus(out, p -> p.getName().endsWith(".parquet"))) {
+        written.add(f.getPath().toString());
+      }
+      // rows per file from the footers (by name: the staging folder is hidden, .name)
+      Map<String, Long> rows = new HashMap<>();
+      for (Row r : spark.read().parquet(written.toArray(new String[0]))
+          .groupBy(col("_metadata.file_path")).count().collectAsList()) {
+        rows.put(new Path(r.getString(0)).getName(), r.getLong(1));
+      }
+      long images = 0;
+      int files = 0;
       long bytes = 0;
       for (FileStatus f : fs.listStatus(out, p -> p.getName().endsWith(".parquet"))) {
-        files.add(f.getPath().toString());
+        Long n = rows.get(f.getPath().getName());
+        if (n == null) { // Spark writes an empty file for an empty first task
+          fs.delete(f.getPath(), false);
+          continue;
+        }
+        images += n;
+        files++;
         bytes += f.getLen();
       }
-      // the files by name: a staging folder is hidden (.name), which Spark warns about
-      long images = spark.read().parquet(files.toArray(new String[0])).count();
-      return new Result(images, files.size(), bytes, rowsPerFile);
+      return new Result(images, files, bytes, rowsPerFile);
     } catch (IOException e) {
       throw new java.io.UncheckedIOException("cannot list " + output, e);
     }

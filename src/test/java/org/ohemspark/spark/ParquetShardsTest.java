@@ -57,6 +57,7 @@ class ParquetShardsTest {
     Dataset<Row> perFile = spark.read().parquet(shards.toString())
         .groupBy(col("_metadata.file_path")).count();
     assertEquals(3, perFile.count(), "target of 1 byte: one image per file");
+    assertEquals(3, spark.read().parquet(shards.toString()).inputFiles().length, "no empty file");
     assertEquals(0, perFile.filter(col("count").notEqual(1)).count());
     Dataset<Row> records = new ParquetShards(shards.toString()).records(spark, 0);
     String plan = records.queryExecution().executedPlan().toString();
