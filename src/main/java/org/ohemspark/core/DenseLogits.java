@@ -83,6 +83,36 @@ public final class DenseLogits implements Logits {
     return dtype;
   }
 
+  /**
+   * The elements as a dense little-endian C-order {@code [C, h, w]} array of {@link #dtype()}
+   * ({@code C*h*w*dtype.size} bytes, a copy): the layout of the {@code logits} column of a
+   * Parquet shard. Values are copied bit for bit (no conversion).
+   */
+  public byte[] toLittleEndianCOrder() {
+    int n = Math.multiplyExact(Math.multiplyExact(c, h), w);
+    byte[] out = new byte[Math.multiplyExact(n, dtype.size)];
+    if (strideX == 1 && data.order() == ByteOrder.LITTLE_ENDIAN) {
+      data.duplicate().get(out);
+      return out;
+    }
+    ByteBuffer dst = ByteBuffer.wrap(out).order(ByteOrder.LITTLE_ENDIAN);
+    for (int ch = 0; ch < c; ch++) {
+      for (int y = 0; y < h; y++) {
+        long base = ch * strideC + y * strideY;
+        for (int x = 0; x < w; x++) {
+          int i = (int) (base + x * strideX);
+          switch (dtype) {
+            case FLOAT16 -> dst.putShort(data.getShort(i << 1));
+            case FLOAT32 -> dst.putInt(data.getInt(i << 2));
+            case FLOAT64 -> dst.putLong(data.getLong(i << 3));
+            default -> throw new IllegalStateException(dtype.toString());
+          }
+        }
+      }
+    }
+    return out;
+  }
+
   @Override
   public void readRow(int ch, int y, double[] dst, int off) {
     long base = ch * strideC + y * strideY;

@@ -9,6 +9,7 @@ import org.ohemspark.core.OhemParams;
 import org.ohemspark.io.DatasetDescriptor;
 import org.ohemspark.spark.BadRecordMode;
 import org.ohemspark.spark.GroupBy;
+import org.ohemspark.spark.InputFormat;
 
 /**
  * The resolved settings of one mining run. Each key is resolved in one place, in this order
@@ -22,16 +23,17 @@ import org.ohemspark.spark.GroupBy;
  * {@code --ignore-index}, {@code label_convention} / {@code --label-convention},
  * {@code classes}, {@code class_weights} (comma-separated), {@code group_by} /
  * {@code --group-by}, {@code partitions}, {@code overwrite}, {@code mode} ({@code FAILFAST |
- * PERMISSIVE | DROPMALFORMED}).
+ * PERMISSIVE | DROPMALFORMED}), {@code format} / {@code --format} ({@code auto | dir | parquet |
+ * webdataset}).
  */
 public record JobConfig(String input, String output, OhemParams params,
     LabelConvention labelConvention, Integer classes, GroupBy groupBy, int partitions,
-    boolean overwrite, BadRecordMode mode) {
+    boolean overwrite, BadRecordMode mode, InputFormat format) {
 
   /** Keys a configuration file may hold. */
   public static final java.util.List<String> KEYS = java.util.List.of("input", "output",
       "thresh", "factor", "ignore_index", "label_convention", "classes", "class_weights",
-      "group_by", "partitions", "overwrite", "mode");
+      "group_by", "partitions", "overwrite", "mode", "format");
 
   /** Built-in defaults, as a layer. */
   public static Properties defaults() {
@@ -45,6 +47,7 @@ public record JobConfig(String input, String output, OhemParams params,
     p.setProperty("partitions", "0");
     p.setProperty("overwrite", "false");
     p.setProperty("mode", "FAILFAST");
+    p.setProperty("format", "auto");
     return p;
   }
 
@@ -121,7 +124,7 @@ public record JobConfig(String input, String output, OhemParams params,
     return new JobConfig(input, p.getProperty("output"), params,
         LabelConvention.parse(p.getProperty("label_convention")), classes,
         GroupBy.parse(p.getProperty("group_by")), partitions, overwrite.equals("true"),
-        BadRecordMode.parse(p.getProperty("mode")));
+        BadRecordMode.parse(p.getProperty("mode")), InputFormat.parse(p.getProperty("format")));
   }
 
   private static double parseDouble(Properties p, String key) {

@@ -13,7 +13,7 @@ import picocli.CommandLine.Option;
     description = {
         "OHEM cross-entropy over a segmentation dataset, and its hard examples.",
         "Input: DIR/logits/<id>.npy [C,h,w] and DIR/labels/<id>.png|npy [H,W], optional "
-            + "DIR/dataset.json.",
+            + "DIR/dataset.json; or Parquet shards or WebDataset tars (--format).",
         "Output: OUT/summary.json, OUT/images/ and OUT/hard_pixels/ (Parquet).",
         "Exit codes: 0 ok, 1 failure, 2 bad arguments, 3 bad input data."})
 public final class OhemMineCommand {
@@ -63,6 +63,10 @@ public final class OhemMineCommand {
       + "default FAILFAST.")
   String mode;
 
+  @Option(names = "--format", paramLabel = "F", description = "Input layout: auto | dir | "
+      + "parquet | webdataset (default auto: detected).")
+  String format;
+
   @Option(names = "--overwrite", description = "Replace an existing output directory.")
   boolean overwrite;
 
@@ -85,6 +89,7 @@ public final class OhemMineCommand {
     m.put("partitions", partitions);
     m.put("overwrite", overwrite ? "true" : null);
     m.put("mode", mode);
+    m.put("format", format);
     return m;
   }
 }

@@ -17,6 +17,7 @@ import org.apache.spark.sql.SparkSession;
 import org.ohemspark.core.BadRecordException;
 import org.ohemspark.io.DatasetDescriptor;
 import org.ohemspark.spark.BadRecordMode;
+import org.ohemspark.spark.ImageSource;
 import org.ohemspark.spark.MiningSummary;
 import org.ohemspark.spark.OhemMiner;
 import picocli.CommandLine;
@@ -72,6 +73,7 @@ public final class OhemMineJob {
     }
     Configuration hadoop = spark.sparkContext().hadoopConfiguration();
     JobConfig config;
+    ImageSource source;
     try {
       Properties file = readConfFile(cmd.confFile);
       String input = cmd.input != null ? cmd.input : file.getProperty("input");
@@ -80,6 +82,7 @@ public final class OhemMineJob {
       if (!in.getFileSystem(hadoop).exists(in)) {
         throw new IllegalArgumentException("input " + config.input() + " does not exist");
       }
+      source = config.format().detect(hadoop, config.input()).source(config.input());
     } catch (BadRecordException e) {
       err.println("ohem-mine: bad input: " + e.getMessage());
       return ExitCode.BAD_INPUT;
@@ -99,7 +102,7 @@ public final class OhemMineJob {
     try (OhemMiner.Result r = OhemMiner.on(spark).params(config.params())
         .labelConvention(config.labelConvention()).classes(config.classes())
         .groupBy(config.groupBy()).partitions(config.partitions()).mode(config.mode())
-        .mineDirectory(config.input())) {
+        .mine(source)) {
       long t1 = System.nanoTime();
       r.images().write().parquet(staged.path("images"));
       r.hardPixels().write().parquet(staged.path("hard_pixels"));
@@ -171,7 +174,11 @@ public final class OhemMineJob {
     return p;
   }
 
-  private static DatasetDescriptor readDescriptor(Configuration conf, String input)
+  /**
+   * The input's {@code dataset.json}, else its {@code _dataset.json} (beside Parquet shards,
+   * where Parquet readers skip {@code _} files), else {@link DatasetDescriptor#EMPTY}.
+   */
+  static DatasetDescriptor readDescriptor(Configuration conf, String input)
       throws IOException {
     if (input == null) {
       return DatasetDescriptor.EMPTY;
@@ -179,7 +186,10 @@ public final class OhemMineJob {
     Path p = new Path(input, "dataset.json");
     FileSystem fs = p.getFileSystem(conf);
     if (!fs.exists(p)) {
-      return DatasetDescriptor.EMPTY;
+      p = new Path(input, "_dataset.json");
+      if (!fs.exists(p)) {
+        return DatasetDescriptor.EMPTY;
+      }
     }
     try (var in = fs.open(p)) {
       return DatasetDescriptor.parse(p.toString(), in.readAllBytes());

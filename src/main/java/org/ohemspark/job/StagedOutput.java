@@ -48,6 +48,11 @@ public final class StagedOutput {
     fs.mkdirs(staging);
   }
 
+  /** The staging directory itself, as a string for Spark writers. */
+  public String root() {
+    return staging.toString();
+  }
+
   /** Path of a child of the staging directory, as a string for Spark writers. */
   public String path(String child) {
     return new Path(staging, child).toString();

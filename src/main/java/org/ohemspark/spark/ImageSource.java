@@ -1,6 +1,8 @@
 package org.ohemspark.spark;
 
 import java.io.Serializable;
+import java.util.Iterator;
+import java.util.List;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -8,9 +10,11 @@ import org.ohemspark.core.ImageRecord;
 
 /**
  * Where images come from: a dataset directory ({@link DatasetDirectory}), Parquet shards or
- * WebDataset tars. A source gives one row per image (with at least {@code image_id}),
- * partitioned for the executors, and decodes such a row into an {@link ImageRecord} on an
- * executor. Sources are serializable: {@link #read} runs inside Spark tasks.
+ * WebDataset tars. A source gives rows partitioned for the executors, usually one per image
+ * (with at least {@code image_id}), and decodes such a row into an {@link ImageRecord} on an
+ * executor. A source whose row holds many images (a WebDataset tar) overrides
+ * {@link #readAll}. Sources are serializable: {@link #read} and {@link #readAll} run inside
+ * Spark tasks.
  */
 public interface ImageSource extends Serializable {
 
@@ -28,6 +32,17 @@ public interface ImageSource extends Serializable {
    *     is malformed
    */
   ImageRecord read(Row record, HadoopConf conf);
+
+  /**
+   * Decodes every image of one row of {@link #records} on an executor, lazily, in a fixed
+   * order. By default a row is one image: {@link #read}. The loss pass consumes this iterator.
+   *
+   * @throws org.ohemspark.core.BadRecordException as {@link #read}, from {@code next()} or
+   *     {@code hasNext()}
+   */
+  default Iterator<ImageRecord> readAll(Row record, HadoopConf conf) {
+    return List.of(read(record, conf)).iterator();
+  }
 
   /** Where the images come from, for messages. */
   String describe();

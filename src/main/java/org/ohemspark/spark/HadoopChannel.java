@@ -1,0 +1,106 @@
+package org.ohemspark.spark;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.NonWritableChannelException;
+import java.nio.channels.SeekableByteChannel;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FSDataInputStream;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+
+/**
+ * A read-only {@link SeekableByteChannel} over a file of any Hadoop FileSystem, for libraries
+ * that seek (commons-compress's {@code TarFile} reads tar headers and seeks over member data).
+ * Reads are positioned reads ({@code PositionedReadable}), so only the bytes asked for are read.
+ */
+final class HadoopChannel implements SeekableByteChannel {
+  private final FSDataInputStream in;
+  private final long size;
+  private long position;
+  private boolean open = true;
+
+  private HadoopChannel(FSDataInputStream in, long size) {
+    this.in = in;
+    this.size = size;
+  }
+
+  /** Opens {@code path} through its FileSystem. */
+  static HadoopChannel open(String path, Configuration conf) throws IOException {
+    Path p = new Path(path);
+    FileSystem fs = p.getFileSystem(conf);
+    long len = fs.getFileStatus(p).getLen();
+    return new HadoopChannel(fs.open(p), len);
+  }
+
+  @Override
+  public int read(ByteBuffer dst) throws IOException {
+    if (!open) {
+      throw new ClosedChannelException();
+    }
+    if (position >= size) {
+      return -1;
+    }
+    int want = (int) Math.min(dst.remaining(), size - position);
+    int n;
+    if (dst.hasArray()) {
+      n = in.read(position, dst.array(), dst.arrayOffset() + dst.position(), want);
+      if (n > 0) {
+        dst.position(dst.position() + n);
+      }
+    } else {
+      byte[] tmp = new byte[want];
+      n = in.read(position, tmp, 0, want);
+      if (n > 0) {
+        dst.put(tmp, 0, n);
+      }
+    }
+    if (n > 0) {
+      position += n;
+    }
+    return n;
+  }
+
+  @Override
+  public int write(ByteBuffer src) {
+    throw new NonWritableChannelException();
+  }
+
+  @Override
+  public long position() {
+    return position;
+  }
+
+  @Override
+  public SeekableByteChannel position(long newPosition) {
+    if (newPosition < 0) {
+      throw new IllegalArgumentException("negative position " + newPosition);
+    }
+    position = newPosition;
+    return this;
+  }
+
+  @Override
+  public long size() {
+    return size;
+  }
+
+  @Override
+  public SeekableByteChannel truncate(long s) {
+    throw new NonWritableChannelException();
+  }
+
+  @Override
+  public boolean isOpen() {
+    return open;
+  }
+
+  @Override
+  public void close() throws IOException {
+    if (open) {
+      open = false;
+      in.close();
+    }
+  }
+}

@@ -1,0 +1,333 @@
+package org.ohemspark.spark;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.List;
+import java.util.Locale;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.types.ArrayType;
+import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
+import org.ohemspark.core.BadRecordException;
+import org.ohemspark.core.DenseLogits;
+import org.ohemspark.core.ImageRecord;
+import org.ohemspark.core.Logits;
+
+/**
+ * The canonical Parquet shard row: one image, its logits and its labels (after the label
+ * convention).
+ *
+ * <pre>
+ *   image_id       string  not null
+ *   height         int     H, rows of the label mask
+ *   width          int     W, columns of the label mask
+ *   classes        int     C
+ *   logits_height  int     h (may differ from H: logits are resized bilinearly to H x W)
+ *   logits_width   int     w
+ *   logits_dtype   string  float16 | float32 | float64
+ *   logits         binary  [C, h, w] little-endian, C order (row-major), of logits_dtype:
+ *                          C*h*w*2 (or 4, 8) bytes
+ *   labels_dtype   string  uint8 | uint16 | int32
+ *   labels         binary  [H, W] little-endian, row-major, of labels_dtype: the labels after
+ *                          the label convention (ignore_index or in [0, C))
+ *   group          string  optional, nullable: a group (e.g. a scene or a source dataset)
+ *   batch          long    optional, nullable: the training mini-batch the image was in
+ * </pre>
+ *
+ * The writer picks the narrowest label type that holds every value. On read, {@code logits}
+ * may also be an array column ({@code array<float>}: float32, {@code array<double>}: float64,
+ * {@code array<smallint>}: float16 bit patterns), and {@code labels} an {@code array<int>};
+ * their dtype columns are then not needed. Binary columns are the canonical choice: they read
+ * several times faster (BENCHMARKS.md, "Shard read throughput").
+ */
+public final class ShardSchema {
+  private ShardSchema() {}
+
+  /** The columns the ingest writes, in order. */
+  public static final StructType SCHEMA = new StructType()
+      .add("image_id", DataTypes.StringType, false)
+      .add("height", DataTypes.IntegerType, false)
+      .add("width", DataTypes.IntegerType, false)
+      .add("classes", DataTypes.IntegerType, false)
+      .add("logits_height", DataTypes.IntegerType, false)
+      .add("logits_width", DataTypes.IntegerType, false)
+      .add("logits_dtype", DataTypes.StringType, false)
+      .add("logits", DataTypes.BinaryType, false)
+      .add("labels_dtype", DataTypes.StringType, false)
+      .add("labels", DataTypes.BinaryType, false);
+
+  /** Optional columns, read by nothing yet (reserved for batch scopes). */
+  public static final StructType OPTIONAL = new StructType()
+      .add("group", DataTypes.StringType, true)
+      .add("batch", DataTypes.LongType, true);
+
+  private static final List<String> INTS = List.of("height", "width", "classes",
+      "logits_height", "logits_width");
+
+  /**
+   * The columns of {@code actual} a reader needs, checked.
+   *
+   * @param source the shards' location, for messages
+   * @return the names of the columns to select
+   * @throws BadRecordException naming the column when one is missing or of another type
+   */
+  public static List<String> check(StructType actual, String source) {
+    require(actual, source, "image_id", DataTypes.StringType);
+    for (String c : INTS) {
+      require(actual, source, c, DataTypes.IntegerType);
+    }
+    DataType logits = type(actual, source, "logits");
+    if (logits.equals(DataTypes.BinaryType)) {
+      require(actual, source, "logits_dtype", DataTypes.StringType);
+    } else if (!isArrayOf(logits, DataTypes.FloatType, DataTypes.DoubleType,
+        DataTypes.ShortType)) {
+      throw new BadRecordException(source, null, "column logits is " + logits.simpleString()
+          + "; expected binary (with logits_dtype), array<float>, array<double> or "
+          + "array<smallint> (float16 bits)");
+    }
+    DataType labels = type(actual, source, "labels");
+    if (labels.equals(DataTypes.BinaryType)) {
+      require(actual, source, "labels_dtype", DataTypes.StringType);
+    } else if (!isArrayOf(labels, DataTypes.IntegerType)) {
+      throw new BadRecordException(source, null, "column labels is " + labels.simpleString()
+          + "; expected binary (with labels_dtype) or array<int>");
+    }
+    List<String> cols = new java.util.ArrayList<>(List.of("image_id", "height", "width",
+        "classes", "logits_height", "logits_width", "logits", "labels"));
+    if (logits.equals(DataTypes.BinaryType)) {
+      cols.add("logits_dtype");
+    }
+    if (labels.equals(DataTypes.BinaryType)) {
+      cols.add("labels_dtype");
+    }
+    return cols;
+  }
+
+  private static DataType type(StructType actual, String source, String name) {
+    for (StructField f : actual.fields()) {
+      if (f.name().equals(name)) {
+        return f.dataType();
+      }
+    }
+    throw new BadRecordException(source, null, "not an ohem-spark shard: no column '" + name
+        + "' (expected " + SCHEMA.simpleString() + ")");
+  }
+
+  private static void require(StructType actual, String source, String name, DataType t) {
+    DataType found = type(actual, source, name);
+    if (!found.equals(t)) {
+      throw new BadRecordException(source, null, "column " + name + " is "
+          + found.simpleString() + ", expected " + t.simpleString());
+    }
+  }
+
+  private static boolean isArrayOf(DataType t, DataType... elements) {
+    if (!(t instanceof ArrayType a)) {
+      return false;
+    }
+    for (DataType e : elements) {
+      if (a.elementType().equals(e)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * One image as a row of {@link #SCHEMA}.
+   *
+   * @param logits {@code [C, h, w]}; a {@link DenseLogits} keeps its dtype, anything else is
+   *     stored as float64
+   * @param labels {@code [H, W]} row-major, after the label convention
+   */
+  public static Row toRow(String imageId, Logits logits, int height, int width, int[] labels) {
+    String dtype;
+    byte[] bytes;
+    if (logits instanceof DenseLogits d) {
+      dtype = d.dtype().name().toLowerCase(Locale.ROOT);
+      bytes = d.toLittleEndianCOrder();
+    } else {
+      dtype = "float64";
+      bytes = asFloat64(logits);
+    }
+    int min = 0;
+    int max = 0;
+    for (int v : labels) {
+      min = Math.min(min, v);
+      max = Math.max(max, v);
+    }
+    String labelsDtype = min < 0 || max > 0xffff ? "int32" : max > 0xff ? "uint16" : "uint8";
+    return RowFactory.create(imageId, height, width, logits.channels(), logits.height(),
+        logits.width(), dtype, bytes, labelsDtype, encodeLabels(labels, labelsDtype));
+  }
+
+  private static byte[] asFloat64(Logits logits) {
+    int w = logits.width();
+    ByteBuffer b = ByteBuffer.allocate(Math.multiplyExact(Math.multiplyExact(
+        logits.channels() * logits.height(), w), 8)).order(ByteOrder.LITTLE_ENDIAN);
+    double[] row = new double[w];
+    for (int c = 0; c < logits.channels(); c++) {
+      for (int y = 0; y < logits.height(); y++) {
+        logits.readRow(c, y, row, 0);
+        for (double v : row) {
+          b.putDouble(v);
+        }
+      }
+    }
+    return b.array();
+  }
+
+  private static byte[] encodeLabels(int[] labels, String dtype) {
+    ByteBuffer b = ByteBuffer.allocate(labels.length * labelSize(dtype))
+        .order(ByteOrder.LITTLE_ENDIAN);
+    for (int v : labels) {
+      switch (dtype) {
+        case "uint8" -> b.put((byte) v);
+        case "uint16" -> b.putShort((short) v);
+        default -> b.putInt(v);
+      }
+    }
+    return b.array();
+  }
+
+  private static int labelSize(String dtype) {
+    return switch (dtype) {
+      case "uint8" -> 1;
+      case "uint16" -> 2;
+      case "int32" -> 4;
+      default -> -1;
+    };
+  }
+
+  /**
+   * Decodes a row holding the columns {@link #check} returned into an {@link ImageRecord}
+   * whose stored labels are the shard's labels (so mine shards with the {@code train_ids}
+   * convention: the ingest already applied the dataset's).
+   *
+   * @param source the shard file, for messages
+   * @throws BadRecordException naming the shard and image id when a value is null, a dtype is
+   *     unknown, or a column's length does not match the shape
+   */
+  public static ImageRecord toRecord(Row row, String source) {
+    String id = row.getAs("image_id");
+    try {
+      int h = intField(row, "height");
+      int w = intField(row, "width");
+      int c = intField(row, "classes");
+      int lh = intField(row, "logits_height");
+      int lw = intField(row, "logits_width");
+      if (h < 1 || w < 1 || c < 1 || lh < 1 || lw < 1) {
+        throw new BadRecordException(null, null, "shape must be positive: H=" + h + " W=" + w
+            + " C=" + c + " h=" + lh + " w=" + lw);
+      }
+      Logits logits = logits(row, c, lh, lw);
+      int[] labels = labels(row, Math.multiplyExact(h, w));
+      return new ImageRecord(id, source, logits, h, w, labels);
+    } catch (BadRecordException e) {
+      throw e.withContext(source, id);
+    }
+  }
+
+  private static int intField(Row row, String name) {
+    Object v = row.getAs(name);
+    if (v == null) {
+      throw new BadRecordException(null, null, "column " + name + " is null");
+    }
+    return (Integer) v;
+  }
+
+  private static Logits logits(Row row, int c, int h, int w) {
+    int idx = row.fieldIndex("logits");
+    if (row.isNullAt(idx)) {
+      throw new BadRecordException(null, null, "column logits is null");
+    }
+    long n = (long) c * h * w;
+    Object v = row.get(idx);
+    DenseLogits.DType dtype;
+    ByteBuffer data;
+    if (v instanceof byte[] bytes) {
+      String name = row.getAs("logits_dtype");
+      dtype = switch (name == null ? "" : name) {
+        case "float16" -> DenseLogits.DType.FLOAT16;
+        case "float32" -> DenseLogits.DType.FLOAT32;
+        case "float64" -> DenseLogits.DType.FLOAT64;
+        default -> throw new BadRecordException(null, null, "logits_dtype is '" + name
+            + "', expected float16, float32 or float64");
+      };
+      if (bytes.length != n * dtype.size) {
+        throw new BadRecordException(null, null, "logits hold " + bytes.length + " bytes, "
+            + "expected C*h*w*" + dtype.size + " = " + n * dtype.size + " for [" + c + ", " + h
+            + ", " + w + "] " + name);
+      }
+      data = ByteBuffer.wrap(bytes);
+    } else {
+      List<Object> list = row.getList(idx);
+      if (list.size() != n) {
+        throw new BadRecordException(null, null, "logits hold " + list.size() + " values, "
+            + "expected C*h*w = " + n + " for [" + c + ", " + h + ", " + w + "]");
+      }
+      Object first = list.isEmpty() ? null : list.get(0);
+      dtype = first instanceof Short ? DenseLogits.DType.FLOAT16
+          : first instanceof Double ? DenseLogits.DType.FLOAT64 : DenseLogits.DType.FLOAT32;
+      data = ByteBuffer.allocate(Math.toIntExact(n * dtype.size)).order(ByteOrder.LITTLE_ENDIAN);
+      for (Object o : list) {
+        if (o == null) {
+          throw new BadRecordException(null, null, "logits array holds a null");
+        }
+        switch (dtype) {
+          case FLOAT16 -> data.putShort((Short) o);
+          case FLOAT64 -> data.putDouble((Double) o);
+          default -> data.putFloat((Float) o);
+        }
+      }
+      data.flip();
+    }
+    return new DenseLogits(data, ByteOrder.LITTLE_ENDIAN, dtype, c, h, w, false);
+  }
+
+  private static int[] labels(Row row, int n) {
+    int idx = row.fieldIndex("labels");
+    if (row.isNullAt(idx)) {
+      throw new BadRecordException(null, null, "column labels is null");
+    }
+    Object v = row.get(idx);
+    int[] out = new int[n];
+    if (v instanceof byte[] bytes) {
+      String dtype = row.getAs("labels_dtype");
+      int size = labelSize(dtype == null ? "" : dtype);
+      if (size < 0) {
+        throw new BadRecordException(null, null, "labels_dtype is '" + dtype
+            + "', expected uint8, uint16 or int32");
+      }
+      if (bytes.length != (long) n * size) {
+        throw new BadRecordException(null, null, "labels hold " + bytes.length + " bytes, "
+            + "expected H*W*" + size + " = " + (long) n * size + " (" + dtype + ")");
+      }
+      ByteBuffer b = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
+      for (int i = 0; i < n; i++) {
+        out[i] = switch (size) {
+          case 1 -> b.get(i) & 0xff;
+          case 2 -> b.getShort(2 * i) & 0xffff;
+          default -> b.getInt(4 * i);
+        };
+      }
+      return out;
+    }
+    List<Object> list = row.getList(idx);
+    if (list.size() != n) {
+      throw new BadRecordException(null, null, "labels hold " + list.size() + " values, "
+          + "expected H*W = " + n);
+    }
+    for (int i = 0; i < n; i++) {
+      Object o = list.get(i);
+      if (o == null) {
+        throw new BadRecordException(null, null, "labels array holds a null at " + i);
+      }
+      out[i] = (Integer) o;
+    }
+    return out;
+  }
+}

@@ -1,0 +1,177 @@
+package org.ohemspark.io;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.apache.commons.compress.utils.SeekableInMemoryByteChannel;
+import org.junit.jupiter.api.Test;
+import org.ohemspark.core.BadRecordException;
+import org.ohemspark.core.ImageRecord;
+import org.ohemspark.testing.NpyBytes;
+import org.ohemspark.testing.Pngs;
+import org.ohemspark.testing.Tars;
+
+/**
+ * WebDataset tar members: naming, grouping by key, the label member variants (a palette PNG
+ * gives its index), skipped members, and bad samples named by tar, key and what is missing.
+ */
+class WebDatasetTarTest {
+
+  /** Logits {@code [2, h, w]} float32, value {@code c * 100 + i}. */
+  static byte[] logits(int h, int w) {
+    float[] v = new float[2 * h * w];
+    for (int i = 0; i < v.length; i++) {
+      v[i] = (i / (h * w)) * 100 + i % (h * w);
+    }
+    return NpyBytes.file("<f4", false, new long[] {2, h, w},
+        NpyBytes.floats(ByteOrder.LITTLE_ENDIAN, v));
+  }
+
+  static byte[] labelsNpy(int... v) {
+    return NpyBytes.file("|u1", false, new long[] {1, v.length}, NpyBytes.bytes(v));
+  }
+
+  private static List<WebDatasetTar.Sample> stream(byte[] tar) throws IOException {
+    List<WebDatasetTar.Sample> out = new ArrayList<>();
+    try (WebDatasetTar.SampleStream s = WebDatasetTar.stream("t.tar",
+        new ByteArrayInputStream(tar))) {
+      s.forEachRemaining(out::add);
+    }
+    return out;
+  }
+
+  private static List<WebDatasetTar.Sample> index(byte[] tar) {
+    return WebDatasetTar.index("t.tar", new SeekableInMemoryByteChannel(tar));
+  }
+
+  @Test
+  void memberNamesSplitAtTheFirstDotOfTheFileName() {
+    assertEquals(new WebDatasetTar.MemberName("a/b.c/0001", "seg.png"),
+        WebDatasetTar.MemberName.parse("./a/b.c/0001.seg.png"));
+    assertEquals(new WebDatasetTar.MemberName("x", "logits.npy"),
+        WebDatasetTar.MemberName.parse("x.LOGITS.NPY"));
+    assertNull(WebDatasetTar.MemberName.parse("README"));
+    assertNull(WebDatasetTar.MemberName.parse("dir/.hidden"));
+    assertNull(WebDatasetTar.MemberName.parse("trailing."));
+  }
+
+  @Test
+  void samplesComeInOrderWithEveryLabelVariantAndOtherMembersSkipped() throws IOException {
+    byte[] png = Pngs.grey8(1, 3, new int[] {0, 1, 255});
+    byte[] tar = Tars.create()
+        .add("a.jpg", new byte[] {1, 2, 3})
+        .add("a.logits.npy", logits(1, 3))
+        .add("a.seg.png", png)
+        .add("a.json", "{}".getBytes())
+        .add("dir/b.label.png", Pngs.grey16(1, 3, new int[] {1, 0, 1}))
+        .add("dir/b.logits.npy", logits(1, 3))
+        .add("c.logits.npy", logits(1, 3))
+        .add("c.labels.npy", labelsNpy(1, 1, 0))
+        .bytes();
+    List<WebDatasetTar.Sample> samples = stream(tar);
+    assertEquals(List.of("a", "dir/b", "c"), samples.stream().map(WebDatasetTar.Sample::key)
+        .toList());
+    assertArrayEquals(png, samples.get(0).labels());
+    assertEquals("a.seg.png", samples.get(0).labelsMember());
+    ImageRecord b = samples.get(1).decode();
+    assertEquals("dir/b", b.imageId());
+    assertEquals("t.tar!/dir/b.logits.npy", b.source());
+    assertArrayEquals(new int[] {1, 0, 1}, b.storedLabels());
+    assertEquals(2, b.logits().channels());
+    double[] row = new double[3];
+    b.logits().readRow(1, 0, row, 0);
+    assertArrayEquals(new double[] {100, 101, 102}, row);
+    assertArrayEquals(new int[] {1, 1, 0}, samples.get(2).decode().storedLabels());
+    assertEquals(List.of("a", "dir/b", "c"), index(tar).stream()
+        .map(WebDatasetTar.Sample::key).toList(), "the index sees the same samples");
+  }
+
+  @Test
+  void paletteLabelGivesTheIndexNotTheColour() throws IOException {
+    int[] idx = {0, 1, 2, 3, 4, 5};
+    byte[] tar = Tars.create().add("p.logits.npy", NpyBytes.file("<f4", false,
+        new long[] {6, 2, 3}, new byte[6 * 6 * 4])).add("p.seg.png", Pngs.palette(2, 3, idx))
+        .bytes();
+    ImageRecord r = stream(tar).get(0).decode();
+    assertArrayEquals(idx, r.storedLabels());
+  }
+
+  private static BadRecordException bad(byte[] tar) {
+    return assertThrows(BadRecordException.class, () -> stream(tar));
+  }
+
+  @Test
+  void missingLabelOrLogitsNamesTarKeyAndWhatIsMissing() {
+    BadRecordException noLabel = bad(Tars.create().add("k1.logits.npy", logits(1, 2))
+        .add("k1.jpg", new byte[1]).bytes());
+    assertEquals("t.tar", noLabel.source());
+    assertEquals("k1", noLabel.imageId());
+    assertTrue(noLabel.reason().contains("no label member k1.seg.png"), noLabel.reason());
+    BadRecordException noLogits = bad(Tars.create().add("k2.seg.png", Pngs.grey8(1, 1,
+        new int[] {0})).bytes());
+    assertEquals("k2", noLogits.imageId());
+    assertTrue(noLogits.reason().contains("no logits member k2.logits.npy"), noLogits.reason());
+    BadRecordException viaIndex = assertThrows(BadRecordException.class, () -> index(
+        Tars.create().add("k3.logits.npy", logits(1, 1)).bytes()));
+    assertEquals("k3", viaIndex.imageId());
+  }
+
+  @Test
+  void twoLabelsOrARepeatedKeyAreBad() {
+    BadRecordException two = bad(Tars.create().add("k.logits.npy", logits(1, 2))
+        .add("k.seg.png", Pngs.grey8(1, 2, new int[] {0, 1}))
+        .add("k.labels.npy", labelsNpy(0, 1)).bytes());
+    assertTrue(two.reason().contains("two label members"), two.reason());
+    byte[] repeated = Tars.create()
+        .add("k.logits.npy", logits(1, 2)).add("k.labels.npy", labelsNpy(0, 1))
+        .add("j.logits.npy", logits(1, 2)).add("j.labels.npy", labelsNpy(0, 1))
+        .add("k.json", new byte[1]).bytes();
+    BadRecordException again = bad(repeated);
+    assertEquals("k", again.imageId());
+    assertTrue(again.reason().contains("duplicate key"), again.reason());
+    assertThrows(BadRecordException.class, () -> index(repeated));
+  }
+
+  @Test
+  void truncatedTarIsBad() {
+    byte[] tar = Tars.create().add("k.logits.npy", logits(16, 16))
+        .add("k.labels.npy", labelsNpy(0)).bytes();
+    BadRecordException e = bad(Arrays.copyOf(tar, 1100));
+    assertEquals("t.tar", e.source());
+  }
+
+  @Test
+  void indexSeeksOverMemberDataWithoutReadingIt() {
+    byte[] big = logits(256, 256); // 512 KiB
+    Tars t = Tars.create();
+    for (int i = 0; i < 4; i++) {
+      t.add(i + ".logits.npy", big).add(i + ".labels.npy", labelsNpy(0, 1));
+    }
+    byte[] tar = t.bytes();
+    long[] read = {0};
+    SeekableInMemoryByteChannel ch = new SeekableInMemoryByteChannel(tar) {
+      @Override
+      public int read(ByteBuffer buf) throws IOException {
+        int n = super.read(buf);
+        read[0] += Math.max(0, n);
+        return n;
+      }
+    };
+    List<WebDatasetTar.Sample> s = WebDatasetTar.index("t.tar", ch);
+    assertEquals(4, s.size());
+    assertNull(s.get(0).logits());
+    assertTrue(read[0] < tar.length / 50, "read " + read[0] + " of " + tar.length + " bytes");
+    assertFalse(s.get(3).labelsMember().isEmpty());
+  }
+}

@@ -1,0 +1,180 @@
+package org.ohemspark.job;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.stream.Stream;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.ohemspark.testing.Layouts;
+import org.ohemspark.testing.SparkTestSession;
+import org.ohemspark.testing.Tars;
+
+/**
+ * The {@code ohem-ingest} job as a user runs it, then {@code ohem-mine} on its shards: the same
+ * summary as from the directory (the sample against PyTorch's mean), tars ingested with
+ * {@code --format webdataset}, the target file size, and exit codes for bad input and bad
+ * arguments.
+ */
+class OhemIngestJobTest {
+  private static SparkSession spark;
+  private static final Path SAMPLE = Paths.get("samples", "tiny");
+
+  @TempDir
+  Path tmp;
+
+  @BeforeAll
+  static void start() {
+    spark = SparkTestSession.create("ingest-job");
+  }
+
+  @AfterAll
+  static void stop() {
+    spark.stop();
+  }
+
+  record Run(int code, String out, String err) {}
+
+  private static Run ingest(String... args) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    int code = OhemIngestJob.run(args, spark, new PrintStream(out, true, StandardCharsets.UTF_8),
+        new PrintStream(err, true, StandardCharsets.UTF_8));
+    return new Run(code, out.toString(StandardCharsets.UTF_8),
+        err.toString(StandardCharsets.UTF_8));
+  }
+
+  private static Run mine(String... args) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    int code = OhemMineJob.run(args, spark, new PrintStream(out, true, StandardCharsets.UTF_8),
+        new PrintStream(err, true, StandardCharsets.UTF_8));
+    return new Run(code, out.toString(StandardCharsets.UTF_8),
+        err.toString(StandardCharsets.UTF_8));
+  }
+
+  private static JsonNode json(Path p) throws IOException {
+    return new ObjectMapper().readTree(p.toFile());
+  }
+
+  /** summary.json without the fields that name the input and its label convention. */
+  static JsonNode results(Path summary) throws IOException {
+    ObjectNode s = (ObjectNode) json(summary);
+    s.remove("input");
+    ((ObjectNode) s.get("params")).remove("label_convention");
+    return s;
+  }
+
+  private static long parquetFiles(Path dir) throws IOException {
+    try (Stream<Path> s = Files.list(dir)) {
+      return s.filter(p -> p.toString().endsWith(".parquet")).count();
+    }
+  }
+
+  @Test
+  void ingestedShardsMineAsTheDirectory() throws IOException {
+    Path shards = tmp.resolve("shards");
+    Run in = ingest("--input", SAMPLE.toString(), "--output", shards.toString(),
+        "--target-file-mb", "0.001");
+    assertEquals(ExitCode.OK, in.code(), in.err());
+    assertTrue(in.out().contains("ingested 3 images from samples/tiny (dir) into 3 Parquet "
+        + "files"), in.out());
+    assertEquals(3, parquetFiles(shards), "a 1 KiB target: one image per file");
+    JsonNode ds = json(shards.resolve("_dataset.json"));
+    assertEquals("train_ids", ds.get("label_convention").asText());
+    assertEquals(5, ds.get("classes").asInt());
+    assertEquals(255, ds.get("ignore_index").asInt());
+
+    Run fromShards = mine("--input", shards.toString(), "--output",
+        tmp.resolve("m-shards").toString());
+    assertEquals(ExitCode.OK, fromShards.code(), fromShards.err());
+    Run fromDir = mine("--input", SAMPLE.toString(), "--output", tmp.resolve("m-dir")
+        .toString());
+    assertEquals(ExitCode.OK, fromDir.code(), fromDir.err());
+    assertEquals(results(tmp.resolve("m-dir/summary.json")),
+        results(tmp.resolve("m-shards/summary.json")));
+    double mean = json(SAMPLE.resolve("expected.json")).get("dataset").get("mean").asDouble();
+    assertEquals(mean, json(tmp.resolve("m-shards/summary.json")).get("mean").asDouble(),
+        1e-6 * mean, "PyTorch's mean");
+  }
+
+  @Test
+  void tarsIngestWithFormatFlagAndMineDirectly() throws IOException {
+    Path tars = Layouts.toTars(SAMPLE, tmp.resolve("tars"), 2);
+    Path shards = tmp.resolve("shards");
+    Run in = ingest("--input", tars.toString(), "--output", shards.toString(), "--format",
+        "webdataset");
+    assertEquals(ExitCode.OK, in.code(), in.err());
+    assertEquals(1, parquetFiles(shards), "128 MiB target: one file");
+    assertEquals(3, spark.read().parquet(shards.toString()).count());
+    Run fromTars = mine("--input", tars.toString(), "--output", tmp.resolve("m").toString(),
+        "--format", "webdataset");
+    assertEquals(ExitCode.OK, fromTars.code(), fromTars.err());
+    double mean = json(SAMPLE.resolve("expected.json")).get("dataset").get("mean").asDouble();
+    assertEquals(mean, json(tmp.resolve("m/summary.json")).get("mean").asDouble(), 1e-6 * mean);
+    assertEquals("palette_index", json(tmp.resolve("m/summary.json")).get("params")
+        .get("label_convention").asText(), "the tars' dataset.json is read");
+  }
+
+  @Test
+  void badSampleExitsWith3NamingTarAndKeyAndWritesNothing() {
+    Tars.create().add("a.logits.npy", new byte[0]).add("a.jpg", new byte[1])
+        .write(tmp.resolve("in/shard-000007.tar"));
+    Path out = tmp.resolve("out");
+    Run r = ingest("--input", tmp.resolve("in").toString(), "--output", out.toString());
+    assertEquals(ExitCode.BAD_INPUT, r.code(), r.err());
+    assertTrue(r.err().contains("shard-000007.tar") && r.err().contains("image_id='a'")
+        && r.err().contains("no label member"), r.err());
+    assertFalse(Files.exists(out));
+  }
+
+  @Test
+  void badArgumentsExitWith2() throws IOException {
+    String in = SAMPLE.toString();
+    String out = tmp.resolve("o").toString();
+    Run noOut = ingest("--input", in);
+    assertEquals(ExitCode.BAD_ARGUMENTS, noOut.code());
+    assertTrue(noOut.err().contains("--output"), noOut.err());
+    assertEquals(ExitCode.BAD_ARGUMENTS, ingest("--input", in, "--output", out,
+        "--target-file-mb", "0").code());
+    assertEquals(ExitCode.BAD_ARGUMENTS, ingest("--input", in, "--output", out, "--format",
+        "zip").code());
+    Files.createDirectories(tmp.resolve("plain"));
+    Files.writeString(tmp.resolve("plain/notes.txt"), "x");
+    Run unknown = ingest("--input", tmp.resolve("plain").toString(), "--output", out);
+    assertEquals(ExitCode.BAD_ARGUMENTS, unknown.code());
+    assertTrue(unknown.err().contains("--format"), unknown.err());
+    Run exists = ingest("--input", in, "--output", tmp.resolve("plain").toString());
+    assertEquals(ExitCode.BAD_ARGUMENTS, exists.code());
+    assertTrue(exists.err().contains("--overwrite"), exists.err());
+    Run mineUnknown = mine("--input", tmp.resolve("plain").toString(), "--output", out);
+    assertEquals(ExitCode.BAD_ARGUMENTS, mineUnknown.code(), mineUnknown.err());
+  }
+
+  @Test
+  void formatIsAConfigurationKeyAndAFlag() {
+    java.util.Properties file = new java.util.Properties();
+    file.setProperty("format", "parquet");
+    org.ohemspark.io.DatasetDescriptor none = org.ohemspark.io.DatasetDescriptor.EMPTY;
+    assertEquals(org.ohemspark.spark.InputFormat.PARQUET, JobConfig.resolve(file, none,
+        java.util.Map.of("input", "x")).format());
+    assertEquals(org.ohemspark.spark.InputFormat.WEBDATASET, JobConfig.resolve(file, none,
+        java.util.Map.of("input", "x", "format", "webdataset")).format(), "the flag wins");
+    assertEquals(org.ohemspark.spark.InputFormat.AUTO, JobConfig.resolve(new java.util
+        .Properties(), none, java.util.Map.of("input", "x")).format(), "default: detect");
+  }
+}

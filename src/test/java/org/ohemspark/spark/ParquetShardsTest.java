@@ -1,0 +1,118 @@
+package org.ohemspark.spark;
+
+import static org.apache.spark.sql.functions.col;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.ohemspark.core.BadRecordException;
+import org.ohemspark.core.LabelConvention;
+import org.ohemspark.core.OhemParams;
+import org.ohemspark.core.DenseLogits;
+import org.ohemspark.testing.ArrayShards;
+import org.ohemspark.testing.SparkTestSession;
+
+/**
+ * Parquet shards through Spark: the file partitioning is kept (no shuffle before the loss
+ * pass), an image id in two files and a file without the shard columns are bad input naming
+ * them, and array columns mine as the canonical binary ones.
+ */
+class ParquetShardsTest {
+  private static SparkSession spark;
+  private static final Path SAMPLE = Paths.get("samples", "tiny");
+
+  @TempDir
+  static Path tmp;
+  private static Path shards;
+
+  @BeforeAll
+  static void start() {
+    spark = SparkTestSession.create("parquet-shards");
+    shards = tmp.resolve("shards");
+    ShardWriter.write(spark, new DatasetDirectory(SAMPLE.toString()), OhemParams.DEFAULTS,
+        LabelConvention.PALETTE_INDEX, 5, shards.toString(), 1, 3);
+  }
+
+  @AfterAll
+  static void stop() {
+    spark.stop();
+  }
+
+  private static OhemMiner.Result mine(ImageSource s) {
+    return OhemMiner.on(spark).classes(5).mine(s);
+  }
+
+  @Test
+  void oneImagePerFileAndNoShuffleBeforeTheLossPass() {
+    Dataset<Row> perFile = spark.read().parquet(shards.toString())
+        .groupBy(col("_metadata.file_path")).count();
+    assertEquals(3, perFile.count(), "target of 1 byte: one image per file");
+    assertEquals(3, spark.read().parquet(shards.toString()).inputFiles().length, "no empty file");
+    assertEquals(0, perFile.filter(col("count").notEqual(1)).count());
+    Dataset<Row> records = new ParquetShards(shards.toString()).records(spark, 0);
+    String plan = records.queryExecution().executedPlan().toString();
+    assertFalse(plan.contains("Exchange"), plan);
+    assertEquals(1, new ParquetShards(shards.toString()).records(spark, 1).rdd()
+        .getNumPartitions());
+    try (OhemMiner.Result r = mine(new ParquetShards(shards.toString()))) {
+      assertEquals(0.9400538843165219, r.summary().mean(), 1e-6, "PyTorch's mean of the sample");
+      assertEquals(3, r.summary().nImages());
+    }
+  }
+
+  @Test
+  void arrayColumnsMineAsTheBinaryOnes() {
+    Dataset<Row> binary = spark.read().parquet(shards.toString());
+    Path arrays = tmp.resolve("arrays");
+    binary.select(col("image_id"), col("height"), col("width"), col("classes"),
+            col("logits_height"), col("logits_width"), col("logits_dtype"), col("logits"),
+            col("labels_dtype"), col("labels"))
+        .map((org.apache.spark.api.java.function.MapFunction<Row, Row>) r -> {
+          org.ohemspark.core.ImageRecord rec = ShardSchema.toRecord(r, "x");
+          return ArrayShards.toRow(rec, DenseLogits.DType.FLOAT64);
+        }, org.apache.spark.sql.Encoders.row(ArrayShards.schema(DenseLogits.DType.FLOAT64)))
+        .write().parquet(arrays.toString());
+    try (OhemMiner.Result a = mine(new ParquetShards(arrays.toString()));
+        OhemMiner.Result b = mine(new ParquetShards(shards.toString()))) {
+      assertEquals(b.summary(), a.summary());
+      assertEquals(b.hardPixels().sort("image_id", "pixel_index").collectAsList(),
+          a.hardPixels().sort("image_id", "pixel_index").collectAsList());
+    }
+  }
+
+  @Test
+  void imageIdInTwoFilesIsBadInputNamingBoth() {
+    Path dup = tmp.resolve("dup");
+    Dataset<Row> s = spark.read().parquet(shards.toString());
+    s.write().parquet(dup.toString());
+    s.filter(col("image_id").equalTo("street_0002")).write().mode("append")
+        .parquet(dup.toString());
+    BadRecordException e = assertThrows(BadRecordException.class,
+        () -> new ParquetShards(dup.toString()).records(spark, 0));
+    assertEquals("street_0002", e.imageId());
+    assertTrue(e.reason().contains("duplicate image id: 2 rows") && e.reason().contains(" and "),
+        e.reason());
+  }
+
+  @Test
+  void parquetWithoutShardColumnsIsBadInput() {
+    Path other = tmp.resolve("other");
+    spark.range(3).toDF("image_id").write().parquet(other.toString());
+    BadRecordException e = assertThrows(BadRecordException.class,
+        () -> new ParquetShards(other.toString()).records(spark, 0));
+    assertTrue(e.reason().contains("column image_id is bigint"), e.reason());
+    BadRecordException none = assertThrows(BadRecordException.class,
+        () -> new ParquetShards(tmp.resolve("nothing-here").toString()).records(spark, 0));
+    assertTrue(none.reason().contains("does not exist"), none.reason());
+  }
+}
