@@ -81,6 +81,9 @@ public final class OhemIngestJob {
     long targetBytes;
     long inputBytes;
     try {
+      if (cmd.input == null) {
+        throw new IllegalArgumentException("no input: give --input SRC");
+      }
       if (cmd.output == null) {
         throw new IllegalArgumentException("no output: give --output SHARDS");
       }

@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.hadoop.fs.Path;
+import org.apache.spark.sql.AnalysisException;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -58,9 +59,12 @@ public final class ParquetShards implements ImageSource {
     }
     try {
       return spark.read().option("pathGlobFilter", "*.parquet").parquet(input);
-    } catch (RuntimeException e) { // AnalysisException: no file to infer a schema from
-      throw new BadRecordException(input, null, "no Parquet shard (*.parquet) readable: "
-          + e.getMessage(), e);
+    } catch (Exception e) { // AnalysisException (checked, thrown from Scala): no schema
+      if (e instanceof AnalysisException) {
+        throw new BadRecordException(input, null, "no Parquet shard (*.parquet) readable: "
+            + e.getMessage(), e);
+      }
+      throw e instanceof RuntimeException r ? r : new IllegalStateException(e);
     }
   }
 

@@ -84,6 +84,8 @@ class WebDatasetTarTest {
         .toList());
     assertArrayEquals(png, samples.get(0).labels());
     assertEquals("a.seg.png", samples.get(0).labelsMember());
+    assertArrayEquals(new int[] {0, 1, 255}, samples.get(0).decode().storedLabels(),
+        "8-bit grey: the byte");
     ImageRecord b = samples.get(1).decode();
     assertEquals("dir/b", b.imageId());
     assertEquals("t.tar!/dir/b.logits.npy", b.source());

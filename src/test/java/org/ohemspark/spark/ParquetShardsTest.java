@@ -114,5 +114,10 @@ class ParquetShardsTest {
     BadRecordException none = assertThrows(BadRecordException.class,
         () -> new ParquetShards(tmp.resolve("nothing-here").toString()).records(spark, 0));
     assertTrue(none.reason().contains("does not exist"), none.reason());
+    java.io.File noParquet = tmp.resolve("no-parquet").toFile();
+    assertTrue(noParquet.mkdirs());
+    BadRecordException empty = assertThrows(BadRecordException.class,
+        () -> new ParquetShards(noParquet.toString()).records(spark, 0));
+    assertTrue(empty.reason().contains("no Parquet shard"), empty.reason());
   }
 }
