@@ -128,6 +128,11 @@ public final class DenseLogits implements Logits {
   private void readContiguous(int base, double[] dst, int off) {
     switch (dtype) {
       case FLOAT32 -> {
+        if (data.hasArray()) {
+          RowMath.best().decodeFloat32(data.array(), data.arrayOffset() + data.position()
+              + 4 * base, data.order(), dst, off, w);
+          return;
+        }
         if (floats == null) {
           floats = data.asFloatBuffer();
           floatRow = new float[w];

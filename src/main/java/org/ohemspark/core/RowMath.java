@@ -30,6 +30,15 @@ public interface RowMath {
    */
   void blend(double[] a, double[] b, double wa, double wb, double[] dst, int n);
 
+  /**
+   * Decodes {@code n} float32 values stored at {@code src[byteOffset ..)} in byte order
+   * {@code order} into {@code dst[off .. off + n)} as doubles (exact).
+   *
+   * @throws IndexOutOfBoundsException if {@code src} or {@code dst} is too short
+   */
+  void decodeFloat32(byte[] src, int byteOffset, java.nio.ByteOrder order, double[] dst, int off,
+      int n);
+
   /** Short name for reports: {@code scalar} or {@code vector-<bits>}. */
   String name();
 

@@ -1,10 +1,17 @@
 package org.ohemspark.core;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.util.Arrays;
 
 /** {@link RowMath} with plain loops over the channel-major row, channel-outer. */
 final class ScalarRowMath implements RowMath {
   static final ScalarRowMath INSTANCE = new ScalarRowMath();
+  private static final VarHandle LE =
+      MethodHandles.byteArrayViewVarHandle(float[].class, ByteOrder.LITTLE_ENDIAN);
+  private static final VarHandle BE =
+      MethodHandles.byteArrayViewVarHandle(float[].class, ByteOrder.BIG_ENDIAN);
 
   private ScalarRowMath() {}
 
@@ -45,6 +52,15 @@ final class ScalarRowMath implements RowMath {
   public void blend(double[] a, double[] b, double wa, double wb, double[] dst, int n) {
     for (int i = 0; i < n; i++) {
       dst[i] = a[i] * wa + b[i] * wb;
+    }
+  }
+
+  @Override
+  public void decodeFloat32(byte[] src, int byteOffset, ByteOrder order, double[] dst, int off,
+      int n) {
+    VarHandle h = order == ByteOrder.LITTLE_ENDIAN ? LE : BE;
+    for (int i = 0; i < n; i++) {
+      dst[off + i] = (float) h.get(src, byteOffset + 4 * i);
     }
   }
 

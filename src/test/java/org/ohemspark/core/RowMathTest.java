@@ -94,4 +94,66 @@ class RowMathTest {
       }
     }
   }
+
+  @Test
+  void vectorExpIsWithinAFewUlpsOfMathExpOnNonPositiveArguments() {
+    Assumptions.assumeTrue(RowMath.best().name().startsWith("vector-"));
+    var species = DoubleVector.SPECIES_PREFERRED;
+    SplittableRandom r = new SplittableRandom(13);
+    double[] x = new double[species.length()];
+    double[] y = new double[species.length()];
+    double worst = 0;
+    for (int i = 0; i < 200_000; i++) {
+      for (int l = 0; l < x.length; l++) {
+        x[l] = i < 100 ? -i * 7.5 - l : -r.nextDouble() * Math.pow(10, r.nextInt(-12, 3));
+      }
+      VectorRowMath.expNonPositive(DoubleVector.fromArray(species, x, 0)).intoArray(y, 0);
+      for (int l = 0; l < x.length; l++) {
+        double want = Math.exp(x[l]);
+        if (x[l] < -708) {
+          assertTrue(y[l] > 0 && y[l] < 1e-307, x[l] + " -> " + y[l]);
+          continue;
+        }
+        double rel = Math.abs(y[l] - want) / want;
+        worst = Math.max(worst, rel);
+        assertTrue(rel <= 1e-15, "exp(" + x[l] + ") = " + y[l] + ", Math.exp " + want);
+      }
+    }
+    assertEquals(1.0, expOf(0.0), 0.0);
+    assertTrue(Double.isNaN(expOf(Double.NaN)));
+    assertTrue(worst < 1e-15, "worst relative error " + worst);
+  }
+
+  private static double expOf(double v) {
+    var species = DoubleVector.SPECIES_PREFERRED;
+    return VectorRowMath.expNonPositive(DoubleVector.broadcast(species, v)).lane(0);
+  }
+
+  @Test
+  void decodeFloat32ReadsBothByteOrdersAtAnyOffset() {
+    SplittableRandom r = new SplittableRandom(17);
+    for (java.nio.ByteOrder order : new java.nio.ByteOrder[] {java.nio.ByteOrder.LITTLE_ENDIAN,
+        java.nio.ByteOrder.BIG_ENDIAN}) {
+      for (int n : WIDTHS) {
+        for (int skip : new int[] {0, 1, 3, 64}) {
+          float[] want = new float[n];
+          java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(skip + 4 * n).order(order);
+          b.position(skip);
+          for (int i = 0; i < n; i++) {
+            want[i] = (float) (r.nextGaussian() * 100);
+            b.putFloat(want[i]);
+          }
+          for (RowMath math : BOTH) {
+            double[] dst = new double[n + 2];
+            math.decodeFloat32(b.array(), skip, order, dst, 1, n);
+            assertEquals(0.0, dst[0]);
+            assertEquals(0.0, dst[n + 1]);
+            for (int i = 0; i < n; i++) {
+              assertEquals(want[i], dst[1 + i], 0.0, math.name() + " " + order + " n=" + n);
+            }
+          }
+        }
+      }
+    }
+  }
 }
