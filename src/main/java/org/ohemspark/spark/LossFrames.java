@@ -6,6 +6,7 @@ import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.Encoders;
+import org.apache.spark.util.LongAccumulator;
 import org.ohemspark.core.ImageLossComputer;
 import org.ohemspark.core.LabelConvention;
 import org.ohemspark.core.OhemParams;
@@ -21,10 +22,12 @@ public final class LossFrames {
    * @param inputs one row per image, already partitioned as wanted
    * @param reader decodes an input row ({@link ImageSource#read})
    * @param classes declared class count or null
+   * @param decoded counts the images whose logits were decoded (every task attempt counts, so a
+   *     value above the image count means some logits were read more than once)
    */
   public static Dataset<Row> compute(Dataset<Row> inputs, ImageSource reader,
       Broadcast<HadoopConf> conf, OhemParams params, LabelConvention convention,
-      Integer classes) {
+      Integer classes, LongAccumulator decoded) {
     MapPartitionsFunction<Row, Row> fn = rows -> {
       ImageLossComputer computer = new ImageLossComputer(params, convention, classes);
       HadoopConf hc = conf.value();
@@ -36,7 +39,9 @@ public final class LossFrames {
 
         @Override
         public Row next() {
-          return LossFrame.toRow(computer.compute(reader.read(rows.next(), hc)));
+          Row r = LossFrame.toRow(computer.compute(reader.read(rows.next(), hc)));
+          decoded.add(1);
+          return r;
         }
       };
     };

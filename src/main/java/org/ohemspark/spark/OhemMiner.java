@@ -12,6 +12,7 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.storage.StorageLevel;
+import org.apache.spark.util.LongAccumulator;
 import org.ohemspark.core.BadRecordException;
 import org.ohemspark.core.KeepRule;
 import org.ohemspark.core.LabelConvention;
@@ -94,9 +95,10 @@ public final class OhemMiner {
     Broadcast<HadoopConf> conf = spark.sparkContext().broadcast(
         new HadoopConf(spark.sparkContext().hadoopConfiguration()),
         scala.reflect.ClassTag$.MODULE$.apply(HadoopConf.class));
+    LongAccumulator decoded = spark.sparkContext().longAccumulator("ohem.images_decoded");
     Dataset<Row> frame = LossFrames.compute(source.records(spark, partitions), source, conf,
-        params, convention, classes);
-    Result r = mine(frame);
+        params, convention, classes, decoded);
+    Result r = mine(frame).withDecoded(decoded);
     if (r.summary().nImages() == 0) {
       r.close();
       throw new BadRecordException(source.describe(), null, "empty dataset: no image found");
@@ -136,7 +138,7 @@ public final class OhemMiner {
           nImages, nValid, s.getLong(0), nHard, s.getLong(1), nTopk > 0, null,
           params.lossThreshold(), nTopk, nEmpty, 0);
       return new Result(summary, frame, images, HardPixels.of(frame, keep, params.ignoreIndex()),
-          firstPassNanos, System.nanoTime() - t1);
+          firstPassNanos, System.nanoTime() - t1, null);
     }
 
     TopK topk = null;
@@ -159,7 +161,7 @@ public final class OhemMiner {
     Dataset<Row> images = ImageReport.of(frame, groupBy, params, keep)
         .persist(StorageLevel.MEMORY_AND_DISK());
     return new Result(summary, frame, images, HardPixels.of(frame, keep, params.ignoreIndex()),
-        firstPassNanos, System.nanoTime() - t1);
+        firstPassNanos, System.nanoTime() - t1, null);
   }
 
   /** Ties go to images in ascending id order until the budget is spent. */
@@ -182,10 +184,27 @@ public final class OhemMiner {
    *
    * @param firstPassNanos time of the pass over logits plus the per-image aggregation
    * @param selectionNanos time of the selection (top-k passes, tie quota)
+   * @param imagesDecoded counts images whose logits were decoded (null when the loss frame was
+   *     given); it grows while the outputs are written if the cached frame had to be recomputed
    */
   public record Result(MiningSummary summary, Dataset<Row> lossFrame, Dataset<Row> images,
-      Dataset<Row> hardPixels, long firstPassNanos, long selectionNanos)
-      implements AutoCloseable {
+      Dataset<Row> hardPixels, long firstPassNanos, long selectionNanos,
+      LongAccumulator imagesDecoded) implements AutoCloseable {
+
+    Result withDecoded(LongAccumulator decoded) {
+      return new Result(summary, lossFrame, images, hardPixels, firstPassNanos, selectionNanos,
+          decoded);
+    }
+
+    /**
+     * Passes over the logits so far: images decoded divided by images (1.0 when every logits
+     * file was read once), or NaN when unknown.
+     */
+    public double logitsPasses() {
+      return imagesDecoded == null || summary.nImages() == 0 ? Double.NaN
+          : (double) imagesDecoded.value() / summary.nImages();
+    }
+
     @Override
     public void close() {
       images.unpersist();
