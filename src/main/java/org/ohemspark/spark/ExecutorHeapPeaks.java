@@ -8,7 +8,8 @@ import scala.jdk.javaapi.CollectionConverters;
 /**
  * The executors' peak JVM heap in use, from Spark's own executor metrics ({@code JVMHeapMemory},
  * polled every {@code spark.executor.metrics.pollingInterval}, else at each heartbeat) as the
- * status store holds them. In local mode the one executor is the driver's JVM.
+ * status store holds them. In local mode the one executor is the driver's JVM; elsewhere the
+ * driver's own entry is left out.
  *
  * @param executors executors that reported a peak
  * @param maxBytes the largest peak of one executor, bytes
@@ -22,8 +23,9 @@ public record ExecutorHeapPeaks(int executors, long maxBytes, long sumBytes, boo
     int n = 0;
     long max = 0;
     long sum = 0;
+    boolean local = sc.isLocal();
     for (ExecutorSummary e : CollectionConverters.asJava(sc.statusStore().executorList(false))) {
-      if (e.peakMemoryMetrics().isEmpty()) {
+      if ((!local && "driver".equals(e.id())) || e.peakMemoryMetrics().isEmpty()) {
         continue;
       }
       ExecutorMetrics m = e.peakMemoryMetrics().get();
@@ -35,6 +37,6 @@ public record ExecutorHeapPeaks(int executors, long maxBytes, long sumBytes, boo
       max = Math.max(max, heap);
       sum += heap;
     }
-    return new ExecutorHeapPeaks(n, max, sum, sc.isLocal());
+    return new ExecutorHeapPeaks(n, max, sum, local);
   }
 }
