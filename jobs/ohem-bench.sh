@@ -4,7 +4,7 @@
 # PyTorch on the same files. Prints wall time, pixels/s per core, passes over the data, the
 # top-k refinement against the first pass and peak heaps, and adds rows to BENCHMARKS.md.
 #
-#   jobs/ohem-bench.sh [--sizes "1 4 16"] [--images-per-unit 4] [--height 512] [--width 512]
+#   jobs/ohem-bench.sh [--sizes "1 4 16"] [--images-per-unit 16] [--height 512] [--width 512]
 #     [--classes 19] [--dtype float32|float16] [--downsample 1] [--data DIR (out/bench)]
 #     [--master 'local[2]'] [--driver-memory 8g] [--vs-pytorch] [--install-pytorch]
 #     [--no-record] [--label TEXT]
@@ -16,7 +16,7 @@
 # Datasets are kept under --data and reused when their dataset.json matches.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
-SIZES="1 4 16"; UNIT=4; H=512; W=512; C=19; DTYPE=float32; DS=1
+SIZES="1 4 16"; UNIT=16; H=512; W=512; C=19; DTYPE=float32; DS=1
 DATA="$ROOT/out/bench"; MASTER='local[2]'; DRIVER_MEM=8g
 VS_TORCH=""; INSTALL_TORCH=""; RECORD=yes; LABEL=$(date -u +%Y-%m-%d)
 while [ $# -gt 0 ]; do

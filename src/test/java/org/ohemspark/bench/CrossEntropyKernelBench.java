@@ -1,14 +1,14 @@
 package org.ohemspark.bench;
 
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import org.ohemspark.core.CrossEntropyKernel;
 import org.ohemspark.core.DenseLogits;
 import org.ohemspark.core.ImageLosses;
 import org.ohemspark.core.OhemParams;
 import org.ohemspark.core.RowMath;
+import org.ohemspark.core.SyntheticImage;
+import org.ohemspark.io.NpyArray;
+import org.ohemspark.io.NpyWriter;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -30,8 +30,9 @@ import org.openjdk.jmh.annotations.Warmup;
  *
  * <p>Score unit: one operation is one label pixel, so {@code ops/us} reads as Mpx/s.
  * The image is {@value #H} x {@value #W} label pixels; with {@code resize=true} the logits are
- * {@code [C, H/4, W/4]}. Logits are model-like: N(0, 1.5) noise plus a margin of 4 on the label's
- * class (about 5% of pixels above the default loss threshold); 3% of labels are ignored.
+ * {@code [C, H/4, W/4]}. Data are model-like, from the dataset generator
+ * ({@link SyntheticImage}, default margin: about 5% of valid pixels above the default loss
+ * threshold, about 2% ignored), read through the npy path the job uses.
  * {@code impl} picks the row arithmetic: {@code best} (what the job uses) or {@code scalar}.
  *
  * <p>Run: {@code jobs/bench-kernel.sh} (all parameters), or e.g.
@@ -65,32 +66,13 @@ public class CrossEntropyKernelBench {
 
   @Setup
   public void setUp() {
-    int h = resize ? H / 4 : H;
-    int w = resize ? W / 4 : W;
-    SplittableRandom r = new SplittableRandom(42);
-    labels = new int[H * W];
-    for (int i = 0; i < labels.length; i++) {
-      labels[i] = r.nextInt(100) < 3 ? 255 : r.nextInt(classes);
-    }
+    int ds = resize ? 4 : 1;
+    SyntheticImage img = SyntheticImage.generate(new SyntheticImage.Spec(classes, H, W, ds,
+        SyntheticImage.Spec.DEFAULT_MARGIN, 42), 0);
+    labels = img.labels();
     boolean half = dtype.equals("float16");
-    ByteBuffer b = ByteBuffer.allocate(classes * h * w * (half ? 2 : 4))
-        .order(ByteOrder.LITTLE_ENDIAN);
-    for (int c = 0; c < classes; c++) {
-      for (int y = 0; y < h; y++) {
-        for (int x = 0; x < w; x++) {
-          int label = labels[(y * H / h) * W + x * W / w];
-          float v = (float) (r.nextGaussian() * 1.5 + (label == c ? 4.0 : 0.0));
-          if (half) {
-            b.putShort(org.ohemspark.core.Float16.fromFloat(v));
-          } else {
-            b.putFloat(v);
-          }
-        }
-      }
-    }
-    b.flip();
-    logits = new DenseLogits(b, ByteOrder.LITTLE_ENDIAN,
-        half ? DenseLogits.DType.FLOAT16 : DenseLogits.DType.FLOAT32, classes, h, w, false);
+    byte[] npy = NpyWriter.floats(img.logits(), half, classes, H / ds, W / ds);
+    logits = (DenseLogits) NpyArray.parse("bench.npy", npy).asLogits("bench");
     RowMath math = impl.equals("scalar") ? RowMath.scalar() : RowMath.best();
     kernel = new CrossEntropyKernel(OhemParams.DEFAULTS, math);
   }
