@@ -15,22 +15,41 @@ package org.ohemspark.core;
  * which is {@code F.cross_entropy(..., weight=w, reduction='none')} computed by max-shifted
  * log-sum-exp, so logits of magnitude 1e4 neither overflow nor lose the target term.
  *
- * <p>The kernel works a row at a time with a {@code [C, W]} double buffer (channel-outer loops,
- * no per-pixel allocation). An instance holds scratch buffers: use one per thread.
+ * <p>The kernel works a row at a time with a {@code [C, W]} double buffer and no per-pixel
+ * allocation; the max / exp-sum / log arithmetic over that buffer is a {@link RowMath} (Vector
+ * API lanes where available). With a resize, each source row is interpolated along x once and
+ * kept while output rows need it, so an output row costs one vertical blend. An instance holds
+ * scratch buffers: use one per thread.
  *
  * @see <a href="https://pytorch.org/docs/stable/generated/torch.nn.functional.cross_entropy.html">
  *     torch.nn.functional.cross_entropy</a>
  */
 public final class CrossEntropyKernel {
   private final OhemParams params;
+  private final RowMath math;
   private double[] row = new double[0];
-  private double[] src0 = new double[0];
-  private double[] src1 = new double[0];
+  /** One source row as read, {@code [C, w]} (resize only). */
+  private double[] src = new double[0];
+  /** Source rows {@code cached0}, {@code cached1} resized along x, {@code [C, W]} each. */
+  private double[] hrow0 = new double[0];
+  private double[] hrow1 = new double[0];
   private double[] max = new double[0];
-  private double[] sum = new double[0];
+  private double[] logSum = new double[0];
 
+  /** A kernel with the fastest {@link RowMath} of this JVM ({@link RowMath#best()}). */
   public CrossEntropyKernel(OhemParams params) {
+    this(params, RowMath.best());
+  }
+
+  /** A kernel with the given row arithmetic (for benchmarks and tests of both). */
+  public CrossEntropyKernel(OhemParams params, RowMath math) {
     this.params = params;
+    this.math = math;
+  }
+
+  /** The row arithmetic in use. */
+  public RowMath math() {
+    return math;
   }
 
   /**
@@ -79,41 +98,43 @@ public final class CrossEntropyKernel {
     double maxLoss = Double.NaN;
     int cached0 = -1;
     int cached1 = -1;
+    final int cw = c * width;
     for (int y = 0; y < height; y++) {
       if (resize) {
         int y0 = ay.i0[y];
         int y1 = ay.i1[y];
         if (y0 != cached0) {
           if (y0 == cached1) {
-            double[] tmp = src0;
-            src0 = src1;
-            src1 = tmp;
+            double[] tmp = hrow0;
+            hrow0 = hrow1;
+            hrow1 = tmp;
             cached0 = y0;
             cached1 = -1;
           } else {
-            readRows(imageId, logits, y0, src0);
+            resizeSourceRow(imageId, logits, y0, hrow0, width, ax);
             cached0 = y0;
           }
         }
         if (y1 != cached1) {
-          readRows(imageId, logits, y1, src1);
+          resizeSourceRow(imageId, logits, y1, hrow1, width, ax);
           cached1 = y1;
         }
-        interpolateRow(c, w, width, ay.w0[y], ay.w1[y], ax);
+        math.blend(hrow0, hrow1, ay.w0[y], ay.w1[y], row, cw);
       } else {
         for (int ch = 0; ch < c; ch++) {
           logits.readRow(ch, y, row, ch * width);
         }
       }
-      checkFinite(imageId, row, c, width, y);
-      logSumExp(c, width);
+      if (!math.logSumExp(row, c, width, max, logSum)) {
+        throw notFinite(imageId, c, width, y, resize);
+      }
       final int base = y * width;
       for (int x = 0; x < width; x++) {
         int label = labels[base + x];
         if (label == ignore) {
           continue;
         }
-        double nll = Math.log(sum[x]) - (row[label * width + x] - max[x]);
+        double nll = logSum[x] - (row[label * width + x] - max[x]);
         double loss = (weights == null ? nll : weights[label] * nll) + 0.0; // -0.0 -> +0.0
         if (loss < 0) {
           loss = 0.0; // cannot happen in exact arithmetic; keeps the bit-pattern order valid
@@ -137,79 +158,75 @@ public final class CrossEntropyKernel {
   private void ensure(int c, int w, int width) {
     if (row.length < c * width) {
       row = new double[c * width];
+      hrow0 = new double[c * width];
+      hrow1 = new double[c * width];
     }
-    if (src0.length < c * w) {
-      src0 = new double[c * w];
-      src1 = new double[c * w];
+    if (src.length < c * w) {
+      src = new double[c * w];
     }
     if (max.length < width) {
       max = new double[width];
-      sum = new double[width];
+      logSum = new double[width];
     }
   }
 
-  /** Reads source row {@code y} of every channel and checks it is finite. */
-  private static void readRows(String imageId, Logits logits, int y, double[] dst) {
-    int w = logits.width();
-    for (int ch = 0; ch < logits.channels(); ch++) {
-      logits.readRow(ch, y, dst, ch * w);
-    }
-    checkFinite(imageId, dst, logits.channels(), w, y);
-  }
-
-  /** row[c, x] = wy0 * (bilinear in x of src0) + wy1 * (bilinear in x of src1), ATen's order. */
-  private void interpolateRow(int c, int w, int width, double wy0, double wy1, BilinearAxis ax) {
+  /**
+   * Reads source row {@code y} of every channel and interpolates it along x:
+   * {@code dst[c, x] = src[c, i0[x]] * w0[x] + src[c, i1[x]] * w1[x]}, ATen's order. Source
+   * values are checked first, so a NaN or infinity is reported where the file holds it (an
+   * infinity times a zero weight would only show up as a NaN elsewhere).
+   */
+  private void resizeSourceRow(String imageId, Logits logits, int y, double[] dst, int width,
+      BilinearAxis ax) {
+    final int w = logits.width();
+    final int c = logits.channels();
     final int[] i0 = ax.i0;
     final int[] i1 = ax.i1;
     final double[] w0 = ax.w0;
     final double[] w1 = ax.w1;
     for (int ch = 0; ch < c; ch++) {
+      logits.readRow(ch, y, src, ch * w);
+    }
+    checkSourceFinite(imageId, c, w, y);
+    for (int ch = 0; ch < c; ch++) {
       int s = ch * w;
       int d = ch * width;
       for (int x = 0; x < width; x++) {
-        double a = src0[s + i0[x]] * w0[x] + src0[s + i1[x]] * w1[x];
-        double b = src1[s + i0[x]] * w0[x] + src1[s + i1[x]] * w1[x];
-        row[d + x] = a * wy0 + b * wy1;
+        dst[d + x] = src[s + i0[x]] * w0[x] + src[s + i1[x]] * w1[x];
       }
     }
   }
 
-  /** Throws, naming the first non-finite value of {@code buf[c, x]} at row {@code y}. */
-  private static void checkFinite(String imageId, double[] buf, int c, int width, int y) {
+  /** Throws, naming the first NaN or infinite value of source row {@code y} in {@code src}. */
+  private void checkSourceFinite(String imageId, int c, int w, int y) {
     double probe = 0;
-    int n = c * width;
+    int n = c * w;
     for (int i = 0; i < n; i++) {
-      probe += buf[i] * 0.0;
+      probe += src[i] * 0.0;
     }
     if (probe == 0.0) {
       return;
     }
     for (int i = 0; i < n; i++) {
-      if (!Double.isFinite(buf[i])) {
-        throw new BadRecordException(null, imageId, "logit " + buf[i] + " at (c=" + i / width
-            + ", y=" + y + ", x=" + i % width + "): logits must be finite");
+      if (!Double.isFinite(src[i])) {
+        throw new BadRecordException(null, imageId, "logit " + src[i] + " at (c=" + i / w
+            + ", y=" + y + ", x=" + i % w + "): logits must be finite");
       }
     }
   }
 
-  /** max[x] = max_c row[c, x]; sum[x] = sum_c exp(row[c, x] - max[x]). */
-  private void logSumExp(int c, int width) {
-    System.arraycopy(row, 0, max, 0, width);
-    for (int ch = 1; ch < c; ch++) {
-      int d = ch * width;
-      for (int x = 0; x < width; x++) {
-        double v = row[d + x];
-        if (v > max[x]) {
-          max[x] = v;
-        }
+  /** The error for the first NaN or infinite value of the row buffer. */
+  private BadRecordException notFinite(String imageId, int c, int width, int y,
+      boolean resized) {
+    int n = c * width;
+    for (int i = 0; i < n; i++) {
+      if (!Double.isFinite(row[i])) {
+        return new BadRecordException(null, imageId, "logit " + row[i] + " at (c=" + i / width
+            + ", y=" + y + ", x=" + i % width + (resized ? ") after bilinear resize" : ")")
+            + ": logits must be finite");
       }
     }
-    java.util.Arrays.fill(sum, 0, width, 0.0);
-    for (int ch = 0; ch < c; ch++) {
-      int d = ch * width;
-      for (int x = 0; x < width; x++) {
-        sum[x] += Math.exp(row[d + x] - max[x]);
-      }
-    }
+    return new BadRecordException(null, imageId, "a logit of row y=" + y
+        + " is not finite: logits must be finite");
   }
 }

@@ -2,11 +2,18 @@ package org.ohemspark.core;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.DoubleBuffer;
+import java.nio.FloatBuffer;
+import java.nio.ShortBuffer;
 
 /**
  * {@link Logits} over a byte buffer holding a dense {@code [C, h, w]} array, as stored in an
  * {@code .npy} file or a Parquet binary column: element type float16, float32 or float64, little
  * or big endian, C order (row-major, the default) or Fortran order (column-major).
+ *
+ * <p>C-order rows are contiguous and decoded in bulk (a typed view of the buffer, then a
+ * widening loop; float16 through a 65536-entry table); Fortran order reads element by element.
+ * An instance keeps a small scratch array for that: use it from one thread at a time.
  */
 public final class DenseLogits implements Logits {
 
@@ -30,6 +37,12 @@ public final class DenseLogits implements Logits {
   private final long strideC;
   private final long strideY;
   private final long strideX;
+  private final boolean rowsContiguous;
+  private FloatBuffer floats;
+  private ShortBuffer shorts;
+  private DoubleBuffer doubles;
+  private float[] floatRow = new float[0];
+  private short[] shortRow = new short[0];
 
   /**
    * @param data the elements, starting at {@code data.position()}; its order is taken from
@@ -62,6 +75,7 @@ public final class DenseLogits implements Logits {
       strideY = w;
       strideX = 1;
     }
+    rowsContiguous = strideX == 1 || w == 1;
   }
 
   @Override
@@ -116,6 +130,10 @@ public final class DenseLogits implements Logits {
   @Override
   public void readRow(int ch, int y, double[] dst, int off) {
     long base = ch * strideC + y * strideY;
+    if (rowsContiguous) {
+      readContiguous((int) base, dst, off);
+      return;
+    }
     switch (dtype) {
       case FLOAT32 -> {
         for (int x = 0; x < w; x++) {
@@ -131,6 +149,43 @@ public final class DenseLogits implements Logits {
         for (int x = 0; x < w; x++) {
           dst[off + x] = data.getDouble((int) ((base + x * strideX) << 3));
         }
+      }
+      default -> throw new IllegalStateException(dtype.toString());
+    }
+  }
+
+  /** Elements {@code [base, base + w)} in bulk. */
+  private void readContiguous(int base, double[] dst, int off) {
+    switch (dtype) {
+      case FLOAT32 -> {
+        if (data.hasArray()) {
+          RowMath.best().decodeFloat32(data.array(), data.arrayOffset() + data.position()
+              + 4 * base, data.order(), dst, off, w);
+          return;
+        }
+        if (floats == null) {
+          floats = data.asFloatBuffer();
+          floatRow = new float[w];
+        }
+        final float[] t = floatRow;
+        floats.get(base, t, 0, w);
+        for (int x = 0; x < w; x++) {
+          dst[off + x] = t[x];
+        }
+      }
+      case FLOAT16 -> {
+        if (shorts == null) {
+          shorts = data.asShortBuffer();
+          shortRow = new short[w];
+        }
+        shorts.get(base, shortRow, 0, w);
+        Float16.toDoubles(shortRow, 0, dst, off, w);
+      }
+      case FLOAT64 -> {
+        if (doubles == null) {
+          doubles = data.asDoubleBuffer();
+        }
+        doubles.get(base, dst, off, w);
       }
       default -> throw new IllegalStateException(dtype.toString());
     }

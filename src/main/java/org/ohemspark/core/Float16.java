@@ -1,9 +1,10 @@
 package org.ohemspark.core;
 
 /**
- * IEEE 754 binary16 (NumPy {@code float16}, PyTorch {@code torch.half}) to binary32, exactly.
- * Java 17 has no {@code Float.float16ToFloat}; every half value is representable as a float,
- * so the conversion is lossless (subnormals, infinities and NaN included).
+ * IEEE 754 binary16 (NumPy {@code float16}, PyTorch {@code torch.half}) to binary32, exactly,
+ * and back with round-to-nearest-even. Java 17 has no {@code Float.float16ToFloat}; every half
+ * value is representable as a float, so {@link #toFloat} is lossless (subnormals, infinities and
+ * NaN included).
  */
 public final class Float16 {
   private Float16() {}
@@ -28,5 +29,56 @@ public final class Float16 {
       return sign != 0 ? -v : v;
     }
     return Float.intBitsToFloat(sign | ((exp + 112) << 23) | (mant << 13));
+  }
+
+  /** Every half pattern's float, for bulk decoding (256 KiB, built on first use). */
+  private static final class Table {
+    static final float[] VALUES = new float[1 << 16];
+
+    static {
+      for (int h = 0; h < VALUES.length; h++) {
+        VALUES[h] = toFloat(h);
+      }
+    }
+  }
+
+  /**
+   * Converts {@code n} half patterns {@code src[from..from+n)} to doubles
+   * {@code dst[off..off+n)}, exactly.
+   */
+  public static void toDoubles(short[] src, int from, double[] dst, int off, int n) {
+    final float[] t = Table.VALUES;
+    for (int i = 0; i < n; i++) {
+      dst[off + i] = t[src[from + i] & 0xffff];
+    }
+  }
+
+  /**
+   * The half nearest to {@code f} (ties to even), as NumPy's {@code astype(float16)}: values of
+   * magnitude 65520 or more become infinity, tiny values become subnormals or zero, NaN stays
+   * NaN.
+   *
+   * @return the 16-bit pattern
+   */
+  public static short fromFloat(float f) {
+    int bits = Float.floatToRawIntBits(f);
+    int sign = (bits >>> 16) & 0x8000;
+    int abs = bits & 0x7fffffff;
+    if (abs > 0x7f800000) { // NaN: keep it quiet and non-zero
+      return (short) (sign | 0x7e00 | ((abs >>> 13) & 0x3ff));
+    }
+    if (abs >= 0x477ff000) { // >= 65520 (or infinite): rounds to infinity
+      return (short) (sign | 0x7c00);
+    }
+    if (abs < 0x38800000) { // below 2^-14: a subnormal half, m * 2^-24, m in [0, 1024]
+      int m = (int) Math.rint(Float.intBitsToFloat(abs) * 0x1p24f);
+      return (short) (sign | m); // m = 1024 is the smallest normal, 0x0400
+    }
+    int h = ((((abs >>> 23) - 127 + 15) << 10) | ((abs >>> 13) & 0x3ff));
+    int rest = abs & 0x1fff;
+    if (rest > 0x1000 || (rest == 0x1000 && (h & 1) != 0)) {
+      h++; // a carry into the exponent is the correct rounding
+    }
+    return (short) (sign | h);
   }
 }

@@ -17,6 +17,7 @@ import org.apache.spark.sql.SparkSession;
 import org.ohemspark.core.BadRecordException;
 import org.ohemspark.io.DatasetDescriptor;
 import org.ohemspark.spark.BadRecordMode;
+import org.ohemspark.spark.ExecutorHeapPeaks;
 import org.ohemspark.spark.ImageSource;
 import org.ohemspark.spark.MiningSummary;
 import org.ohemspark.spark.OhemMiner;
@@ -99,7 +100,8 @@ public final class OhemMineJob {
       return ExitCode.BAD_ARGUMENTS;
     }
     long t0 = System.nanoTime();
-    try (OhemMiner.Result r = OhemMiner.on(spark).params(config.params())
+    try (HeapWatch heap = new HeapWatch();
+        OhemMiner.Result r = OhemMiner.on(spark).params(config.params())
         .labelConvention(config.labelConvention()).classes(config.classes())
         .groupBy(config.groupBy()).partitions(config.partitions()).mode(config.mode())
         .mine(source)) {
@@ -121,6 +123,7 @@ public final class OhemMineJob {
       long t2 = System.nanoTime();
       print(out, r.summary(), staged.target(), r.firstPassNanos(), r.selectionNanos(),
           t2 - t1, t2 - t0);
+      printCost(out, r, heap, ExecutorHeapPeaks.of(spark.sparkContext()));
       return ExitCode.OK;
     } catch (Exception e) { // SparkException is checked but thrown from Scala undeclared
       staged.abort();
@@ -157,6 +160,17 @@ public final class OhemMineJob {
     if (s.nBadRecords() > 0) {
       out.printf(Locale.ROOT, "bad records: %d (%s)%n", s.nBadRecords(), s.mode());
     }
+  }
+
+  /** Passes over the data and peak heaps: what the benchmark (jobs/ohem-bench.sh) reads. */
+  private static void printCost(PrintStream out, OhemMiner.Result r, HeapWatch heap,
+      ExecutorHeapPeaks ex) {
+    out.printf(Locale.ROOT, "passes: logits %.2f (images decoded / images), cached losses: %d "
+            + "top-k histogram passes%n", r.logitsPasses(), r.summary().histogramPasses());
+    out.printf(Locale.ROOT, "heap: driver peak %d MiB used, %d MiB live after GC; executors "
+            + "peak %d MiB (max of %d, JVMHeapMemory%s)%n", heap.peakUsedBytes() >> 20,
+        heap.peakLiveBytes() >> 20, ex.maxBytes() >> 20, ex.executors(),
+        ex.local() ? ", local mode: the driver's JVM" : "");
   }
 
   private static Properties readConfFile(String file) throws IOException {

@@ -1,18 +1,21 @@
 package org.ohemspark.spark;
 
-import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.count;
-import static org.apache.spark.sql.functions.max;
-import static org.apache.spark.sql.functions.min;
-
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
+import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.expressions.UserDefinedFunction;
-import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
 import org.ohemspark.core.BadRecordException;
 import org.ohemspark.core.ImageRecord;
 import org.ohemspark.io.LabelDecoder;
@@ -21,17 +24,28 @@ import org.ohemspark.io.NpyArray;
 /**
  * A dataset directory as inference dumps lay it out: {@code logits/<id>.npy} ({@code [C,h,w]})
  * and {@code labels/<id>.png} or {@code labels/<id>.npy} ({@code [H,W]}), on any Hadoop
- * FileSystem. Files of other extensions in those folders are not read.
+ * FileSystem. Files of other extensions, and hidden files ({@code .x}, {@code _x}), in those
+ * folders are not read.
  *
- * <p>Listing uses Spark's {@code binaryFile} source with the {@code content} column pruned (so
- * listing reads no bytes, in parallel for large folders); logits and labels are paired by image
- * id in a Spark join, and each executor reads its images' files through the Hadoop FileSystem
- * API. A logits file without a label, a label without logits, or two label files for one id are
- * bad records, raised when the image is read.
+ * <p>The two folders are listed on the driver through the Hadoop FileSystem API (as Spark's own
+ * file sources do for a couple of root folders) and paired by image id there: one small row of
+ * paths per image, never pixels. The rows are spread over the tasks in image id order, and each
+ * executor reads its images' files through the Hadoop FileSystem API. A logits file without a
+ * label, a label without logits, or two label files for one id are bad records, raised when the
+ * image is read. (An earlier version listed and joined with Spark's {@code binaryFile} source;
+ * profiling showed those planning-heavy jobs costing seconds before any logits were read.)
  */
 public final class DatasetDirectory implements ImageSource {
   private static final long serialVersionUID = 1L;
   private final String input;
+
+  /** Columns of {@link #pairs}. */
+  public static final StructType PAIRS = new StructType()
+      .add("image_id", DataTypes.StringType, false)
+      .add("logits_path", DataTypes.StringType, true)
+      .add("labels_path", DataTypes.StringType, true)
+      .add("n_label_files", DataTypes.LongType, true)
+      .add("labels_path_2", DataTypes.StringType, true);
 
   /** The dataset directory at {@code input} (any Hadoop FileSystem URI). */
   public DatasetDirectory(String input) {
@@ -44,49 +58,76 @@ public final class DatasetDirectory implements ImageSource {
   }
 
   /**
-   * The image pairs, hash-partitioned by image id and sorted within partitions (so iteration
-   * order is the same on every run); the default partition count is
+   * The image pairs in image id order, in contiguous ranges per partition (so iteration order
+   * is the same on every run); the default partition count is
    * {@code min(images, 4 * defaultParallelism)}.
+   *
+   * @throws BadRecordException if {@code logits/} or {@code labels/} is missing or unlistable
    */
   @Override
   public Dataset<Row> records(SparkSession spark, int partitions) {
-    Dataset<Row> pairs = pairs(spark, input);
+    List<Row> rows = listPairs(spark, input);
     int parts = partitions;
     if (parts <= 0) {
-      long n = pairs.count();
-      parts = (int) Math.max(1, Math.min(n, 4L * spark.sparkContext().defaultParallelism()));
+      parts = (int) Math.max(1, Math.min(rows.size(),
+          4L * spark.sparkContext().defaultParallelism()));
     }
-    return pairs.repartition(parts, col("image_id")).sortWithinPartitions("image_id");
+    JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+    return spark.createDataFrame(jsc.parallelize(rows, parts), PAIRS);
   }
 
-  /** Columns: image_id, logits_path, labels_path, n_label_files, labels_path_2. */
+  /** Columns: image_id, logits_path, labels_path, n_label_files, labels_path_2 ({@link #PAIRS}). */
   public static Dataset<Row> pairs(SparkSession spark, String input) {
-    UserDefinedFunction idOf = functions.udf(
-        (String p) -> stripExtension(new Path(p).getName()), DataTypes.StringType);
-    Dataset<Row> logits = list(spark, input + "/logits", "*.npy")
-        .select(idOf.apply(col("path")).as("image_id"), col("path").as("logits_path"));
-    Dataset<Row> labels = list(spark, input + "/labels", "*.{png,PNG,npy}")
-        .select(idOf.apply(col("path")).as("image_id"), col("path"))
-        .groupBy("image_id")
-        .agg(min("path").as("labels_path"), max("path").as("labels_path_2"),
-            count("*").as("n_label_files"));
-    return logits.join(labels, logits.col("image_id").equalTo(labels.col("image_id")), "full_outer")
-        .select(functions.coalesce(logits.col("image_id"), labels.col("image_id")).as("image_id"),
-            col("logits_path"), col("labels_path"), col("n_label_files"), col("labels_path_2"));
+    return spark.createDataFrame(listPairs(spark, input), PAIRS);
   }
 
-  private static Dataset<Row> list(SparkSession spark, String dir, String glob) {
+  /** One row per image id of either folder, sorted by id; label paths min / max by name. */
+  private static List<Row> listPairs(SparkSession spark, String input) {
+    Configuration conf = spark.sparkContext().hadoopConfiguration();
+    TreeMap<String, String> logits = new TreeMap<>();
+    for (Path p : list(conf, input + "/logits", ".npy")) {
+      logits.put(stripExtension(p.getName()), p.toString());
+    }
+    TreeMap<String, TreeSet<String>> labels = new TreeMap<>();
+    for (Path p : list(conf, input + "/labels", ".png", ".PNG", ".npy")) {
+      labels.computeIfAbsent(stripExtension(p.getName()), k -> new TreeSet<>()).add(p.toString());
+    }
+    TreeSet<String> ids = new TreeSet<>(logits.keySet());
+    ids.addAll(labels.keySet());
+    List<Row> rows = new ArrayList<>(ids.size());
+    for (String id : ids) {
+      TreeSet<String> l = labels.get(id);
+      rows.add(RowFactory.create(id, logits.get(id), l == null ? null : l.first(),
+          l == null ? null : (long) l.size(), l == null ? null : l.last()));
+    }
+    return rows;
+  }
+
+  private static List<Path> list(Configuration conf, String dir, String... extensions) {
     try {
       Path p = new Path(dir);
-      if (!p.getFileSystem(spark.sparkContext().hadoopConfiguration()).exists(p)) {
+      FileSystem fs = p.getFileSystem(conf);
+      if (!fs.exists(p)) {
         throw new BadRecordException(dir, null, "folder does not exist: a dataset directory "
             + "holds logits/<id>.npy and labels/<id>.png|npy");
       }
+      List<Path> out = new ArrayList<>();
+      for (FileStatus st : fs.listStatus(p)) {
+        String name = st.getPath().getName();
+        if (!st.isFile() || name.startsWith(".") || name.startsWith("_")) {
+          continue;
+        }
+        for (String ext : extensions) {
+          if (name.endsWith(ext)) {
+            out.add(fs.makeQualified(st.getPath()));
+            break;
+          }
+        }
+      }
+      return out;
     } catch (IOException e) {
       throw new BadRecordException(dir, null, "cannot list: " + e.getMessage(), e);
     }
-    return spark.read().format("binaryFile").option("pathGlobFilter", glob).load(dir)
-        .select("path");
   }
 
   static String stripExtension(String name) {

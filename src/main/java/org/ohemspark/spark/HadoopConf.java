@@ -45,6 +45,18 @@ public final class HadoopConf implements Serializable {
     return out;
   }
 
+  /**
+   * Writes a whole file, replacing it if it exists.
+   *
+   * @throws IOException if it cannot be written
+   */
+  public void writeAll(String path, byte[] bytes) throws IOException {
+    Path p = new Path(path);
+    try (var out = p.getFileSystem(conf).create(p, true)) {
+      out.write(bytes);
+    }
+  }
+
   private void writeObject(ObjectOutputStream out) throws IOException {
     out.defaultWriteObject();
     conf.write(out);

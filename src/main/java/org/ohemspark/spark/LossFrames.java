@@ -5,6 +5,7 @@ import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.Encoders;
+import org.apache.spark.util.LongAccumulator;
 import org.ohemspark.core.ImageLossComputer;
 import org.ohemspark.core.LabelConvention;
 import org.ohemspark.core.OhemParams;
@@ -34,14 +35,19 @@ public final class LossFrames {
    * @param inputs rows of {@code reader.records}, already partitioned as wanted
    * @param reader decodes an input row into its images ({@link ImageSource#readAll})
    * @param classes declared class count or null
+   * @param decoded counts the images whose logits were decoded (every task attempt counts, so a
+   *     value above the image count means some logits were read more than once)
    */
   public static Dataset<Row> compute(Dataset<Row> inputs, ImageSource reader,
       Broadcast<HadoopConf> conf, OhemParams params, LabelConvention convention,
-      Integer classes, BadRecordMode mode) {
+      Integer classes, BadRecordMode mode, LongAccumulator decoded) {
     MapPartitionsFunction<Row, Row> fn = rows -> {
       ImageLossComputer computer = new ImageLossComputer(params, convention, classes);
       return ImageRecords.map(rows, reader, conf.value(),
-          r -> LossFrame.toRow(computer.compute(r), r.source()),
+          r -> {
+            decoded.add(1);
+            return LossFrame.toRow(computer.compute(r), r.source());
+          },
           (bad, input) -> {
             if (mode == BadRecordMode.FAILFAST) {
               throw bad;

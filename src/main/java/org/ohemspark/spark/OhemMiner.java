@@ -12,6 +12,7 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.storage.StorageLevel;
+import org.apache.spark.util.LongAccumulator;
 import org.ohemspark.core.BadRecordException;
 import org.ohemspark.core.KeepRule;
 import org.ohemspark.core.LabelConvention;
@@ -101,11 +102,12 @@ public final class OhemMiner {
     Broadcast<HadoopConf> conf = spark.sparkContext().broadcast(
         new HadoopConf(spark.sparkContext().hadoopConfiguration()),
         scala.reflect.ClassTag$.MODULE$.apply(HadoopConf.class));
+    LongAccumulator decoded = spark.sparkContext().longAccumulator("ohem.images_decoded");
     Dataset<Row> frame = LossFrames.compute(source.records(spark, partitions), source, conf,
-        params, convention, classes, mode).persist(StorageLevel.MEMORY_AND_DISK());
+        params, convention, classes, mode, decoded).persist(StorageLevel.MEMORY_AND_DISK());
     try {
       BadRecords bad = BadRecords.split(frame, mode);
-      Result r = mineGood(frame, bad);
+      Result r = mineGood(frame, bad).withDecoded(decoded);
       if (r.summary().nImages() == 0) {
         r.close();
         throw new BadRecordException(source.describe(), null, bad.count() == 0
@@ -158,7 +160,7 @@ public final class OhemMiner {
           params.lossThreshold(), nTopk, nEmpty, 0, mode, bad.count());
       return new Result(summary, cached, frame, images,
           HardPixels.of(frame, keep, params.ignoreIndex()), bad.quarantine(), firstPassNanos,
-          System.nanoTime() - t1);
+          System.nanoTime() - t1, null);
     }
 
     TopK topk = null;
@@ -182,7 +184,7 @@ public final class OhemMiner {
         .persist(StorageLevel.MEMORY_AND_DISK());
     return new Result(summary, cached, frame, images,
         HardPixels.of(frame, keep, params.ignoreIndex()), bad.quarantine(), firstPassNanos,
-        System.nanoTime() - t1);
+        System.nanoTime() - t1, null);
   }
 
   /** Ties go to images in ascending id order until the budget is spent. */
@@ -208,10 +210,28 @@ public final class OhemMiner {
    * @param quarantine the bad records ({@link BadRecords#QUARANTINE_SCHEMA})
    * @param firstPassNanos time of the pass over logits plus the per-image aggregation
    * @param selectionNanos time of the selection (top-k passes, tie quota)
+   * @param imagesDecoded counts images whose logits were decoded (null when the loss frame was
+   *     given); it grows while the outputs are written if the cached frame had to be recomputed
    */
   public record Result(MiningSummary summary, Dataset<Row> cached, Dataset<Row> lossFrame,
       Dataset<Row> images, Dataset<Row> hardPixels, Dataset<Row> quarantine,
-      long firstPassNanos, long selectionNanos) implements AutoCloseable {
+      long firstPassNanos, long selectionNanos, LongAccumulator imagesDecoded)
+      implements AutoCloseable {
+
+    Result withDecoded(LongAccumulator decoded) {
+      return new Result(summary, cached, lossFrame, images, hardPixels, quarantine,
+          firstPassNanos, selectionNanos, decoded);
+    }
+
+    /**
+     * Passes over the logits so far: images decoded divided by images (1.0 when every logits
+     * file was read once), or NaN when unknown.
+     */
+    public double logitsPasses() {
+      return imagesDecoded == null || summary.nImages() == 0 ? Double.NaN
+          : (double) imagesDecoded.value() / summary.nImages();
+    }
+
     @Override
     public void close() {
       images.unpersist();

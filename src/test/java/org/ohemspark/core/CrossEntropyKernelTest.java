@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.ohemspark.io.NpyArray;
 import org.ohemspark.testing.ArrayLogits;
@@ -42,12 +43,23 @@ class CrossEntropyKernelTest {
     return out;
   }
 
-  @ParameterizedTest(name = "{0}")
-  @MethodSource("cases")
-  void perPixelLossMatchesPyTorch(String name) {
+  /** Every golden case with each row arithmetic: the scalar loops and the one the job uses. */
+  static List<Arguments> casesAndMaths() {
+    List<Arguments> out = new ArrayList<>();
+    for (String name : Golden.cases()) {
+      out.add(Arguments.of(name, "scalar"));
+      out.add(Arguments.of(name, "best"));
+    }
+    return out;
+  }
+
+  @ParameterizedTest(name = "{0} {1}")
+  @MethodSource("casesAndMaths")
+  void perPixelLossMatchesPyTorch(String name, String impl) {
     Golden.Case gc = Golden.load(name);
     OhemParams params = gc.params().toOhemParams();
-    List<ImageLosses> images = compute(gc, new CrossEntropyKernel(params));
+    RowMath math = impl.equals("scalar") ? RowMath.scalar() : RowMath.best();
+    List<ImageLosses> images = compute(gc, new CrossEntropyKernel(params, math));
     float[] ref = gc.lossesF32();
     int hw = gc.height() * gc.width();
     long nValid = 0;
@@ -193,6 +205,25 @@ class CrossEntropyKernelTest {
       assertTrue(e.getMessage().contains("im7"), e.getMessage());
       assertTrue(e.getMessage().contains("c=2") && e.getMessage().contains("y=0")
           && e.getMessage().contains("x=4"), e.getMessage());
+    }
+  }
+
+  @Test
+  void nonFiniteLogitIsFoundInWideRowsByBothImplementations() {
+    // width 37: vector lanes plus a scalar tail; bad values in the body and in the tail
+    for (RowMath math : new RowMath[] {RowMath.scalar(), RowMath.best()}) {
+      for (int x : new int[] {3, 17, 36}) {
+        for (double bad : new double[] {Double.NaN, Double.POSITIVE_INFINITY,
+            Double.NEGATIVE_INFINITY}) {
+          double[] v = new double[4 * 3 * 37];
+          v[(2 * 3 + 1) * 37 + x] = bad; // c=2, y=1
+          BadRecordException e = assertThrows(BadRecordException.class,
+              () -> new CrossEntropyKernel(OhemParams.DEFAULTS, math).compute("wide",
+                  new ArrayLogits(4, 3, 37, v), new int[3 * 37], 3, 37));
+          assertTrue(e.getMessage().contains("c=2") && e.getMessage().contains("y=1")
+              && e.getMessage().contains("x=" + x), math.name() + " " + e.getMessage());
+        }
+      }
     }
   }
 

@@ -63,4 +63,43 @@ class Float16Test {
       assertEquals(bits(want), bits(got), "pattern 0x" + Integer.toHexString(h));
     }
   }
+
+  @Test
+  void fromFloatRoundTripsEveryHalfAndRoundsToNearestEven() {
+    for (int h = 0; h < 1 << 16; h++) {
+      float f = Float16.toFloat(h);
+      int back = Float16.fromFloat(f) & 0xffff;
+      if (Float.isNaN(f)) {
+        assertTrue(Float.isNaN(Float16.toFloat(back)), "NaN stays NaN: " + h);
+      } else {
+        assertEquals(h, back, "pattern " + Integer.toHexString(h));
+      }
+    }
+    // halfway between 1 and 1 + 2^-10 rounds to even (1); a bit above rounds up
+    assertEquals(0x3C00, Float16.fromFloat(1f + 0x1p-11f) & 0xffff);
+    assertEquals(0x3C01, Float16.fromFloat(1f + 0x1p-11f + 0x1p-20f) & 0xffff);
+    assertEquals(0x3C02, Float16.fromFloat(1f + 3 * 0x1p-11f) & 0xffff);
+    assertEquals(0x7BFF, Float16.fromFloat(65519f) & 0xffff);
+    assertEquals(0x7C00, Float16.fromFloat(65520f) & 0xffff);
+    assertEquals(0xFC00, Float16.fromFloat(-1e9f) & 0xffff);
+    assertEquals(0x0001, Float16.fromFloat(0x1p-24f) & 0xffff);
+    assertEquals(0x0000, Float16.fromFloat(0x1p-25f) & 0xffff); // tie to even: 0
+    assertEquals(0x0001, Float16.fromFloat(0x1.8p-25f) & 0xffff);
+    assertEquals(0x0400, Float16.fromFloat(0x1.ffcp-15f) & 0xffff); // rounds up to 2^-14
+    // against the definition: the nearest half, ties to even
+    java.util.SplittableRandom r = new java.util.SplittableRandom(3);
+    for (int i = 0; i < 200_000; i++) {
+      float f = (float) (r.nextGaussian() * Math.pow(2, r.nextInt(-26, 17)));
+      if (Math.abs(f) >= 65504f) {
+        continue; // overflow is pinned above
+      }
+      int h = Float16.fromFloat(f) & 0xffff;
+      double got = Float16.toFloat(h);
+      double below = Float16.toFloat(h == 0 || h == 0x8000 ? h : h - 1);
+      double above = Float16.toFloat(h + 1);
+      double err = Math.abs(got - f);
+      assertTrue(err <= Math.abs(below - f) && err <= Math.abs(above - f),
+          f + " -> " + got + " (" + Integer.toHexString(h) + ")");
+    }
+  }
 }

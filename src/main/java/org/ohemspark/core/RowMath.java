@@ -1,0 +1,59 @@
+package org.ohemspark.core;
+
+/**
+ * The arithmetic of {@link CrossEntropyKernel} over one row of logits held channel-major in a
+ * {@code [C, W]} double buffer ({@code row[c * width + x]}): the per-pixel max and log-sum-exp,
+ * and the vertical blend of the bilinear resize. Two implementations: {@link #scalar()} (plain
+ * loops, {@link Math#exp}) and a Vector API one ({@code jdk.incubator.vector}, SIMD lanes of
+ * doubles) that {@link #best()} picks when the module is present. Both compute in double
+ * precision; they differ by at most a few ulps per loss.
+ *
+ * <p>Implementations are stateless and thread-safe.
+ */
+public interface RowMath {
+
+  /**
+   * For every pixel {@code x} in {@code [0, width)}: {@code max[x] = max_c row[c, x]} and
+   * {@code logSum[x] = ln(sum_c exp(row[c, x] - max[x]))}.
+   *
+   * @param row {@code [C, width]} channel-major, at least {@code c * width} values
+   * @param max out, at least {@code width} values
+   * @param logSum out, at least {@code width} values
+   * @return false when some value of {@code row[0, c * width)} is NaN or infinite (then
+   *     {@code max} and {@code logSum} are meaningless), else true
+   */
+  boolean logSumExp(double[] row, int c, int width, double[] max, double[] logSum);
+
+  /**
+   * {@code dst[i] = a[i] * wa + b[i] * wb} for {@code i} in {@code [0, n)}, each product rounded
+   * before the sum (no fused multiply-add), so every implementation gives the same bits.
+   */
+  void blend(double[] a, double[] b, double wa, double wb, double[] dst, int n);
+
+  /**
+   * Decodes {@code n} float32 values stored at {@code src[byteOffset ..)} in byte order
+   * {@code order} into {@code dst[off .. off + n)} as doubles (exact).
+   *
+   * @throws IndexOutOfBoundsException if {@code src} or {@code dst} is too short
+   */
+  void decodeFloat32(byte[] src, int byteOffset, java.nio.ByteOrder order, double[] dst, int off,
+      int n);
+
+  /** Short name for reports: {@code scalar} or {@code vector-<bits>}. */
+  String name();
+
+  /** Plain Java loops; always available. */
+  static RowMath scalar() {
+    return ScalarRowMath.INSTANCE;
+  }
+
+  /**
+   * The fastest implementation this JVM has, chosen once at class initialisation: the Vector API
+   * one when {@code jdk.incubator.vector} is present and its preferred double vector has at
+   * least 4 lanes, else {@link #scalar()}. The system property {@code ohem.kernel=scalar}
+   * forces the scalar loops.
+   */
+  static RowMath best() {
+    return RowMathChoice.BEST;
+  }
+}

@@ -1,0 +1,71 @@
+package org.ohemspark.core;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
+import java.util.Arrays;
+
+/** {@link RowMath} with plain loops over the channel-major row, channel-outer. */
+final class ScalarRowMath implements RowMath {
+  static final ScalarRowMath INSTANCE = new ScalarRowMath();
+  private static final VarHandle LE =
+      MethodHandles.byteArrayViewVarHandle(float[].class, ByteOrder.LITTLE_ENDIAN);
+  private static final VarHandle BE =
+      MethodHandles.byteArrayViewVarHandle(float[].class, ByteOrder.BIG_ENDIAN);
+
+  private ScalarRowMath() {}
+
+  @Override
+  public boolean logSumExp(double[] row, int c, int width, double[] max, double[] logSum) {
+    double probe = 0;
+    int n = c * width;
+    for (int i = 0; i < n; i++) {
+      probe += row[i] * 0.0; // NaN for NaN or infinite values
+    }
+    if (probe != 0.0) {
+      return false;
+    }
+    System.arraycopy(row, 0, max, 0, width);
+    for (int ch = 1; ch < c; ch++) {
+      int d = ch * width;
+      for (int x = 0; x < width; x++) {
+        double v = row[d + x];
+        if (v > max[x]) {
+          max[x] = v;
+        }
+      }
+    }
+    Arrays.fill(logSum, 0, width, 0.0);
+    for (int ch = 0; ch < c; ch++) {
+      int d = ch * width;
+      for (int x = 0; x < width; x++) {
+        logSum[x] += Math.exp(row[d + x] - max[x]);
+      }
+    }
+    for (int x = 0; x < width; x++) {
+      logSum[x] = Math.log(logSum[x]);
+    }
+    return true;
+  }
+
+  @Override
+  public void blend(double[] a, double[] b, double wa, double wb, double[] dst, int n) {
+    for (int i = 0; i < n; i++) {
+      dst[i] = a[i] * wa + b[i] * wb;
+    }
+  }
+
+  @Override
+  public void decodeFloat32(byte[] src, int byteOffset, ByteOrder order, double[] dst, int off,
+      int n) {
+    VarHandle h = order == ByteOrder.LITTLE_ENDIAN ? LE : BE;
+    for (int i = 0; i < n; i++) {
+      dst[off + i] = (float) h.get(src, byteOffset + 4 * i);
+    }
+  }
+
+  @Override
+  public String name() {
+    return "scalar";
+  }
+}

@@ -1,0 +1,188 @@
+package org.ohemspark.job;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.SparkConf;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.sql.SparkSession;
+import org.ohemspark.core.SyntheticImage;
+import org.ohemspark.io.LabelPngWriter;
+import org.ohemspark.io.NpyWriter;
+import org.ohemspark.spark.HadoopConf;
+import picocli.CommandLine;
+
+/**
+ * Entry point of {@code jobs/ohem-generate.sh}: writes a {@link SyntheticImage} dataset. Images
+ * are generated on the executors in parallel (image indices spread over tasks) and written
+ * through the Hadoop FileSystem API: {@code DIR/logits/img_NNNNNN.npy} ({@code [C,h,w]} float32
+ * or float16), {@code DIR/labels/img_NNNNNN.npy} (uint8 {@code [H,W]}) or {@code .png} (8-bit
+ * grey), and {@code DIR/dataset.json} last (classes, ignore index 255, {@code train_ids}, and
+ * the generator's settings). The same flags give the same bytes.
+ */
+public final class OhemGenerateJob {
+  private OhemGenerateJob() {}
+
+  public static void main(String[] args) {
+    SparkConf sc = new SparkConf();
+    SparkSession.Builder b = SparkSession.builder().appName("ohem-generate");
+    if (!sc.contains("spark.master")) {
+      b.master("local[*]");
+    }
+    int code;
+    SparkSession spark = null;
+    try {
+      spark = b.getOrCreate();
+      code = run(args, spark, System.out, System.err);
+    } catch (RuntimeException e) {
+      System.err.println("ohem-generate: cannot start Spark: " + e);
+      code = ExitCode.FAILURE;
+    } finally {
+      if (spark != null) {
+        spark.stop();
+      }
+    }
+    System.exit(code);
+  }
+
+  /**
+   * Generates on a given session (which it does not stop).
+   *
+   * @return an {@link ExitCode}: 2 for bad flags, an existing output without
+   *     {@code --overwrite}, or {@code --format parquet} (not available yet)
+   */
+  public static int run(String[] args, SparkSession spark, PrintStream out, PrintStream err) {
+    OhemGenerateCommand cmd = new OhemGenerateCommand();
+    CommandLine cl = new CommandLine(cmd);
+    try {
+      cl.parseArgs(args);
+    } catch (CommandLine.ParameterException e) {
+      err.println("ohem-generate: " + e.getMessage());
+      cl.usage(err);
+      return ExitCode.BAD_ARGUMENTS;
+    }
+    if (cl.isUsageHelpRequested() || cl.isVersionHelpRequested()) {
+      cl.usage(out);
+      return ExitCode.OK;
+    }
+    SyntheticImage.Spec spec;
+    try {
+      spec = validate(cmd);
+    } catch (IllegalArgumentException e) {
+      err.println("ohem-generate: " + e.getMessage());
+      return ExitCode.BAD_ARGUMENTS;
+    }
+    final boolean half = cmd.dtype.equals("float16");
+    final boolean png = cmd.labels.equals("png");
+    long t0 = System.nanoTime();
+    try {
+      Path dir = new Path(cmd.output);
+      FileSystem fs = dir.getFileSystem(spark.sparkContext().hadoopConfiguration());
+      if (fs.exists(dir) && fs.listStatus(dir).length > 0) {
+        if (!cmd.overwrite) {
+          err.println("ohem-generate: output " + fs.makeQualified(dir) + " already exists; pass "
+              + "--overwrite to replace it");
+          return ExitCode.BAD_ARGUMENTS;
+        }
+        fs.delete(dir, true);
+      }
+      fs.mkdirs(new Path(dir, "logits"));
+      fs.mkdirs(new Path(dir, "labels"));
+      String root = fs.makeQualified(dir).toString();
+
+      JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+      Broadcast<HadoopConf> conf = jsc.broadcast(
+          new HadoopConf(spark.sparkContext().hadoopConfiguration()));
+      List<Long> indices = new ArrayList<>();
+      for (long i = 0; i < cmd.images; i++) {
+        indices.add(i);
+      }
+      int parts = cmd.partitions > 0 ? cmd.partitions
+          : (int) Math.max(1, Math.min(cmd.images, 4L * jsc.defaultParallelism()));
+      jsc.parallelize(indices, parts).foreach(i -> {
+        SyntheticImage img = SyntheticImage.generate(spec, i);
+        String id = imageId(i);
+        HadoopConf hc = conf.value();
+        hc.writeAll(root + "/logits/" + id + ".npy", NpyWriter.floats(img.logits(), half,
+            spec.classes(), spec.logitsHeight(), spec.logitsWidth()));
+        hc.writeAll(root + "/labels/" + id + (png ? ".png" : ".npy"), png
+            ? LabelPngWriter.grey8(img.labels(), spec.height(), spec.width())
+            : NpyWriter.uint8(img.labels(), spec.height(), spec.width()));
+      });
+      try (var o = fs.create(new Path(dir, "dataset.json"), true)) {
+        o.write(descriptor(cmd, spec).getBytes(StandardCharsets.UTF_8));
+      }
+      double secs = (System.nanoTime() - t0) / 1e9;
+      long logitBytes = (long) cmd.images * spec.classes() * spec.logitsHeight()
+          * spec.logitsWidth() * (half ? 2 : 4);
+      long pixels = (long) cmd.images * spec.height() * spec.width();
+      out.printf(Locale.ROOT, "generated %d images (%dx%d labels, logits [%d,%d,%d] %s) into "
+              + "%s%n", cmd.images, spec.height(), spec.width(), spec.classes(),
+          spec.logitsHeight(), spec.logitsWidth(), cmd.dtype, root);
+      out.printf(Locale.ROOT, "pixels=%d logits_bytes=%d (%.2f GB) time %.2fs%n", pixels,
+          logitBytes, logitBytes / 1e9, secs);
+      return ExitCode.OK;
+    } catch (Exception e) { // SparkException is checked but thrown from Scala undeclared
+      err.println("ohem-generate: failed: " + e);
+      e.printStackTrace(err);
+      return ExitCode.FAILURE;
+    }
+  }
+
+  /** {@code img_NNNNNN}: sorts in index order. */
+  public static String imageId(long i) {
+    return String.format(Locale.ROOT, "img_%06d", i);
+  }
+
+  private static SyntheticImage.Spec validate(OhemGenerateCommand cmd) {
+    if (cmd.images < 1) {
+      throw new IllegalArgumentException("--images must be >= 1, got " + cmd.images);
+    }
+    if (!cmd.dtype.equals("float32") && !cmd.dtype.equals("float16")) {
+      throw new IllegalArgumentException("--dtype must be float32 or float16, got "
+          + cmd.dtype);
+    }
+    if (!cmd.labels.equals("npy") && !cmd.labels.equals("png")) {
+      throw new IllegalArgumentException("--labels must be npy or png, got " + cmd.labels);
+    }
+    if (cmd.format.equals("parquet")) {
+      throw new IllegalArgumentException("--format parquet is not available yet (Parquet "
+          + "shards are being added separately); use --format npy");
+    }
+    if (!cmd.format.equals("npy")) {
+      throw new IllegalArgumentException("--format must be npy or parquet, got " + cmd.format);
+    }
+    return new SyntheticImage.Spec(cmd.classes, cmd.height, cmd.width, cmd.downsample,
+        cmd.margin, cmd.seed);
+  }
+
+  private static String descriptor(OhemGenerateCommand cmd, SyntheticImage.Spec spec)
+      throws IOException {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("classes", spec.classes());
+    m.put("ignore_index", SyntheticImage.IGNORE);
+    m.put("label_convention", "train_ids");
+    Map<String, Object> g = new LinkedHashMap<>();
+    g.put("images", cmd.images);
+    g.put("height", spec.height());
+    g.put("width", spec.width());
+    g.put("dtype", cmd.dtype);
+    g.put("labels", cmd.labels);
+    g.put("downsample", spec.downsample());
+    g.put("margin", spec.margin());
+    g.put("seed", spec.seed());
+    m.put("generator", g);
+    return new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(m)
+        + "\n";
+  }
+}

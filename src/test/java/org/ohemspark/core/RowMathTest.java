@@ -1,0 +1,159 @@
+package org.ohemspark.core;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.SplittableRandom;
+import jdk.incubator.vector.DoubleVector;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+
+/** Both row arithmetics against a per-pixel reference, on widths around the vector length. */
+class RowMathTest {
+  private static final RowMath[] BOTH = {RowMath.scalar(), RowMath.best()};
+  private static final int[] WIDTHS = {1, 3, 4, 7, 8, 9, 16, 31, 33, 100};
+  private static final int[] CLASSES = {1, 2, 19, 150};
+
+  @Test
+  void bestIsTheVectorApiWhereTheModuleHasFourLanesOrMore() {
+    Assumptions.assumeTrue(DoubleVector.SPECIES_PREFERRED.length() >= 4,
+        "skipped: this CPU's preferred double vector has fewer than 4 lanes");
+    assertTrue(RowMath.best().name().startsWith("vector-"), RowMath.best().name());
+    assertEquals("scalar", RowMath.scalar().name());
+  }
+
+  @Test
+  void logSumExpMatchesAPerPixelReference() {
+    SplittableRandom r = new SplittableRandom(5);
+    for (RowMath math : BOTH) {
+      for (int c : CLASSES) {
+        for (int width : WIDTHS) {
+          double[] row = new double[c * width];
+          for (int i = 0; i < row.length; i++) {
+            row[i] = r.nextGaussian() * (r.nextInt(10) == 0 ? 300 : 5);
+          }
+          double[] max = new double[width];
+          double[] logSum = new double[width];
+          assertTrue(math.logSumExp(row, c, width, max, logSum));
+          for (int x = 0; x < width; x++) {
+            double m = Double.NEGATIVE_INFINITY;
+            for (int ch = 0; ch < c; ch++) {
+              m = Math.max(m, row[ch * width + x]);
+            }
+            double s = 0;
+            for (int ch = 0; ch < c; ch++) {
+              s += Math.exp(row[ch * width + x] - m);
+            }
+            String where = math.name() + " C=" + c + " W=" + width + " x=" + x;
+            assertEquals(m, max[x], 0.0, where);
+            assertEquals(Math.log(s), logSum[x], 1e-14 * Math.max(1, Math.log(s)), where);
+          }
+        }
+      }
+    }
+  }
+
+  @Test
+  void nonFiniteValuesAreReportedAnywhereInTheRow() {
+    for (RowMath math : BOTH) {
+      for (int width : WIDTHS) {
+        for (int pos : new int[] {0, width - 1, 2 * width + width / 2}) {
+          for (double bad : new double[] {Double.NaN, Double.POSITIVE_INFINITY,
+              Double.NEGATIVE_INFINITY}) {
+            double[] row = new double[3 * width];
+            row[pos] = bad;
+            assertFalse(math.logSumExp(row, 3, width, new double[width], new double[width]),
+                math.name() + " W=" + width + " pos=" + pos + " " + bad);
+          }
+        }
+      }
+    }
+  }
+
+  @Test
+  void blendGivesTheSameBitsInBothImplementations() {
+    SplittableRandom r = new SplittableRandom(9);
+    for (int n : WIDTHS) {
+      double[] a = new double[n];
+      double[] b = new double[n];
+      for (int i = 0; i < n; i++) {
+        a[i] = r.nextGaussian() * 10;
+        b[i] = r.nextGaussian() * 10;
+      }
+      double wa = 0.375;
+      double wb = 1 - wa;
+      double[] s = new double[n];
+      double[] v = new double[n];
+      RowMath.scalar().blend(a, b, wa, wb, s, n);
+      RowMath.best().blend(a, b, wa, wb, v, n);
+      for (int i = 0; i < n; i++) {
+        assertEquals(Double.doubleToRawLongBits(a[i] * wa + b[i] * wb),
+            Double.doubleToRawLongBits(v[i]), "n=" + n + " i=" + i);
+        assertEquals(Double.doubleToRawLongBits(s[i]), Double.doubleToRawLongBits(v[i]));
+      }
+    }
+  }
+
+  @Test
+  void vectorExpIsWithinAFewUlpsOfMathExpOnNonPositiveArguments() {
+    Assumptions.assumeTrue(RowMath.best().name().startsWith("vector-"));
+    var species = DoubleVector.SPECIES_PREFERRED;
+    SplittableRandom r = new SplittableRandom(13);
+    double[] x = new double[species.length()];
+    double[] y = new double[species.length()];
+    double worst = 0;
+    for (int i = 0; i < 200_000; i++) {
+      for (int l = 0; l < x.length; l++) {
+        x[l] = i < 100 ? -i * 7.5 - l : -r.nextDouble() * Math.pow(10, r.nextInt(-12, 3));
+      }
+      VectorRowMath.expNonPositive(DoubleVector.fromArray(species, x, 0)).intoArray(y, 0);
+      for (int l = 0; l < x.length; l++) {
+        double want = Math.exp(x[l]);
+        if (x[l] < -708) {
+          assertTrue(y[l] > 0 && y[l] < 1e-307, x[l] + " -> " + y[l]);
+          continue;
+        }
+        double rel = Math.abs(y[l] - want) / want;
+        worst = Math.max(worst, rel);
+        assertTrue(rel <= 1e-15, "exp(" + x[l] + ") = " + y[l] + ", Math.exp " + want);
+      }
+    }
+    assertEquals(1.0, expOf(0.0), 0.0);
+    assertTrue(Double.isNaN(expOf(Double.NaN)));
+    assertTrue(worst < 1e-15, "worst relative error " + worst);
+  }
+
+  private static double expOf(double v) {
+    var species = DoubleVector.SPECIES_PREFERRED;
+    return VectorRowMath.expNonPositive(DoubleVector.broadcast(species, v)).lane(0);
+  }
+
+  @Test
+  void decodeFloat32ReadsBothByteOrdersAtAnyOffset() {
+    SplittableRandom r = new SplittableRandom(17);
+    for (java.nio.ByteOrder order : new java.nio.ByteOrder[] {java.nio.ByteOrder.LITTLE_ENDIAN,
+        java.nio.ByteOrder.BIG_ENDIAN}) {
+      for (int n : WIDTHS) {
+        for (int skip : new int[] {0, 1, 3, 64}) {
+          float[] want = new float[n];
+          java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(skip + 4 * n).order(order);
+          b.position(skip);
+          for (int i = 0; i < n; i++) {
+            want[i] = (float) (r.nextGaussian() * 100);
+            b.putFloat(want[i]);
+          }
+          for (RowMath math : BOTH) {
+            double[] dst = new double[n + 2];
+            math.decodeFloat32(b.array(), skip, order, dst, 1, n);
+            assertEquals(0.0, dst[0]);
+            assertEquals(0.0, dst[n + 1]);
+            for (int i = 0; i < n; i++) {
+              assertEquals(want[i], dst[1 + i], 0.0, math.name() + " " + order + " n=" + n);
+            }
+          }
+        }
+      }
+    }
+  }
+}

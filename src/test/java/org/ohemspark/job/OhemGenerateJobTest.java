@@ -1,0 +1,155 @@
+package org.ohemspark.job;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.ohemspark.core.CrossEntropyKernel;
+import org.ohemspark.core.ImageLosses;
+import org.ohemspark.core.OhemParams;
+import org.ohemspark.core.SyntheticImage;
+import org.ohemspark.io.LabelDecoder;
+import org.ohemspark.io.NpyArray;
+import org.ohemspark.testing.SparkTestSession;
+
+/** {@code ohem-generate} in-process: layout, determinism, exit codes, and mining its output. */
+class OhemGenerateJobTest {
+  private static SparkSession spark;
+
+  @TempDir
+  Path tmp;
+
+  @BeforeAll
+  static void start() {
+    spark = SparkTestSession.create("generate");
+  }
+
+  @AfterAll
+  static void stop() {
+    spark.stop();
+  }
+
+  record Run(int code, String out, String err) {}
+
+  private static Run generate(String... args) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    int code = OhemGenerateJob.run(args, spark, new PrintStream(out, true, StandardCharsets.UTF_8),
+        new PrintStream(err, true, StandardCharsets.UTF_8));
+    return new Run(code, out.toString(StandardCharsets.UTF_8),
+        err.toString(StandardCharsets.UTF_8));
+  }
+
+  private static List<Path> files(Path dir) throws IOException {
+    try (Stream<Path> s = Files.walk(dir)) {
+      return s.filter(Files::isRegularFile).map(dir::relativize).sorted().toList();
+    }
+  }
+
+  @Test
+  void writesTheLayoutDeterministicallyWhateverThePartitioning() throws IOException {
+    Path a = tmp.resolve("a");
+    Path b = tmp.resolve("b");
+    String[] common = {"--images", "3", "--height", "48", "--width", "40", "--classes", "5",
+        "--dtype", "float16", "--downsample", "2", "--labels", "png", "--seed", "9"};
+    Run ra = generate(concat(common, "--output", a.toString(), "--partitions", "1"));
+    assertEquals(ExitCode.OK, ra.code(), ra.err());
+    assertTrue(ra.out().contains("generated 3 images"), ra.out());
+    Run rb = generate(concat(common, "--output", b.toString(), "--partitions", "3"));
+    assertEquals(ExitCode.OK, rb.code(), rb.err());
+    List<Path> fa = files(a);
+    assertEquals(List.of(Path.of("dataset.json"), Path.of("labels/img_000000.png"),
+        Path.of("labels/img_000001.png"), Path.of("labels/img_000002.png"),
+        Path.of("logits/img_000000.npy"), Path.of("logits/img_000001.npy"),
+        Path.of("logits/img_000002.npy")), fa.stream().filter(p -> !p.toString()
+            .endsWith(".crc") && !p.getFileName().toString().startsWith(".")).toList());
+    for (Path p : fa) {
+      assertArrayEquals(Files.readAllBytes(a.resolve(p)), Files.readAllBytes(b.resolve(p)),
+          p.toString());
+    }
+    JsonNode d = new ObjectMapper().readTree(a.resolve("dataset.json").toFile());
+    assertEquals(5, d.get("classes").asInt());
+    assertEquals(255, d.get("ignore_index").asInt());
+    assertEquals("train_ids", d.get("label_convention").asText());
+    // the files hold exactly the generated image
+    SyntheticImage img = SyntheticImage.generate(new SyntheticImage.Spec(5, 48, 40, 2,
+        SyntheticImage.Spec.DEFAULT_MARGIN, 9), 1);
+    NpyArray logits = NpyArray.parse("l", Files.readAllBytes(a.resolve("logits/img_000001.npy")));
+    assertEquals("<f2", logits.descr());
+    assertArrayEquals(new long[] {5, 24, 20}, logits.shape());
+    assertArrayEquals(img.labels(), LabelDecoder.decode("x.png", "x",
+        Files.readAllBytes(a.resolve("labels/img_000001.png"))).values());
+  }
+
+  @Test
+  void badFlagsParquetAndAnExistingOutputExitWith2() throws IOException {
+    Path o = tmp.resolve("o");
+    assertEquals(ExitCode.BAD_ARGUMENTS, generate("--output", o.toString(), "--images", "1")
+        .code(), "no --classes");
+    Run pq = generate("--output", o.toString(), "--images", "1", "--classes", "3",
+        "--format", "parquet");
+    assertEquals(ExitCode.BAD_ARGUMENTS, pq.code());
+    assertTrue(pq.err().contains("not available yet"), pq.err());
+    assertEquals(ExitCode.BAD_ARGUMENTS, generate("--output", o.toString(), "--images", "1",
+        "--classes", "3", "--dtype", "float64").code());
+    assertEquals(ExitCode.OK, generate("--output", o.toString(), "--images", "1", "--classes",
+        "3", "--height", "8", "--width", "8").code());
+    Run again = generate("--output", o.toString(), "--images", "1", "--classes", "3");
+    assertEquals(ExitCode.BAD_ARGUMENTS, again.code());
+    assertTrue(again.err().contains("--overwrite"), again.err());
+    assertEquals(ExitCode.OK, generate("--output", o.toString(), "--images", "2", "--classes",
+        "3", "--height", "8", "--width", "8", "--overwrite").code());
+  }
+
+  @Test
+  void generatedDatasetIsMinedAsTheKernelComputesIt() throws IOException {
+    Path data = tmp.resolve("data");
+    assertEquals(ExitCode.OK, generate("--output", data.toString(), "--images", "2",
+        "--height", "64", "--width", "64", "--classes", "19").code());
+    long nValid = 0;
+    long nHard = 0;
+    CrossEntropyKernel k = new CrossEntropyKernel(OhemParams.DEFAULTS);
+    for (int i = 0; i < 2; i++) {
+      String id = OhemGenerateJob.imageId(i);
+      var logits = NpyArray.parse(id, Files.readAllBytes(data.resolve("logits/" + id + ".npy")))
+          .asLogits(id);
+      int[] dims = new int[2];
+      int[] labels = NpyArray.parse(id, Files.readAllBytes(data.resolve("labels/" + id
+          + ".npy"))).asLabels(id, dims);
+      ImageLosses l = k.compute(id, logits, labels, dims[0], dims[1]);
+      nValid += l.nValid();
+      nHard += l.nHard();
+    }
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    Path out = tmp.resolve("out");
+    int code = OhemMineJob.run(new String[] {"--input", data.toString(), "--output",
+        out.toString()}, spark, new PrintStream(new ByteArrayOutputStream()),
+        new PrintStream(err, true, StandardCharsets.UTF_8));
+    assertEquals(ExitCode.OK, code, err.toString(StandardCharsets.UTF_8));
+    JsonNode s = new ObjectMapper().readTree(out.resolve("summary.json").toFile());
+    assertEquals(nValid, s.get("n_valid").asLong());
+    assertEquals(nHard, s.get("n_hard").asLong());
+    assertEquals(19, s.get("params").get("classes").asInt(), "dataset.json is read");
+  }
+
+  private static String[] concat(String[] a, String... b) {
+    String[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+    System.arraycopy(b, 0, out, a.length, b.length);
+    return out;
+  }
+}
