@@ -110,7 +110,8 @@ class StandaloneClusterTest {
       Dataset<Row> a = spark.read().parquet(localOut.resolve(table).toString());
       Dataset<Row> b = spark.read().parquet(clusterOut.resolve(table).toString());
       assertEquals(a.count(), b.count(), table + " rows");
-      assertEquals(0, a.exceptAll(b).count(), table + ": local rows missing on the cluster");
+      assertEquals(List.of(), a.exceptAll(b).collectAsList(), table
+          + ": local rows missing on the cluster; cluster has " + b.exceptAll(a).collectAsList());
       assertEquals(0, b.exceptAll(a).count(), table + ": cluster rows missing locally");
     }
     // the executors really ran in the workers' JVMs: each worker kept an executor directory
