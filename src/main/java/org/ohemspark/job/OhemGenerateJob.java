@@ -12,7 +12,6 @@ import java.util.Locale;
 import java.util.Map;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
-import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.SparkSession;
@@ -20,7 +19,6 @@ import org.ohemspark.core.SyntheticImage;
 import org.ohemspark.io.LabelPngWriter;
 import org.ohemspark.io.NpyWriter;
 import org.ohemspark.spark.HadoopConf;
-import picocli.CommandLine;
 
 /**
  * Entry point of {@code jobs/ohem-generate.sh}: writes a {@link SyntheticImage} dataset. Images
@@ -34,25 +32,7 @@ public final class OhemGenerateJob {
   private OhemGenerateJob() {}
 
   public static void main(String[] args) {
-    SparkConf sc = new SparkConf();
-    SparkSession.Builder b = SparkSession.builder().appName("ohem-generate");
-    if (!sc.contains("spark.master")) {
-      b.master("local[*]");
-    }
-    int code;
-    SparkSession spark = null;
-    try {
-      spark = b.getOrCreate();
-      code = run(args, spark, System.out, System.err);
-    } catch (RuntimeException e) {
-      System.err.println("ohem-generate: cannot start Spark: " + e);
-      code = ExitCode.FAILURE;
-    } finally {
-      if (spark != null) {
-        spark.stop();
-      }
-    }
-    System.exit(code);
+    JobLauncher.main("ohem-generate", args, OhemGenerateJob::run);
   }
 
   /**
@@ -63,17 +43,9 @@ public final class OhemGenerateJob {
    */
   public static int run(String[] args, SparkSession spark, PrintStream out, PrintStream err) {
     OhemGenerateCommand cmd = new OhemGenerateCommand();
-    CommandLine cl = new CommandLine(cmd);
-    try {
-      cl.parseArgs(args);
-    } catch (CommandLine.ParameterException e) {
-      err.println("ohem-generate: " + e.getMessage());
-      cl.usage(err);
-      return ExitCode.BAD_ARGUMENTS;
-    }
-    if (cl.isUsageHelpRequested() || cl.isVersionHelpRequested()) {
-      cl.usage(out);
-      return ExitCode.OK;
+    Integer parsed = JobLauncher.parse("ohem-generate", cmd, args, out, err);
+    if (parsed != null) {
+      return parsed;
     }
     SyntheticImage.Spec spec;
     try {

@@ -12,12 +12,10 @@ import java.util.Properties;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
-import org.apache.spark.SparkConf;
 import org.apache.spark.sql.SparkSession;
 import org.ohemspark.core.BadRecordException;
 import org.ohemspark.spark.InputFormat;
 import org.ohemspark.spark.ShardWriter;
-import picocli.CommandLine;
 
 /**
  * Entry point of {@code jobs/ohem-ingest.sh}: reads a dataset directory or WebDataset tars
@@ -35,25 +33,7 @@ public final class OhemIngestJob {
   private OhemIngestJob() {}
 
   public static void main(String[] args) {
-    SparkConf sc = new SparkConf();
-    SparkSession.Builder b = SparkSession.builder().appName("ohem-ingest");
-    if (!sc.contains("spark.master")) {
-      b.master("local[*]");
-    }
-    int code;
-    SparkSession spark = null;
-    try {
-      spark = b.getOrCreate();
-      code = run(args, spark, System.out, System.err);
-    } catch (RuntimeException e) {
-      System.err.println("ohem-ingest: cannot start Spark: " + e);
-      code = ExitCode.FAILURE;
-    } finally {
-      if (spark != null) {
-        spark.stop();
-      }
-    }
-    System.exit(code);
+    JobLauncher.main("ohem-ingest", args, OhemIngestJob::run);
   }
 
   /**
@@ -63,17 +43,9 @@ public final class OhemIngestJob {
    */
   public static int run(String[] args, SparkSession spark, PrintStream out, PrintStream err) {
     OhemIngestCommand cmd = new OhemIngestCommand();
-    CommandLine cl = new CommandLine(cmd);
-    try {
-      cl.parseArgs(args);
-    } catch (CommandLine.ParameterException e) {
-      err.println("ohem-ingest: " + e.getMessage());
-      cl.usage(err);
-      return ExitCode.BAD_ARGUMENTS;
-    }
-    if (cl.isUsageHelpRequested() || cl.isVersionHelpRequested()) {
-      cl.usage(out);
-      return ExitCode.OK;
+    Integer parsed = JobLauncher.parse("ohem-ingest", cmd, args, out, err);
+    if (parsed != null) {
+      return parsed;
     }
     Configuration hadoop = spark.sparkContext().hadoopConfiguration();
     JobConfig config;

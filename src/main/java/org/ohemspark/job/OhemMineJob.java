@@ -11,7 +11,6 @@ import java.util.Properties;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
-import org.apache.spark.SparkConf;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.ohemspark.core.BadRecordException;
@@ -21,7 +20,6 @@ import org.ohemspark.spark.ExecutorHeapPeaks;
 import org.ohemspark.spark.ImageSource;
 import org.ohemspark.spark.MiningSummary;
 import org.ohemspark.spark.OhemMiner;
-import picocli.CommandLine;
 
 /**
  * Entry point of {@code jobs/ohem-mine.sh}: parses flags, resolves the configuration, runs
@@ -32,25 +30,7 @@ public final class OhemMineJob {
   private OhemMineJob() {}
 
   public static void main(String[] args) {
-    SparkConf sc = new SparkConf();
-    SparkSession.Builder b = SparkSession.builder().appName("ohem-mine");
-    if (!sc.contains("spark.master")) {
-      b.master("local[*]");
-    }
-    int code;
-    SparkSession spark = null;
-    try {
-      spark = b.getOrCreate();
-      code = run(args, spark, System.out, System.err);
-    } catch (RuntimeException e) {
-      System.err.println("ohem-mine: cannot start Spark: " + e);
-      code = ExitCode.FAILURE;
-    } finally {
-      if (spark != null) {
-        spark.stop();
-      }
-    }
-    System.exit(code);
+    JobLauncher.main("ohem-mine", args, OhemMineJob::run);
   }
 
   /**
@@ -60,17 +40,9 @@ public final class OhemMineJob {
    */
   public static int run(String[] args, SparkSession spark, PrintStream out, PrintStream err) {
     OhemMineCommand cmd = new OhemMineCommand();
-    CommandLine cl = new CommandLine(cmd);
-    try {
-      cl.parseArgs(args);
-    } catch (CommandLine.ParameterException e) {
-      err.println("ohem-mine: " + e.getMessage());
-      cl.usage(err);
-      return ExitCode.BAD_ARGUMENTS;
-    }
-    if (cl.isUsageHelpRequested() || cl.isVersionHelpRequested()) {
-      cl.usage(out);
-      return ExitCode.OK;
+    Integer parsed = JobLauncher.parse("ohem-mine", cmd, args, out, err);
+    if (parsed != null) {
+      return parsed;
     }
     Configuration hadoop = spark.sparkContext().hadoopConfiguration();
     JobConfig config;

@@ -6,11 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.nio.ByteOrder;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
@@ -56,15 +53,8 @@ class BadInputModesTest {
     spark.stop();
   }
 
-  record Run(int code, String out, String err) {}
-
-  private static Run run(String... args) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    int code = OhemMineJob.run(args, spark, new PrintStream(out, true, StandardCharsets.UTF_8),
-        new PrintStream(err, true, StandardCharsets.UTF_8));
-    return new Run(code, out.toString(StandardCharsets.UTF_8),
-        err.toString(StandardCharsets.UTF_8));
+  private static JobRun run(String... args) {
+    return JobRun.of(OhemMineJob::run, spark, args);
   }
 
   /** Writes one bad image (or pair of files) named {@code id} into a dataset directory. */
@@ -197,7 +187,7 @@ class BadInputModesTest {
     String id = "bad_" + kind;
     ((Breaker) kinds().get(kind)[0]).write(data, id);
     Path out = tmp.resolve("ff-out-" + kind);
-    Run r = run("--input", data.toString(), "--output", out.toString());
+    JobRun r = run("--input", data.toString(), "--output", out.toString());
     assertEquals(ExitCode.BAD_INPUT, r.code(), r.err());
     assertTrue(r.err().contains("image_id='" + id + "'"), r.err());
     assertTrue(r.err().contains(id + "."), "names the file: " + r.err());
@@ -217,7 +207,7 @@ class BadInputModesTest {
     int nBad = kinds().size();
 
     Path perm = tmp.resolve("perm-out");
-    Run p = run("--input", data.toString(), "--output", perm.toString(), "--mode",
+    JobRun p = run("--input", data.toString(), "--output", perm.toString(), "--mode",
         "PERMISSIVE");
     assertEquals(ExitCode.OK, p.code(), p.err());
     JsonNode ps = json(perm.resolve("summary.json"));
@@ -237,7 +227,7 @@ class BadInputModesTest {
     }
 
     Path drop = tmp.resolve("drop-out");
-    Run d = run("--input", data.toString(), "--output", drop.toString(), "--mode",
+    JobRun d = run("--input", data.toString(), "--output", drop.toString(), "--mode",
         "DROPMALFORMED");
     assertEquals(ExitCode.OK, d.code(), d.err());
     JsonNode ds = json(drop.resolve("summary.json"));
@@ -254,7 +244,7 @@ class BadInputModesTest {
     Files.createDirectories(data.resolve("labels"));
     ((Breaker) kinds().get("nan_logits")[0]).write(data, "bad_nan");
     for (String mode : List.of("FAILFAST", "PERMISSIVE", "DROPMALFORMED")) {
-      Run r = run("--input", data.toString(), "--output", tmp.resolve("ob-" + mode).toString(),
+      JobRun r = run("--input", data.toString(), "--output", tmp.resolve("ob-" + mode).toString(),
           "--mode", mode);
       assertEquals(ExitCode.BAD_INPUT, r.code(), mode + ": " + r.err());
     }

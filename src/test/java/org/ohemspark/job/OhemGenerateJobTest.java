@@ -44,15 +44,8 @@ class OhemGenerateJobTest {
     spark.stop();
   }
 
-  record Run(int code, String out, String err) {}
-
-  private static Run generate(String... args) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    int code = OhemGenerateJob.run(args, spark, new PrintStream(out, true, StandardCharsets.UTF_8),
-        new PrintStream(err, true, StandardCharsets.UTF_8));
-    return new Run(code, out.toString(StandardCharsets.UTF_8),
-        err.toString(StandardCharsets.UTF_8));
+  private static JobRun generate(String... args) {
+    return JobRun.of(OhemGenerateJob::run, spark, args);
   }
 
   private static List<Path> files(Path dir) throws IOException {
@@ -67,10 +60,10 @@ class OhemGenerateJobTest {
     Path b = tmp.resolve("b");
     String[] common = {"--images", "3", "--height", "48", "--width", "40", "--classes", "5",
         "--dtype", "float16", "--downsample", "2", "--labels", "png", "--seed", "9"};
-    Run ra = generate(concat(common, "--output", a.toString(), "--partitions", "1"));
+    JobRun ra = generate(concat(common, "--output", a.toString(), "--partitions", "1"));
     assertEquals(ExitCode.OK, ra.code(), ra.err());
     assertTrue(ra.out().contains("generated 3 images"), ra.out());
-    Run rb = generate(concat(common, "--output", b.toString(), "--partitions", "3"));
+    JobRun rb = generate(concat(common, "--output", b.toString(), "--partitions", "3"));
     assertEquals(ExitCode.OK, rb.code(), rb.err());
     List<Path> fa = files(a);
     assertEquals(List.of(Path.of("dataset.json"), Path.of("labels/img_000000.png"),
@@ -101,7 +94,7 @@ class OhemGenerateJobTest {
     Path o = tmp.resolve("o");
     assertEquals(ExitCode.BAD_ARGUMENTS, generate("--output", o.toString(), "--images", "1")
         .code(), "no --classes");
-    Run pq = generate("--output", o.toString(), "--images", "1", "--classes", "3",
+    JobRun pq = generate("--output", o.toString(), "--images", "1", "--classes", "3",
         "--format", "parquet");
     assertEquals(ExitCode.BAD_ARGUMENTS, pq.code());
     assertTrue(pq.err().contains("not available yet"), pq.err());
@@ -109,7 +102,7 @@ class OhemGenerateJobTest {
         "--classes", "3", "--dtype", "float64").code());
     assertEquals(ExitCode.OK, generate("--output", o.toString(), "--images", "1", "--classes",
         "3", "--height", "8", "--width", "8").code());
-    Run again = generate("--output", o.toString(), "--images", "1", "--classes", "3");
+    JobRun again = generate("--output", o.toString(), "--images", "1", "--classes", "3");
     assertEquals(ExitCode.BAD_ARGUMENTS, again.code());
     assertTrue(again.err().contains("--overwrite"), again.err());
     assertEquals(ExitCode.OK, generate("--output", o.toString(), "--images", "2", "--classes",

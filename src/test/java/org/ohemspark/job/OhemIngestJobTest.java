@@ -7,10 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
@@ -47,24 +44,12 @@ class OhemIngestJobTest {
     spark.stop();
   }
 
-  record Run(int code, String out, String err) {}
-
-  private static Run ingest(String... args) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    int code = OhemIngestJob.run(args, spark, new PrintStream(out, true, StandardCharsets.UTF_8),
-        new PrintStream(err, true, StandardCharsets.UTF_8));
-    return new Run(code, out.toString(StandardCharsets.UTF_8),
-        err.toString(StandardCharsets.UTF_8));
+  private static JobRun ingest(String... args) {
+    return JobRun.of(OhemIngestJob::run, spark, args);
   }
 
-  private static Run mine(String... args) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    int code = OhemMineJob.run(args, spark, new PrintStream(out, true, StandardCharsets.UTF_8),
-        new PrintStream(err, true, StandardCharsets.UTF_8));
-    return new Run(code, out.toString(StandardCharsets.UTF_8),
-        err.toString(StandardCharsets.UTF_8));
+  private static JobRun mine(String... args) {
+    return JobRun.of(OhemMineJob::run, spark, args);
   }
 
   private static JsonNode json(Path p) throws IOException {
@@ -88,7 +73,7 @@ class OhemIngestJobTest {
   @Test
   void ingestedShardsMineAsTheDirectory() throws IOException {
     Path shards = tmp.resolve("shards");
-    Run in = ingest("--input", SAMPLE.toString(), "--output", shards.toString(),
+    JobRun in = ingest("--input", SAMPLE.toString(), "--output", shards.toString(),
         "--target-file-mb", "0.001");
     assertEquals(ExitCode.OK, in.code(), in.err());
     assertTrue(in.out().contains("ingested 3 images from samples/tiny (dir) into 3 Parquet "
@@ -99,10 +84,10 @@ class OhemIngestJobTest {
     assertEquals(5, ds.get("classes").asInt());
     assertEquals(255, ds.get("ignore_index").asInt());
 
-    Run fromShards = mine("--input", shards.toString(), "--output",
+    JobRun fromShards = mine("--input", shards.toString(), "--output",
         tmp.resolve("m-shards").toString());
     assertEquals(ExitCode.OK, fromShards.code(), fromShards.err());
-    Run fromDir = mine("--input", SAMPLE.toString(), "--output", tmp.resolve("m-dir")
+    JobRun fromDir = mine("--input", SAMPLE.toString(), "--output", tmp.resolve("m-dir")
         .toString());
     assertEquals(ExitCode.OK, fromDir.code(), fromDir.err());
     assertEquals(results(tmp.resolve("m-dir/summary.json")),
@@ -116,12 +101,12 @@ class OhemIngestJobTest {
   void tarsIngestWithFormatFlagAndMineDirectly() throws IOException {
     Path tars = Layouts.toTars(SAMPLE, tmp.resolve("tars"), 2);
     Path shards = tmp.resolve("shards");
-    Run in = ingest("--input", tars.toString(), "--output", shards.toString(), "--format",
+    JobRun in = ingest("--input", tars.toString(), "--output", shards.toString(), "--format",
         "webdataset");
     assertEquals(ExitCode.OK, in.code(), in.err());
     assertEquals(1, parquetFiles(shards), "128 MiB target: one file");
     assertEquals(3, spark.read().parquet(shards.toString()).count());
-    Run fromTars = mine("--input", tars.toString(), "--output", tmp.resolve("m").toString(),
+    JobRun fromTars = mine("--input", tars.toString(), "--output", tmp.resolve("m").toString(),
         "--format", "webdataset");
     assertEquals(ExitCode.OK, fromTars.code(), fromTars.err());
     double mean = json(SAMPLE.resolve("expected.json")).get("dataset").get("mean").asDouble();
@@ -135,7 +120,7 @@ class OhemIngestJobTest {
     Tars.create().add("a.logits.npy", new byte[0]).add("a.jpg", new byte[1])
         .write(tmp.resolve("in/shard-000007.tar"));
     Path out = tmp.resolve("out");
-    Run r = ingest("--input", tmp.resolve("in").toString(), "--output", out.toString());
+    JobRun r = ingest("--input", tmp.resolve("in").toString(), "--output", out.toString());
     assertEquals(ExitCode.BAD_INPUT, r.code(), r.err());
     assertTrue(r.err().contains("shard-000007.tar") && r.err().contains("image_id='a'")
         && r.err().contains("no label member"), r.err());
@@ -146,7 +131,7 @@ class OhemIngestJobTest {
   void badArgumentsExitWith2() throws IOException {
     String in = SAMPLE.toString();
     String out = tmp.resolve("o").toString();
-    Run noOut = ingest("--input", in);
+    JobRun noOut = ingest("--input", in);
     assertEquals(ExitCode.BAD_ARGUMENTS, noOut.code());
     assertTrue(noOut.err().contains("--output"), noOut.err());
     assertEquals(ExitCode.BAD_ARGUMENTS, ingest("--input", in, "--output", out,
@@ -155,13 +140,13 @@ class OhemIngestJobTest {
         "zip").code());
     Files.createDirectories(tmp.resolve("plain"));
     Files.writeString(tmp.resolve("plain/notes.txt"), "x");
-    Run unknown = ingest("--input", tmp.resolve("plain").toString(), "--output", out);
+    JobRun unknown = ingest("--input", tmp.resolve("plain").toString(), "--output", out);
     assertEquals(ExitCode.BAD_ARGUMENTS, unknown.code());
     assertTrue(unknown.err().contains("--format"), unknown.err());
-    Run exists = ingest("--input", in, "--output", tmp.resolve("plain").toString());
+    JobRun exists = ingest("--input", in, "--output", tmp.resolve("plain").toString());
     assertEquals(ExitCode.BAD_ARGUMENTS, exists.code());
     assertTrue(exists.err().contains("--overwrite"), exists.err());
-    Run mineUnknown = mine("--input", tmp.resolve("plain").toString(), "--output", out);
+    JobRun mineUnknown = mine("--input", tmp.resolve("plain").toString(), "--output", out);
     assertEquals(ExitCode.BAD_ARGUMENTS, mineUnknown.code(), mineUnknown.err());
   }
 

@@ -6,9 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -52,15 +50,8 @@ class OhemMineJobTest {
   }
 
   /** Exit code, stdout and stderr of one run. */
-  record Run(int code, String out, String err) {}
-
-  private static Run run(String... args) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    int code = OhemMineJob.run(args, spark, new PrintStream(out, true, StandardCharsets.UTF_8),
-        new PrintStream(err, true, StandardCharsets.UTF_8));
-    return new Run(code, out.toString(StandardCharsets.UTF_8),
-        err.toString(StandardCharsets.UTF_8));
+  private static JobRun run(String... args) {
+    return JobRun.of(OhemMineJob::run, spark, args);
   }
 
   private static JsonNode json(Path p) throws IOException {
@@ -70,7 +61,7 @@ class OhemMineJobTest {
   @Test
   void sampleMatchesPyTorchAndWritesTheThreeOutputs() throws IOException {
     Path out = tmp.resolve("out");
-    Run r = run("--input", SAMPLE.toString(), "--output", out.toString());
+    JobRun r = run("--input", SAMPLE.toString(), "--output", out.toString());
     assertEquals(ExitCode.OK, r.code(), r.err());
     JsonNode exp = json(SAMPLE.resolve("expected.json")).get("dataset");
     JsonNode s = json(out.resolve("summary.json"));
@@ -109,7 +100,7 @@ class OhemMineJobTest {
   @Test
   void imageScopeGivesEachImagesOwnMean() throws IOException {
     Path out = tmp.resolve("out");
-    Run r = run("--input", SAMPLE.toString(), "--output", out.toString(), "--group-by", "image");
+    JobRun r = run("--input", SAMPLE.toString(), "--output", out.toString(), "--group-by", "image");
     assertEquals(ExitCode.OK, r.code(), r.err());
     JsonNode exp = json(SAMPLE.resolve("expected.json")).get("per_image");
     for (Row row : spark.read().parquet(out.resolve("images").toString()).collectAsList()) {
@@ -132,10 +123,10 @@ class OhemMineJobTest {
     byte[] first = Files.readAllBytes(out.resolve("summary.json"));
     List<Row> firstRows = spark.read().parquet(out.resolve("hard_pixels").toString())
         .orderBy("image_id", "pixel_index").collectAsList();
-    Run again = run("--input", SAMPLE.toString(), "--output", out.toString());
+    JobRun again = run("--input", SAMPLE.toString(), "--output", out.toString());
     assertEquals(ExitCode.BAD_ARGUMENTS, again.code());
     assertTrue(again.err().contains("--overwrite"), again.err());
-    Run over = run("--input", SAMPLE.toString(), "--output", out.toString(), "--overwrite");
+    JobRun over = run("--input", SAMPLE.toString(), "--output", out.toString(), "--overwrite");
     assertEquals(ExitCode.OK, over.code(), over.err());
     assertEquals(new String(first, StandardCharsets.UTF_8),
         Files.readString(out.resolve("summary.json")), "reruns write identical summaries");
@@ -146,7 +137,7 @@ class OhemMineJobTest {
   @Test
   void badArgumentsExitWith2() {
     assertEquals(ExitCode.BAD_ARGUMENTS, run("--input", SAMPLE.toString(), "--bogus").code());
-    Run t = run("--input", SAMPLE.toString(), "--output", tmp.resolve("o").toString(),
+    JobRun t = run("--input", SAMPLE.toString(), "--output", tmp.resolve("o").toString(),
         "--thresh", "1.5");
     assertEquals(ExitCode.BAD_ARGUMENTS, t.code());
     assertTrue(t.err().contains("thresh"), t.err());
@@ -162,7 +153,7 @@ class OhemMineJobTest {
     Path conf = tmp.resolve("job.properties");
     Files.writeString(conf, "factor=1\nthresh=0.99\n");
     Path out = tmp.resolve("out");
-    Run r = run("--input", SAMPLE.toString(), "--output", out.toString(), "--conf",
+    JobRun r = run("--input", SAMPLE.toString(), "--output", out.toString(), "--conf",
         conf.toString(), "--thresh", "0.7");
     assertEquals(ExitCode.OK, r.code(), r.err());
     JsonNode s = json(out.resolve("summary.json"));
@@ -171,7 +162,7 @@ class OhemMineJobTest {
     assertEquals(s.get("n_valid").asLong(), s.get("n_min").asLong(), "factor 1: n_min = n_valid");
     assertTrue(s.get("used_topk").asBoolean());
     Files.writeString(conf, "fator=1\n");
-    Run bad = run("--input", SAMPLE.toString(), "--output", tmp.resolve("o").toString(),
+    JobRun bad = run("--input", SAMPLE.toString(), "--output", tmp.resolve("o").toString(),
         "--conf", conf.toString());
     assertEquals(ExitCode.BAD_ARGUMENTS, bad.code());
     assertTrue(bad.err().contains("fator"), bad.err());
@@ -193,7 +184,7 @@ class OhemMineJobTest {
 
   private void assertBadInput(Path data, String... mustMention) {
     Path out = tmp.resolve("out-bad");
-    Run r = run("--input", data.toString(), "--output", out.toString());
+    JobRun r = run("--input", data.toString(), "--output", out.toString());
     assertEquals(ExitCode.BAD_INPUT, r.code(), r.err());
     for (String m : mustMention) {
       assertTrue(r.err().contains(m), "stderr should mention '" + m + "': " + r.err());
