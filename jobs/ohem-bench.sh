@@ -13,7 +13,9 @@
 #   the rule of shared/tools/golden.py) and ohem-mine with --master 'local[1]', and prints both
 #   times, both results and their ratio. --install-pytorch: apt-get installs python3-torch
 #   (Debian) when /usr/bin/python3 cannot import torch.
-# Datasets are kept under --data and reused when their dataset.json matches.
+# Datasets are kept under --data and reused when their dataset.json matches. Each timed run
+# starts with the dataset read once into the page cache (both the job's and PyTorch's), so
+# the figures are compute and Spark, not this machine's disk.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 SIZES="1 4 16"; UNIT=16; H=512; W=512; C=19; DTYPE=float32; DS=1
@@ -39,6 +41,8 @@ while [ $# -gt 0 ]; do
     *) echo "ohem-bench: unknown option $1" >&2; exit 2 ;;
   esac
 done
+source "$ROOT/jobs/lib/submit.sh"
+ohem_build_if_needed  # before any timing: a stale jar would otherwise be rebuilt inside a run
 PY=/usr/bin/python3
 REPORT="$ROOT/jobs/lib/bench_report.py"
 BENCH_MD="$ROOT/BENCHMARKS.md"
@@ -66,8 +70,13 @@ fi
 
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), $(free -g | awk '/Mem:/{print $2}') GiB RAM; load average $(cut -d' ' -f1-3 /proc/loadavg)"
 
+warm() {  # reads a dataset once so that every timed run finds it in the page cache
+  find "$1" -type f -exec cat {} + > /dev/null
+}
+
 run_mine() {  # DATASET_DIR MASTER OUT LOG -> prints figures JSON
   local ds="$1" master="$2" out="$3" log="$4" t0 t1
+  warm "$ds"
   t0=$(date +%s.%N)
   "$ROOT/jobs/ohem-mine.sh" --input "$ds" --output "$out" --overwrite --master "$master" \
     --driver-memory "$DRIVER_MEM" --conf spark.executor.metrics.pollingInterval=100ms \
@@ -99,6 +108,7 @@ done
 if [ -n "$VS_TORCH" ]; then
   echo "== side by side on $last_ds" >&2
   fig1=$(run_mine "$last_ds" 'local[1]' "$DATA/out-local1" "$DATA/mine-local1.log")
+  warm "$last_ds"
   t0=$(date +%s.%N)
   "$PY" "$ROOT/jobs/lib/ohem_pytorch.py" --input "$last_ds" --threads 1 > "$DATA/pytorch.json"
   t1=$(date +%s.%N)
