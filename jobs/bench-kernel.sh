@@ -2,7 +2,7 @@
 # JMH benchmarks of the cross-entropy kernel (src/test/java/org/ohemspark/bench), one thread.
 #   jobs/bench-kernel.sh [JMH options...]
 # Examples:
-#   jobs/bench-kernel.sh                                  # every parameter combination (~10 min)
+#   jobs/bench-kernel.sh                                  # all 16 parameter combinations (~6 min)
 #   jobs/bench-kernel.sh -p classes=19 -p dtype=float32 -p resize=false -p impl=best
 #   jobs/bench-kernel.sh -rf json -rff out/kernel.json    # machine-readable results
 # Scores are ops/us with one op = one label pixel, that is Mpx/s on one core.
