@@ -14,9 +14,10 @@ import jdk.incubator.vector.VectorSpecies;
  * sum stay in registers and each channel's values are loaded once per pass. {@code exp} of the
  * max-shifted logits ({@code x <= 0}) is {@link #expNonPositive}: range reduction by
  * {@code ln 2}, a degree-12 Taylor polynomial and an exponent shift, all multiply-adds (about
- * 2e-16 relative error, as {@link Math#exp}); {@code log} is the JDK's lanewise intrinsic (Intel
- * SVML on x86, within 1 ulp), once per pixel. The last {@code width mod L} pixels take the
- * scalar loop.
+ * 2e-16 relative error, as {@link Math#exp}, and the same bits compiled or interpreted);
+ * {@code log} is {@link Math#log}, once per pixel (the lanewise SVML {@code LOG} is not used: its
+ * compiled and interpreted results can differ by an ulp, which would make reruns differ). The
+ * last {@code width mod L} pixels take the scalar loop.
  *
  * <p>Loaded only by name from {@link RowMathChoice}, so that a JVM without
  * {@code jdk.incubator.vector} never links this class.
@@ -26,7 +27,6 @@ final class VectorRowMath implements RowMath, RowMathChoice.VectorRowMathProbe {
   /** Floats with as many lanes as {@link #S}: half its bit size. */
   private static final VectorSpecies<Float> F =
       VectorSpecies.of(float.class, VectorShape.forBitSize(S.vectorBitSize() / 2));
-  private static final boolean SVML_EXP = "svml".equals(System.getProperty("ohem.kernel.exp"));
   private static final double LOG2E = 1.4426950408889634;
   private static final double LN2_HI = 0x1.62e42fefa39efp-1;
   private static final double LN2_LO = 0x1.abc9e3b39803fp-56;
@@ -51,9 +51,6 @@ final class VectorRowMath implements RowMath, RowMathChoice.VectorRowMathProbe {
    * -708 give {@code e^-708}, which cannot change a sum that holds the max's {@code e^0 = 1}.
    */
   static DoubleVector expNonPositive(DoubleVector x) {
-    if (SVML_EXP) {
-      return x.lanewise(VectorOperators.EXP);
-    }
     DoubleVector xc = x.max(LOWEST);
     DoubleVector t = xc.fma(LOG2E, SHIFTER);
     DoubleVector k = t.sub(SHIFTER);
@@ -88,10 +85,15 @@ final class VectorRowMath implements RowMath, RowMathChoice.VectorRowMathProbe {
         s = s.add(expNonPositive(DoubleVector.fromArray(S, row, ch * width + x).sub(m)));
       }
       m.intoArray(max, x);
-      s.lanewise(VectorOperators.LOG).intoArray(logSum, x);
+      s.intoArray(logSum, x);
     }
     if (probe.reduceLanes(VectorOperators.ADD) != 0.0) {
       return false;
+    }
+    // Math.log, not the lanewise LOG: SVML's compiled result and the interpreter's fallback
+    // can differ by an ulp, and losses must be the same bits in every JVM and on every rerun
+    for (int x = 0; x < bound; x++) {
+      logSum[x] = Math.log(logSum[x]);
     }
     for (int x = bound; x < width; x++) {
       double m = row[x];

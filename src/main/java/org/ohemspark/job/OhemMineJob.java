@@ -105,6 +105,9 @@ public final class OhemMineJob {
         return ExitCode.BAD_INPUT;
       }
       String msg = badRecordMessage(e);
+      if (msg == null) {
+        msg = unreadableFileMessage(e);
+      }
       if (msg != null) {
         err.println("ohem-mine: bad input: " + msg);
         return ExitCode.BAD_INPUT;
@@ -189,6 +192,28 @@ public final class OhemMineJob {
     for (Throwable t = e; t != null; t = t.getCause()) {
       if (t instanceof BadRecordException b) {
         return b;
+      }
+      if (t.getCause() == t) {
+        break;
+      }
+    }
+    return null;
+  }
+
+  /**
+   * A file Spark's own reader could not read (a truncated or corrupt Parquet shard): Spark's
+   * {@code FAILED_READ_FILE} error, which names the file, and its deepest cause. Null otherwise.
+   */
+  static String unreadableFileMessage(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      String m = t.getMessage();
+      if (m != null && m.contains("FAILED_READ_FILE")) {
+        Throwable root = t;
+        while (root.getCause() != null && root.getCause() != root) {
+          root = root.getCause();
+        }
+        String first = m.lines().findFirst().orElse(m);
+        return "unreadable input file: " + first + (root == t ? "" : " (" + root + ")");
       }
       if (t.getCause() == t) {
         break;

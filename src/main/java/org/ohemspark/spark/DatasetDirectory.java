@@ -157,7 +157,8 @@ public final class DatasetDirectory implements ImageSource {
     try {
       var logits = NpyArray.parse(logitsPath, conf.readAll(logitsPath)).asLogits(id);
       var mask = LabelDecoder.decode(labelsPath, id, conf.readAll(labelsPath));
-      return new ImageRecord(id, logitsPath, logits, mask.height(), mask.width(), mask.values());
+      return new ImageRecord(id, logitsPath + ", " + labelsPath, logits, mask.height(),
+          mask.width(), mask.values());
     } catch (IOException e) {
       throw new BadRecordException(logitsPath, id, "cannot read: " + e.getMessage(), e);
     } catch (BadRecordException e) {

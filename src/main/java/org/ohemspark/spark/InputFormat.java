@@ -49,6 +49,7 @@ public enum InputFormat {
    * marker {@code PARQUET}, with {@code *.tar} files {@code WEBDATASET}.
    *
    * @throws IllegalArgumentException if the input matches none of these
+   * @throws org.ohemspark.core.BadRecordException if the input is an empty folder
    * @throws IOException if it cannot be listed
    */
   public InputFormat detect(Configuration conf, String input) throws IOException {
@@ -63,7 +64,12 @@ public enum InputFormat {
     }
     boolean parquet = false;
     boolean tar = false;
-    for (FileStatus c : fs.listStatus(p)) {
+    FileStatus[] children = fs.listStatus(p);
+    if (children.length == 0) {
+      throw new org.ohemspark.core.BadRecordException(input, null,
+          "empty dataset: the folder is empty");
+    }
+    for (FileStatus c : children) {
       String name = c.getPath().getName();
       if (c.isDirectory() && name.equals("logits")) {
         return DIR;

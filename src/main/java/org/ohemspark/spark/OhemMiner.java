@@ -110,9 +110,13 @@ public final class OhemMiner {
       Result r = mineGood(frame, bad).withDecoded(decoded);
       if (r.summary().nImages() == 0) {
         r.close();
+        String first = bad.count() == 0 ? "" : "; first: " + bad.quarantine().limit(3)
+            .collectAsList().stream().map(q -> "image_id='" + q.getString(0) + "' source="
+                + q.getString(1) + ": " + q.getString(2))
+            .collect(java.util.stream.Collectors.joining("; "));
         throw new BadRecordException(source.describe(), null, bad.count() == 0
             ? "empty dataset: no image found"
-            : "no good record: all " + bad.count() + " records are bad");
+            : "no good record: all " + bad.count() + " records are bad" + first);
       }
       return r;
     } catch (RuntimeException e) {

@@ -192,6 +192,9 @@ class BadInputModesTest {
     assertTrue(r.err().contains("image_id='" + id + "'"), r.err());
     assertTrue(r.err().contains(id + "."), "names the file: " + r.err());
     assertTrue(r.err().contains((String) kinds().get(kind)[1]), r.err());
+    if (kind.equals("label_out_of_range")) {
+      assertTrue(r.err().contains("labels/" + id + ".npy"), "names the label file: " + r.err());
+    }
     assertFalse(Files.exists(out), "a failed run commits no output");
   }
 
@@ -247,6 +250,7 @@ class BadInputModesTest {
       JobRun r = run("--input", data.toString(), "--output", tmp.resolve("ob-" + mode).toString(),
           "--mode", mode);
       assertEquals(ExitCode.BAD_INPUT, r.code(), mode + ": " + r.err());
+      assertTrue(r.err().contains("image_id='bad_nan'"), "names the bad record: " + r.err());
     }
   }
 

@@ -221,5 +221,8 @@ class OhemMineJobTest {
     Files.createDirectories(data.resolve("logits"));
     Files.createDirectories(data.resolve("labels"));
     assertBadInput(data, "empty dataset");
+    Path bare = tmp.resolve("bare");
+    Files.createDirectories(bare);
+    assertBadInput(bare, "empty dataset");
   }
 }
