@@ -39,7 +39,7 @@ public final class DatasetDirectory implements ImageSource {
   private static final long serialVersionUID = 1L;
   private final String input;
 
-  /** Columns of {@link #pairs}. */
+  /** Columns of {@link #records}. */
   public static final StructType PAIRS = new StructType()
       .add("image_id", DataTypes.StringType, false)
       .add("logits_path", DataTypes.StringType, true)
@@ -74,11 +74,6 @@ public final class DatasetDirectory implements ImageSource {
     }
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
     return spark.createDataFrame(jsc.parallelize(rows, parts), PAIRS);
-  }
-
-  /** Columns: image_id, logits_path, labels_path, n_label_files, labels_path_2 ({@link #PAIRS}). */
-  public static Dataset<Row> pairs(SparkSession spark, String input) {
-    return spark.createDataFrame(listPairs(spark, input), PAIRS);
   }
 
   /** One row per image id of either folder, sorted by id; label paths min / max by name. */
@@ -135,7 +130,7 @@ public final class DatasetDirectory implements ImageSource {
     return dot > 0 ? name.substring(0, dot) : name;
   }
 
-  /** Reads and decodes the files of one row of {@link #pairs} on an executor. */
+  /** Reads and decodes the files of one row of {@link #records} on an executor. */
   @Override
   public ImageRecord read(Row pair, HadoopConf conf) {
     String id = pair.getAs("image_id");

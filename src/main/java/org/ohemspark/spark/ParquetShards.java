@@ -1,9 +1,6 @@
 package org.ohemspark.spark;
 
 import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.count;
-import static org.apache.spark.sql.functions.max;
-import static org.apache.spark.sql.functions.min;
 
 import java.io.IOException;
 import java.util.ArrayList;
@@ -25,7 +22,8 @@ import org.ohemspark.core.ImageRecord;
  * <p>{@link #records} keeps Spark's file partitioning (no shuffle of the big rows; at most a
  * {@code coalesce} when fewer partitions are asked for), and selects only the columns the
  * loss pass needs plus the file name ({@code _shard}, for messages). Before that it checks the
- * schema and that no {@code image_id} occurs twice, reading the {@code image_id} column alone.
+ * schema; an {@code image_id} found twice is caught with every source's, after the loss pass,
+ * in every bad-record mode ({@link BadRecords}).
  * The labels in shards are already after the label convention: mine them with
  * {@code train_ids} (the {@code dataset.json} the ingest writes says so).
  */
@@ -72,23 +70,13 @@ public final class ParquetShards implements ImageSource {
    * One row per image: the columns {@link ShardSchema#check} names plus {@code _shard}.
    *
    * @param partitions 0 keeps Spark's file partitioning; fewer than that coalesces
-   * @throws BadRecordException for a schema that is not a shard's, or an image id found twice
-   *     (naming the id and two files holding it)
+   * @throws BadRecordException for a schema that is not a shard's
    */
   @Override
   public Dataset<Row> records(SparkSession spark, int partitions) {
     Dataset<Row> all = frame(spark);
     List<String> needed = ShardSchema.check(all.schema(), input);
     Column file = col("_metadata.file_path");
-    List<Row> dup = all.select(col("image_id"), file.as("file")).groupBy("image_id")
-        .agg(count("*").as("n"), min("file").as("first"), max("file").as("last"))
-        .filter(col("n").gt(1)).orderBy("image_id").limit(1).collectAsList();
-    if (!dup.isEmpty()) {
-      Row d = dup.get(0);
-      throw new BadRecordException(d.getString(2), d.getString(0), "duplicate image id: "
-          + d.getLong(1) + " rows, in " + d.getString(2)
-          + (d.getString(2).equals(d.getString(3)) ? "" : " and " + d.getString(3)));
-    }
     List<Column> cols = new ArrayList<>();
     for (String c : needed) {
       cols.add(col(c));

@@ -97,11 +97,30 @@ class ParquetShardsTest {
     s.write().parquet(dup.toString());
     s.filter(col("image_id").equalTo("street_0002")).write().mode("append")
         .parquet(dup.toString());
+    // caught by the shared bad-record split (every source, every mode), naming both files
     BadRecordException e = assertThrows(BadRecordException.class,
-        () -> new ParquetShards(dup.toString()).records(spark, 0));
+        () -> mine(new ParquetShards(dup.toString())).close());
     assertEquals("street_0002", e.imageId());
-    assertTrue(e.reason().contains("duplicate image id: 2 rows") && e.reason().contains(" and "),
-        e.reason());
+    assertTrue(e.reason().contains("duplicate image id: 2 records"), e.reason());
+    String files = e.reason().substring(e.reason().indexOf('['));
+    assertEquals(2, files.split(",").length, "both files named: " + e.reason());
+    assertFalse(files.split(",")[0].trim().equals(files.split(",")[1].trim().replace("]", "")),
+        "two different files: " + e.reason());
+  }
+
+  @Test
+  void imageIdInTwoFilesIsQuarantinedInPermissiveMode() {
+    Path dup = tmp.resolve("dup-permissive");
+    Dataset<Row> s = spark.read().parquet(shards.toString());
+    s.write().parquet(dup.toString());
+    s.filter(col("image_id").equalTo("street_0002")).write().mode("append")
+        .parquet(dup.toString());
+    try (OhemMiner.Result r = OhemMiner.on(spark).mode(BadRecordMode.PERMISSIVE)
+        .labelConvention(LabelConvention.TRAIN_IDS).mine(new ParquetShards(dup.toString()))) {
+      assertEquals(2, r.summary().nBadRecords());
+      assertEquals(2, r.summary().nImages(), "the other images are mined");
+      assertEquals(2, r.quarantine().filter(col("image_id").equalTo("street_0002")).count());
+    }
   }
 
   @Test
