@@ -14,7 +14,8 @@ package org.ohemspark.core;
  * @param maxLoss largest loss of a valid pixel ({@code NaN} when there is none)
  */
 public record ImageLosses(String imageId, int height, int width, int[] labels, double[] losses,
-    long nValid, long nHard, double sumHard, double sumLoss, double maxLoss) {
+    long nValid, long nHard, double sumHard, double sumLoss, double maxLoss)
+    implements java.io.Serializable {
 
   /** Number of pixels {@code H * W}. */
   public int pixels() {

@@ -3,45 +3,60 @@ package org.ohemspark.spark;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.collect_list;
 import static org.apache.spark.sql.functions.lit;
-import static org.apache.spark.sql.functions.not;
 import static org.apache.spark.sql.functions.when;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
+import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.ohemspark.core.BadRecordException;
 
 /**
- * Splits a {@link LossFrame} into its good records and its bad ones: rows whose {@code error}
- * is set, and every copy of an image id that occurs more than once (which copy is right cannot
- * be known). Only the duplicate ids reach the driver, never pixels.
+ * Splits the {@link LossRecord}s of the loss pass into the good records and the bad ones:
+ * records whose {@code error} is set, and every copy of an image id that occurs more than once
+ * (which copy is right cannot be known). The split works on a small projection (id, source,
+ * error: no pixel); only the suspect ids reach the driver, never pixels.
  *
  * <p>{@code quarantine/} schema: {@code image_id} string, {@code source} string (file, shard or
  * tar member), {@code reason} string (what was expected, what was found).
  *
- * @param good the good records (a view of the frame)
+ * @param good the good records (a view of the cached records)
  * @param quarantine one row per bad record, ordered by image id and source
  * @param count how many bad records
  */
-public record BadRecords(Dataset<Row> good, Dataset<Row> quarantine, long count) {
+public record BadRecords(JavaRDD<LossRecord> good, Dataset<Row> quarantine, long count) {
 
   public static final StructType QUARANTINE_SCHEMA = new StructType()
       .add("image_id", DataTypes.StringType, true)
       .add("source", DataTypes.StringType, true)
       .add("reason", DataTypes.StringType, true);
 
+  private static final StructType IDS = new StructType()
+      .add("image_id", DataTypes.StringType, true)
+      .add("source", DataTypes.StringType, true)
+      .add("error", DataTypes.StringType, true);
+
   /**
-   * @throws BadRecordException in {@link BadRecordMode#FAILFAST} for a duplicate image id (error
-   *     rows cannot occur there: they fail their task)
+   * Runs the loss pass if {@code records} is not computed yet (this is its first action).
+   *
+   * @throws BadRecordException in {@link BadRecordMode#FAILFAST} for a duplicate image id (bad
+   *     records cannot occur there: they fail their task)
    */
-  public static BadRecords split(Dataset<Row> frame, BadRecordMode mode) {
+  public static BadRecords split(SparkSession spark, JavaRDD<LossRecord> records,
+      BadRecordMode mode) {
+    Dataset<Row> ids = RowFrames.of(spark, 
+        records.map(r -> RowFactory.create(r.imageId(), r.source(), r.error())), IDS);
     // one small aggregation over ids finds both kinds: error rows and repeated good ids
-    List<Row> suspects = frame.groupBy("image_id")
+    List<Row> suspects = ids.groupBy("image_id")
         .agg(functions.count("*").as("n"),
             functions.sum(when(col("error").isNull(), 1).otherwise(0)).as("n_good"),
             collect_list(when(col("error").isNull(), col("source"))).as("sources"))
@@ -63,11 +78,13 @@ public record BadRecords(Dataset<Row> good, Dataset<Row> quarantine, long count)
         count += good;
       }
     }
+    Set<String> dup = new HashSet<>(dupIds);
+    JavaRDD<LossRecord> good = dup.isEmpty() ? records.filter(LossRecord::isGood)
+        : records.filter(r -> r.isGood() && !dup.contains(r.imageId()));
     Column isDup = dupIds.isEmpty() ? lit(false) : col("image_id").isin(dupIds.toArray());
-    Dataset<Row> good = frame.filter(col("error").isNull().and(not(isDup)));
-    Dataset<Row> bad = frame.filter(col("error").isNotNull())
+    Dataset<Row> bad = ids.filter(col("error").isNotNull())
         .select(col("image_id"), col("source"), col("error").as("reason"))
-        .union(frame.filter(col("error").isNull().and(isDup)).select(col("image_id"),
+        .union(ids.filter(col("error").isNull().and(isDup)).select(col("image_id"),
             col("source"), lit("duplicate image id: another record has the same id")
                 .as("reason")))
         .orderBy("image_id", "source");

@@ -1,25 +1,20 @@
 package org.ohemspark.spark;
 
-import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.sum;
-
+import java.io.Serializable;
 import java.util.List;
 import java.util.TreeMap;
 import org.apache.spark.api.java.JavaRDD;
-import org.apache.spark.api.java.function.MapFunction;
-import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.Encoders;
-import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
-import org.apache.spark.sql.types.DataTypes;
-import org.apache.spark.sql.types.StructType;
+import org.ohemspark.core.ExactSum;
 import org.ohemspark.core.ImageLosses;
+import org.ohemspark.core.KeptPixels;
 import org.ohemspark.core.LossHistogram;
 import org.ohemspark.core.TopK;
 import org.ohemspark.core.TopKSearch;
+import scala.Tuple2;
 
 /**
- * Exact top-k over the loss column of a {@link LossFrame}, on the executors.
+ * Exact top-k over the per-pixel losses of the cached images ({@link ImageLosses}), on the
+ * executors; each pass reads the cached loss arrays in place.
  *
  * <ol>
  *   <li>Histogram levels ({@link TopKSearch}): each pass builds a {@link LossHistogram} per
@@ -27,7 +22,7 @@ import org.ohemspark.core.TopKSearch;
  *       walks the merged bins (O(bins) memory) to the bin holding the k-th value, until that bin
  *       holds one distinct value (at most four passes, usually one or two).</li>
  *   <li>A last pass counts, per image, the losses greater than and equal to the k-th value and
- *       sums the greater ones; the dataset sums are exact decimal sums of per-image doubles, so
+ *       sums the greater ones; the dataset sums are {@link ExactSum}s of per-image doubles, so
  *       the result does not depend on task order. Images that hold ties (O(images with ties),
  *       never pixels) are returned for the tie-breaking quota.</li>
  * </ol>
@@ -45,24 +40,55 @@ public final class DistributedTopK {
    */
   public record Result(TopK topk, int histogramPasses, TreeMap<String, Long> tiesPerImage) {}
 
-  private static final StructType PER_IMAGE = new StructType()
-      .add("image_id", DataTypes.StringType, false)
-      .add("cnt_gt", DataTypes.LongType, false)
-      .add("sum_gt", DataTypes.DoubleType, false)
-      .add("cnt_eq", DataTypes.LongType, false);
+  /** Per-image counts around the k-th value, summed over images. */
+  private static final class Tail implements Serializable {
+    private static final long serialVersionUID = 1L;
+    long gt;
+    long eq;
+    final ExactSum sumGt = new ExactSum();
+
+    Tail add(ImageLosses img, double kth, int ignoreIndex) {
+      int[] labels = img.labels();
+      double[] losses = img.losses();
+      long g = 0;
+      long e = 0;
+      double s = 0;
+      for (int i = 0; i < losses.length; i++) {
+        if (labels[i] == ignoreIndex) {
+          continue;
+        }
+        double l = losses[i];
+        if (l > kth) {
+          g++;
+          s += l;
+        } else if (l == kth) {
+          e++;
+        }
+      }
+      gt += g;
+      eq += e;
+      sumGt.add(s);
+      return this;
+    }
+
+    Tail merge(Tail o) {
+      gt += o.gt;
+      eq += o.eq;
+      sumGt.merge(o.sumGt);
+      return this;
+    }
+  }
 
   /**
-   * @param frame a (cached) loss frame
+   * @param images the good images' losses (cached)
    * @param k how many largest valid losses, {@code 1 <= k <= n_valid}
    */
-  public static Result find(Dataset<Row> frame, long k, int ignoreIndex) {
-    JavaRDD<Row> rows = frame.toJavaRDD();
+  public static Result find(JavaRDD<ImageLosses> images, long k, int ignoreIndex) {
     TopKSearch search = new TopKSearch(k);
     boolean done = false;
     while (!done) {
-      LossHistogram merged = rows.treeAggregate(search.histogram(),
-          (h, row) -> {
-            ImageLosses img = LossFrame.fromRow(row);
+      LossHistogram merged = images.treeAggregate(search.histogram(),
+          (h, img) -> {
             h.addValid(img.losses(), img.labels(), ignoreIndex);
             return h;
           },
@@ -70,43 +96,18 @@ public final class DistributedTopK {
       done = search.offer(merged);
     }
     final double kth = search.result().kth();
-    Dataset<Row> perImage = frame.map((MapFunction<Row, Row>) row -> {
-      ImageLosses img = LossFrame.fromRow(row);
-      long gt = 0;
-      long eq = 0;
-      double s = 0;
-      for (int i = 0; i < img.pixels(); i++) {
-        if (img.labels()[i] == ignoreIndex) {
-          continue;
-        }
-        double l = img.losses()[i];
-        if (l > kth) {
-          gt++;
-          s += l;
-        } else if (l == kth) {
-          eq++;
-        }
+    Tail tail = images.treeAggregate(new Tail(), (t, img) -> t.add(img, kth, ignoreIndex),
+        Tail::merge, 2);
+    TopK topk = new TopK(k, kth, tail.gt, tail.sumGt.toDouble(), tail.eq);
+    TreeMap<String, Long> ties = new TreeMap<>();
+    if (topk.tiesKept() < tail.eq) {
+      List<Tuple2<String, Long>> withTies = images
+          .map(img -> new Tuple2<>(img.imageId(), KeptPixels.countEqual(img, kth, ignoreIndex)))
+          .filter(t -> t._2() > 0).collect();
+      for (Tuple2<String, Long> t : withTies) {
+        ties.put(t._1(), t._2());
       }
-      return RowFactory.create(img.imageId(), gt, s, eq);
-    }, Encoders.row(PER_IMAGE)).cache();
-    try {
-      Row totals = perImage.agg(sum("cnt_gt"), ExactSums.sum(col("sum_gt")), sum("cnt_eq"))
-          .first();
-      long cntGt = totals.getLong(0);
-      double sumGt = ExactSums.toDouble(totals, 1);
-      long cntEq = totals.getLong(2);
-      TopK topk = new TopK(k, kth, cntGt, sumGt, cntEq);
-      TreeMap<String, Long> ties = new TreeMap<>();
-      if (topk.tiesKept() < cntEq) {
-        List<Row> withTies = perImage.filter(col("cnt_eq").gt(0)).select("image_id", "cnt_eq")
-            .collectAsList();
-        for (Row r : withTies) {
-          ties.put(r.getString(0), r.getLong(1));
-        }
-      }
-      return new Result(topk, search.levels(), ties);
-    } finally {
-      perImage.unpersist();
     }
+    return new Result(topk, search.levels(), ties);
   }
 }

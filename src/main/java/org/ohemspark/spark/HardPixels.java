@@ -2,11 +2,11 @@ package org.ohemspark.spark;
 
 import java.util.ArrayList;
 import java.util.List;
-import org.apache.spark.api.java.function.FlatMapFunction;
+import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.ohemspark.core.ImageLosses;
@@ -34,16 +34,16 @@ public final class HardPixels {
       .add("label", DataTypes.IntegerType, false)
       .add("loss", DataTypes.DoubleType, false);
 
-  /** Emits the kept pixels of every image of the loss frame. */
-  public static Dataset<Row> of(Dataset<Row> frame, ImageKeepRule keep, int ignoreIndex) {
-    return frame.flatMap((FlatMapFunction<Row, Row>) row -> {
-      ImageLosses img = LossFrame.fromRow(row);
+  /** Emits (lazily) the kept pixels of every cached image. */
+  public static Dataset<Row> of(SparkSession spark, JavaRDD<ImageLosses> images,
+      ImageKeepRule keep, int ignoreIndex) {
+    return RowFrames.of(spark, images.flatMap(img -> {
       int w = img.width();
       String id = img.imageId();
-      List<Row> out = new ArrayList<>();
+      List<Row> out = new ArrayList<>((int) Math.min(img.nValid(), 2 * img.nHard() + 64));
       KeptPixels.forEach(img, keep.forImage(img), ignoreIndex, (i, label, loss) ->
           out.add(RowFactory.create(id, (long) i, i / w, i % w, label, loss)));
       return out.iterator();
-    }, Encoders.row(SCHEMA));
+    }), SCHEMA);
   }
 }

@@ -1,10 +1,10 @@
 package org.ohemspark.spark;
 
-import org.apache.spark.api.java.function.MapFunction;
+import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.ohemspark.core.ImageLosses;
@@ -54,12 +54,11 @@ public final class ImageReport {
     return s;
   }
 
-  /** Builds the rows from a loss frame and the keep rule. */
-  public static Dataset<Row> of(Dataset<Row> frame, GroupBy groupBy, OhemParams params,
-      ImageKeepRule keep) {
+  /** Builds the rows (lazily) from the cached images' losses and the keep rule. */
+  public static Dataset<Row> of(SparkSession spark, JavaRDD<ImageLosses> images,
+      GroupBy groupBy, OhemParams params, ImageKeepRule keep) {
     int ignore = params.ignoreIndex();
-    return frame.map((MapFunction<Row, Row>) row -> {
-      ImageLosses img = LossFrame.fromRow(row);
+    return RowFrames.of(spark, images.map(img -> {
       Double meanLoss = img.nValid() == 0 ? null : img.sumLoss() / img.nValid();
       Double maxLoss = img.nValid() == 0 ? null : img.maxLoss();
       if (groupBy == GroupBy.IMAGE) {
@@ -72,6 +71,6 @@ public final class ImageReport {
       KeptPixels.Totals t = KeptPixels.totals(img, keep.forImage(img), ignore);
       return RowFactory.create(img.imageId(), img.height(), img.width(), img.nValid(),
           img.nHard(), t.count(), meanLoss, t.mean(), maxLoss);
-    }, Encoders.row(schema(groupBy)));
+    }), schema(groupBy));
   }
 }

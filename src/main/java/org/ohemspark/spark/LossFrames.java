@@ -1,21 +1,21 @@
 package org.ohemspark.spark;
 
-import org.apache.spark.api.java.function.MapPartitionsFunction;
+import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.Encoders;
 import org.apache.spark.util.LongAccumulator;
 import org.ohemspark.core.ImageLossComputer;
 import org.ohemspark.core.LabelConvention;
 import org.ohemspark.core.OhemParams;
 
 /**
- * Builds the {@link LossFrame} from input rows: each executor decodes its images and runs the
- * cross-entropy kernel, one output row per image (an input row may hold many images:
- * {@link ImageSource#readAll}). This is the only pass that reads logits. A bad record fails
- * the task in {@link BadRecordMode#FAILFAST}; in the other modes it becomes an error row (its
- * {@code error} column says why) and the pass goes on.
+ * The loss pass: each executor decodes its images and runs the cross-entropy kernel, one
+ * {@link LossRecord} per image (an input row may hold many images: {@link ImageSource#readAll}).
+ * This is the only pass that reads logits; the caller persists its result, and every later pass
+ * reads the cached records in place. A bad record fails the task in
+ * {@link BadRecordMode#FAILFAST}; in the other modes it becomes a bad {@link LossRecord} (its
+ * {@code error} says why) and the pass goes on.
  */
 public final class LossFrames {
   private LossFrames() {}
@@ -37,25 +37,25 @@ public final class LossFrames {
    * @param classes declared class count or null
    * @param decoded counts the images whose logits were decoded (every task attempt counts, so a
    *     value above the image count means some logits were read more than once)
+   * @return the records, lazily (not persisted)
    */
-  public static Dataset<Row> compute(Dataset<Row> inputs, ImageSource reader,
+  public static JavaRDD<LossRecord> compute(Dataset<Row> inputs, ImageSource reader,
       Broadcast<HadoopConf> conf, OhemParams params, LabelConvention convention,
       Integer classes, BadRecordMode mode, LongAccumulator decoded) {
-    MapPartitionsFunction<Row, Row> fn = rows -> {
+    return inputs.javaRDD().mapPartitions(rows -> {
       ImageLossComputer computer = new ImageLossComputer(params, convention, classes);
       return ImageRecords.map(rows, reader, conf.value(),
           r -> {
             decoded.add(1);
-            return LossFrame.toRow(computer.compute(r), r.source());
+            return LossRecord.good(computer.compute(r), r.source());
           },
           (bad, input) -> {
             if (mode == BadRecordMode.FAILFAST) {
               throw bad;
             }
             String id = bad.imageId() != null ? bad.imageId() : idOf(input);
-            return LossFrame.errorRow(id, bad.source(), bad.reason());
+            return LossRecord.bad(id, bad.source(), bad.reason());
           });
-    };
-    return inputs.mapPartitions(fn, Encoders.row(LossFrame.SCHEMA));
+    });
   }
 }

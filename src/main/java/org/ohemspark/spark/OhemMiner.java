@@ -1,12 +1,12 @@
 package org.ohemspark.spark;
 
 import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
 
 import java.util.HashMap;
 import java.util.Map;
+import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -14,6 +14,7 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.storage.StorageLevel;
 import org.apache.spark.util.LongAccumulator;
 import org.ohemspark.core.BadRecordException;
+import org.ohemspark.core.ImageLosses;
 import org.ohemspark.core.KeepRule;
 import org.ohemspark.core.LabelConvention;
 import org.ohemspark.core.OhemOutcome;
@@ -33,9 +34,10 @@ import org.ohemspark.core.TopK;
  * }
  * }</pre>
  *
- * <p>Passes: one over the logits (building the cached {@link LossFrame}), one small aggregation
- * of per-image figures, and on the top-k branch the {@link DistributedTopK} passes over cached
- * losses. No pixel is ever collected on the driver.
+ * <p>Passes: one over the logits (building the cached {@link LossRecord}s, one per image), one
+ * small aggregation of ids ({@link BadRecords}) and one of per-image figures
+ * ({@link DatasetTotals}), and on the top-k branch the {@link DistributedTopK} passes over the
+ * cached losses, read in place. No pixel is ever collected on the driver.
  */
 public final class OhemMiner {
   private final SparkSession spark;
@@ -93,8 +95,9 @@ public final class OhemMiner {
   }
 
   /**
-   * Mines the images of a source: one pass over the logits builds the loss frame, then
-   * {@link #mine(Dataset)}.
+   * Mines the images of a source: one pass over the logits builds the cached
+   * {@link LossRecord}s (deserialized, {@code MEMORY_AND_DISK}), and every later pass reads
+   * them in place.
    *
    * @throws BadRecordException for an empty dataset, or the first bad record
    */
@@ -103,13 +106,17 @@ public final class OhemMiner {
         new HadoopConf(spark.sparkContext().hadoopConfiguration()),
         scala.reflect.ClassTag$.MODULE$.apply(HadoopConf.class));
     LongAccumulator decoded = spark.sparkContext().longAccumulator("ohem.images_decoded");
-    Dataset<Row> frame = LossFrames.compute(source.records(spark, partitions), source, conf,
-        params, convention, classes, mode, decoded).persist(StorageLevel.MEMORY_AND_DISK());
+    JavaRDD<LossRecord> records = LossFrames.compute(source.records(spark, partitions), source,
+        conf, params, convention, classes, mode, decoded)
+        .persist(StorageLevel.MEMORY_AND_DISK());
     try {
-      BadRecords bad = BadRecords.split(frame, mode);
-      Result r = mineGood(frame, bad).withDecoded(decoded);
-      if (r.summary().nImages() == 0) {
-        r.close();
+      long t0 = System.nanoTime();
+      BadRecords bad = BadRecords.split(spark, records, mode);
+      JavaRDD<LossRecord> good = bad.good();
+      JavaRDD<ImageLosses> images = good.map(LossRecord::losses);
+      DatasetTotals totals = DatasetTotals.of(images);
+      long firstPassNanos = System.nanoTime() - t0;
+      if (totals.images() == 0) {
         String first = bad.count() == 0 ? "" : "; first: " + bad.quarantine().limit(3)
             .collectAsList().stream().map(q -> "image_id='" + q.getString(0) + "' source="
                 + q.getString(1) + ": " + q.getString(2))
@@ -118,38 +125,28 @@ public final class OhemMiner {
             ? "empty dataset: no image found"
             : "no good record: all " + bad.count() + " records are bad" + first);
       }
-      return r;
+      Dataset<Row> lossFrame = RowFrames.of(spark, 
+          good.map(r -> LossFrame.toRow(r.losses(), r.source())), LossFrame.SCHEMA);
+      return mineGood(records, images, lossFrame, bad, totals, firstPassNanos, decoded);
     } catch (RuntimeException e) {
-      frame.unpersist();
+      records.unpersist();
       throw e;
     }
   }
 
-  /**
-   * Mines a loss frame ({@link LossFrame#SCHEMA}); it is persisted for the later passes and
-   * unpersisted by {@link Result#close()}.
-   */
-  public Result mine(Dataset<Row> lossFrame) {
-    Dataset<Row> cached = lossFrame.persist(StorageLevel.MEMORY_AND_DISK());
-    return mineGood(cached, BadRecords.split(cached, mode));
-  }
-
-  /** Mines the good records of a persisted frame; the result unpersists {@code cached}. */
-  private Result mineGood(Dataset<Row> cached, BadRecords bad) {
-    Dataset<Row> frame = bad.good();
-    long t0 = System.nanoTime();
-    Row totals = frame.agg(count("*"), sum("n_valid"), sum("n_hard"),
-        ExactSums.sum(col("sum_hard"))).first();
-    long firstPassNanos = System.nanoTime() - t0;
-    long nImages = totals.getLong(0);
-    long nValid = totals.isNullAt(1) ? 0 : totals.getLong(1);
-    long nHard = totals.isNullAt(2) ? 0 : totals.getLong(2);
-    double sumHard = ExactSums.toDouble(totals, 3);
+  /** Mines the good images; the result unpersists {@code cached}. */
+  private Result mineGood(JavaRDD<LossRecord> cached, JavaRDD<ImageLosses> frame,
+      Dataset<Row> lossFrame, BadRecords bad, DatasetTotals totals, long firstPassNanos,
+      LongAccumulator decoded) {
+    long nImages = totals.images();
+    long nValid = totals.nValid();
+    long nHard = totals.nHard();
+    double sumHard = totals.sumHard();
 
     long t1 = System.nanoTime();
     if (groupBy == GroupBy.IMAGE) {
       ImageKeepRule keep = ImageKeepRule.perImage(params);
-      Dataset<Row> images = ImageReport.of(frame, groupBy, params, keep)
+      Dataset<Row> images = ImageReport.of(spark, frame, groupBy, params, keep)
           .persist(StorageLevel.MEMORY_AND_DISK());
       Row s = images.agg(sum("n_min"), sum("n_kept"),
           sum(when(col("used_topk"), 1).otherwise(0)),
@@ -162,9 +159,9 @@ public final class OhemMiner {
       MiningSummary summary = new MiningSummary(mean, mean == null ? "EMPTY" : "OK", groupBy,
           nImages, nValid, s.getLong(0), nHard, s.getLong(1), nTopk > 0, null,
           params.lossThreshold(), nTopk, nEmpty, 0, mode, bad.count());
-      return new Result(summary, cached, frame, images,
-          HardPixels.of(frame, keep, params.ignoreIndex()), bad.quarantine(), firstPassNanos,
-          System.nanoTime() - t1, null);
+      return new Result(summary, cached, lossFrame, images,
+          HardPixels.of(spark, frame, keep, params.ignoreIndex()), bad.quarantine(),
+          firstPassNanos, System.nanoTime() - t1, decoded);
     }
 
     TopK topk = null;
@@ -184,11 +181,11 @@ public final class OhemMiner {
     MiningSummary summary = new MiningSummary(o.mean(), o.status(), groupBy, nImages, nValid,
         o.nMin(), o.nHard(), o.nKept(), o.usedTopk(), o.kthLoss(), o.lossThreshold(),
         o.usedTopk() ? 1 : 0, o.mean() == null ? 1 : 0, passes, mode, bad.count());
-    Dataset<Row> images = ImageReport.of(frame, groupBy, params, keep)
+    Dataset<Row> images = ImageReport.of(spark, frame, groupBy, params, keep)
         .persist(StorageLevel.MEMORY_AND_DISK());
-    return new Result(summary, cached, frame, images,
-        HardPixels.of(frame, keep, params.ignoreIndex()), bad.quarantine(), firstPassNanos,
-        System.nanoTime() - t1, null);
+    return new Result(summary, cached, lossFrame, images,
+        HardPixels.of(spark, frame, keep, params.ignoreIndex()), bad.quarantine(),
+        firstPassNanos, System.nanoTime() - t1, decoded);
   }
 
   /** Ties go to images in ascending id order until the budget is spent. */
@@ -207,25 +204,21 @@ public final class OhemMiner {
 
   /**
    * What a run gives: the summary, and the frames to write. Close it to unpersist the cached
-   * loss frame.
+   * loss records.
    *
-   * @param cached the persisted loss frame, good and bad records
-   * @param lossFrame the good records' loss frame
+   * @param cached the persisted loss records, good and bad
+   * @param lossFrame the good records as a {@link LossFrame} (a lazy view; converting it costs a
+   *     copy of every loss array)
    * @param quarantine the bad records ({@link BadRecords#QUARANTINE_SCHEMA})
    * @param firstPassNanos time of the pass over logits plus the per-image aggregation
    * @param selectionNanos time of the selection (top-k passes, tie quota)
-   * @param imagesDecoded counts images whose logits were decoded (null when the loss frame was
-   *     given); it grows while the outputs are written if the cached frame had to be recomputed
+   * @param imagesDecoded counts images whose logits were decoded; it grows while the outputs
+   *     are written if cached records had to be recomputed
    */
-  public record Result(MiningSummary summary, Dataset<Row> cached, Dataset<Row> lossFrame,
+  public record Result(MiningSummary summary, JavaRDD<LossRecord> cached, Dataset<Row> lossFrame,
       Dataset<Row> images, Dataset<Row> hardPixels, Dataset<Row> quarantine,
       long firstPassNanos, long selectionNanos, LongAccumulator imagesDecoded)
       implements AutoCloseable {
-
-    Result withDecoded(LongAccumulator decoded) {
-      return new Result(summary, cached, lossFrame, images, hardPixels, quarantine,
-          firstPassNanos, selectionNanos, decoded);
-    }
 
     /**
      * Passes over the logits so far: images decoded divided by images (1.0 when every logits

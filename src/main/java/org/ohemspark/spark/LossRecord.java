@@ -1,0 +1,33 @@
+package org.ohemspark.spark;
+
+import java.io.Serializable;
+import org.ohemspark.core.ImageLosses;
+
+/**
+ * One record of the loss pass, as the executors cache it (deserialized Java objects, so the
+ * later passes read the loss arrays in place, with no copy or row conversion): either a good
+ * image's losses, or a bad record's id, source and reason.
+ *
+ * @param imageId the image id; may be null for a bad record whose id could not be read
+ * @param source file, shard or tar member the record came from (for messages and quarantine/)
+ * @param error null for a good record; else what was expected and what was found
+ * @param losses the image's losses and first-pass figures; null for a bad record
+ */
+public record LossRecord(String imageId, String source, String error, ImageLosses losses)
+    implements Serializable {
+
+  /** A good record. */
+  public static LossRecord good(ImageLosses losses, String source) {
+    return new LossRecord(losses.imageId(), source, null, losses);
+  }
+
+  /** A bad record. */
+  public static LossRecord bad(String imageId, String source, String reason) {
+    return new LossRecord(imageId, source, reason, null);
+  }
+
+  /** True when this is a good record. */
+  public boolean isGood() {
+    return error == null;
+  }
+}
