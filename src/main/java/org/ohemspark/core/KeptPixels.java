@@ -42,6 +42,14 @@ public final class KeptPixels {
     }
   }
 
+  /** The pixel indices {@link #forEach} visits, ascending, in an array of exactly that size. */
+  public static int[] indices(ImageLosses img, KeepRule rule, int ignoreIndex) {
+    int[] out = new int[(int) totals(img, rule, ignoreIndex).count()];
+    int[] n = {0};
+    forEach(img, rule, ignoreIndex, (i, label, loss) -> out[n[0]++] = i);
+    return out;
+  }
+
   /** Count and sum of what {@link #forEach} visits. */
   public static Totals totals(ImageLosses img, KeepRule rule, int ignoreIndex) {
     long[] n = {0};

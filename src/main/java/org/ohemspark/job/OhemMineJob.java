@@ -79,7 +79,9 @@ public final class OhemMineJob {
         .mine(source)) {
       long t1 = System.nanoTime();
       r.images().write().parquet(staged.path("images"));
-      r.hardPixels().write().parquet(staged.path("hard_pixels"));
+      // pixel_index and loss are nearly all distinct: a dictionary only costs time there
+      r.hardPixels().write().option("parquet.enable.dictionary#pixel_index", "false")
+          .option("parquet.enable.dictionary#loss", "false").parquet(staged.path("hard_pixels"));
       if (config.mode() == BadRecordMode.PERMISSIVE) {
         r.quarantine().coalesce(1).write().parquet(staged.path("quarantine"));
       }

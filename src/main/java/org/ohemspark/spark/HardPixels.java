@@ -1,7 +1,7 @@
 package org.ohemspark.spark;
 
-import java.util.ArrayList;
-import java.util.List;
+import java.util.Iterator;
+import java.util.NoSuchElementException;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -40,10 +40,26 @@ public final class HardPixels {
     return RowFrames.of(spark, images.flatMap(img -> {
       int w = img.width();
       String id = img.imageId();
-      List<Row> out = new ArrayList<>((int) Math.min(img.nValid(), 2 * img.nHard() + 64));
-      KeptPixels.forEach(img, keep.forImage(img), ignoreIndex, (i, label, loss) ->
-          out.add(RowFactory.create(id, (long) i, i / w, i % w, label, loss)));
-      return out.iterator();
+      int[] labels = img.labels();
+      double[] losses = img.losses();
+      int[] kept = KeptPixels.indices(img, keep.forImage(img), ignoreIndex);
+      return new Iterator<Row>() { // one row at a time: no list of rows per image
+        private int j;
+
+        @Override
+        public boolean hasNext() {
+          return j < kept.length;
+        }
+
+        @Override
+        public Row next() {
+          if (j >= kept.length) {
+            throw new NoSuchElementException();
+          }
+          int i = kept[j++];
+          return RowFactory.create(id, (long) i, i / w, i % w, labels[i], losses[i]);
+        }
+      };
     }), SCHEMA);
   }
 }
