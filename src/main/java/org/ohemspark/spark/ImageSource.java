@@ -44,6 +44,18 @@ public interface ImageSource extends Serializable {
     return List.of(read(record, conf)).iterator();
   }
 
+  /**
+   * Bad records that only the whole loss pass can show, as error rows of {@link LossFrame#SCHEMA}
+   * ({@link LossFrame#errorRow}); {@link UnreadRecords} adds them to the frame before the bad
+   * records are split off. Called once on the driver, after the loss pass over
+   * {@link #records}, with its persisted loss frame; an implementation may run small
+   * aggregations over it, never collect pixels. By default none ({@link ParquetShards} reports
+   * files that gave fewer rows than their footers declare).
+   */
+  default List<Row> unreadRecords(Dataset<Row> lossFrame) {
+    return List.of();
+  }
+
   /** Where the images come from, for messages. */
   String describe();
 }

@@ -13,7 +13,7 @@ import org.ohemspark.core.ImageLosses;
  * binary columns (no row per pixel), plus the per-image figures of the first pass.
  *
  * <pre>
- *   image_id  string   not null
+ *   image_id  string   null only for a bad record whose id is unknown (an unreadable file)
  *   height    int      H
  *   width     int      W
  *   n_valid   long     pixels whose label is not ignore_index
@@ -32,7 +32,7 @@ public final class LossFrame {
   private LossFrame() {}
 
   public static final StructType SCHEMA = new StructType()
-      .add("image_id", DataTypes.StringType, false)
+      .add("image_id", DataTypes.StringType, true)
       .add("height", DataTypes.IntegerType, false)
       .add("width", DataTypes.IntegerType, false)
       .add("n_valid", DataTypes.LongType, false)

@@ -106,6 +106,7 @@ public final class OhemMiner {
     Dataset<Row> frame = LossFrames.compute(source.records(spark, partitions), source, conf,
         params, convention, classes, mode, decoded).persist(StorageLevel.MEMORY_AND_DISK());
     try {
+      frame = UnreadRecords.append(source, frame, mode);
       BadRecords bad = BadRecords.split(frame, mode);
       Result r = mineGood(frame, bad).withDecoded(decoded);
       if (r.summary().nImages() == 0) {
