@@ -1,14 +1,11 @@
 package org.ohemspark.spark;
 
-import static org.apache.spark.sql.functions.col;
-
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.ohemspark.core.BadRecordException;
 
 /**
  * Rows read per Parquet file against the rows its footer declares. Spark's reader with
@@ -19,29 +16,30 @@ final class ParquetRowCounts {
   private ParquetRowCounts() {}
 
   /**
-   * One error row ({@link LossFrame#errorRow}: image_id null, source the file, reason
-   * {@code read N of M rows; the rest of the file is unreadable: <the reader's error>}) per file of
-   * {@code footers} that gave fewer rows to {@code lossFrame} than its footer declares. Rows are
-   * counted by the frame's {@code source} (good and error rows alike): one small aggregation,
-   * one row per file to the driver. Each short file is read once more, alone and without
-   * {@code ignoreCorruptFiles}, for the error (rare: only files found short).
+   * One bad record (image_id null, source the file, reason
+   * {@code read N of M rows; the rest of the file is unreadable: <the reader's error>}) per file
+   * of {@code footers} that gave fewer records to the loss pass than its footer declares. Each
+   * short file is read once more, alone and without {@code ignoreCorruptFiles}, for the error
+   * (rare: only files found short).
    *
+   * @param recordsPerSource records (good and bad) of the loss pass per source, as Spark's
+   *     {@code _metadata.file_path} spells the file
    * @param footers the readable footers of the files read
    */
-  static List<Row> unread(Dataset<Row> lossFrame, List<ParquetFooters.Footer> footers) {
+  static List<BadRecordException> unread(SparkSession spark, Map<String, Long> recordsPerSource,
+      List<ParquetFooters.Footer> footers) {
     Map<String, Long> seen = new HashMap<>();
-    for (Row r : lossFrame.groupBy(col("source")).count().collectAsList()) {
-      if (!r.isNullAt(0)) {
-        seen.merge(ParquetFooters.normalize(r.getString(0)), r.getLong(1), Long::sum);
+    recordsPerSource.forEach((source, n) -> {
+      if (source != null) {
+        seen.merge(ParquetFooters.normalize(source), n, Long::sum);
       }
-    }
-    List<Row> out = new ArrayList<>();
+    });
+    List<BadRecordException> out = new ArrayList<>();
     for (ParquetFooters.Footer f : footers) {
       long n = seen.getOrDefault(f.file(), 0L);
       if (f.readable() && n < f.rows()) {
-        out.add(LossFrame.errorRow(null, f.file(), "read " + n + " of " + f.rows()
-            + " rows; the rest of the file is unreadable: " + why(lossFrame.sparkSession(),
-                f.file())));
+        out.add(new BadRecordException(f.file(), null, "read " + n + " of " + f.rows()
+            + " rows; the rest of the file is unreadable: " + why(spark, f.file())));
       }
     }
     return out;

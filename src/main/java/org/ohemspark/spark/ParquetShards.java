@@ -7,6 +7,8 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.AnalysisException;
@@ -214,11 +216,11 @@ public final class ParquetShards implements ImageSource {
    * {@code FAILFAST} none (Spark's reader fails on such a file instead).
    */
   @Override
-  public List<Row> unreadRecords(Dataset<Row> lossFrame) {
+  public List<BadRecordException> unreadRecords(Supplier<Map<String, Long>> recordsPerSource) {
     List<ParquetFooters.Footer> f = footers;
     if (!lenient() || f == null) {
       return List.of();
     }
-    return ParquetRowCounts.unread(lossFrame, f);
+    return ParquetRowCounts.unread(SparkSession.active(), recordsPerSource.get(), f);
   }
 }

@@ -1,6 +1,11 @@
 package org.ohemspark.spark;
 
+import static org.apache.spark.sql.functions.col;
+
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.ohemspark.core.BadRecordException;
@@ -15,8 +20,9 @@ public final class UnreadRecords {
   private UnreadRecords() {}
 
   /**
-   * {@code persisted} itself when the source reports nothing (the usual case: no extra pass is
-   * made unless the source needs one); else a new persisted frame, {@code persisted} plus the
+   * Gives {@link ImageSource#unreadRecords} the frame's records per source, counted only if it
+   * asks (one small aggregation over the cached frame, one row per source to the driver). {@code persisted}
+   * itself when the source reports nothing (the usual case); else a new persisted frame, {@code persisted} plus the
    * error rows, and {@code persisted} is unpersisted once the new one is cached.
    *
    * @param persisted the loss frame of {@code source}, persisted ({@link LossFrame#SCHEMA})
@@ -24,15 +30,24 @@ public final class UnreadRecords {
    */
   public static Dataset<Row> append(ImageSource source, Dataset<Row> persisted,
       BadRecordMode mode) {
-    List<Row> unread = source.unreadRecords(persisted);
+    List<BadRecordException> unread = source.unreadRecords(() -> {
+      Map<String, Long> perSource = new HashMap<>();
+      for (Row r : persisted.groupBy(col("source")).count().collectAsList()) {
+        perSource.put(r.getString(0), r.getLong(1));
+      }
+      return perSource;
+    });
     if (unread.isEmpty()) {
       return persisted;
     }
     if (mode == BadRecordMode.FAILFAST) {
-      Row r = unread.get(0);
-      throw new BadRecordException(r.getAs("source"), r.getAs("image_id"), r.getAs("error"));
+      throw unread.get(0);
     }
-    Dataset<Row> all = persisted.union(persisted.sparkSession().createDataFrame(unread,
+    List<Row> rows = new ArrayList<>();
+    for (BadRecordException b : unread) {
+      rows.add(LossFrame.errorRow(b.imageId(), b.source(), b.reason()));
+    }
+    Dataset<Row> all = persisted.union(persisted.sparkSession().createDataFrame(rows,
         LossFrame.SCHEMA)).persist(persisted.storageLevel());
     all.count(); // cache it before the frame it reads goes
     persisted.unpersist();
