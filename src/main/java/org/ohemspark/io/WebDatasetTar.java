@@ -99,13 +99,35 @@ public final class WebDatasetTar {
   }
 
   /**
+   * Streams the samples of a tar in archive order, reading only logits and label members, as
+   * {@link #stream(String, InputStream, boolean)} with repeated keys refused.
+   */
+  public static SampleStream stream(String tar, InputStream in) {
+    return new SampleStream(tar, in, false);
+  }
+
+  /**
    * Streams the samples of a tar in archive order, reading only logits and label members.
-   * Close the returned stream (it closes {@code in}).
+   * Close the returned stream (it closes {@code in}). What is wrong is a
+   * {@link BadRecordException} naming the tar (or member), the key where known and the problem:
+   *
+   * <ul>
+   *   <li>a malformed sample (no logits, no label, two of either) is thrown by {@code next()}
+   *       in its place; the stream goes on with the next sample;</li>
+   *   <li>a key that appears again after other samples: thrown by {@code next()} in place of
+   *       the later run, unless {@code keepRepeatedKeys} and that run is a whole sample, which
+   *       then comes out as a sample like any other (the caller's duplicate-id rule then sees
+   *       both copies);</li>
+   *   <li>an unreadable rest of the tar (truncated data, a corrupt member header): every
+   *       sample finished before it comes out first, then {@code hasNext()} throws once naming
+   *       the key being read (null when the broken header's key is unknown) and the stream
+   *       ends.</li>
+   * </ul>
    *
    * @param tar the tar's name, for messages
    */
-  public static SampleStream stream(String tar, InputStream in) {
-    return new SampleStream(tar, in);
+  public static SampleStream stream(String tar, InputStream in, boolean keepRepeatedKeys) {
+    return new SampleStream(tar, in, keepRepeatedKeys);
   }
 
   /**
@@ -137,7 +159,8 @@ public final class WebDatasetTar {
       if (e instanceof BadRecordException b) {
         throw b;
       }
-      throw new BadRecordException(tar, g == null ? null : g.key, "cannot read tar: " + e, e);
+      throw whereUnreadable(tar, channel, new BadRecordException(tar, g == null ? null : g.key,
+          "cannot read tar: " + e, e));
     }
     if (g != null) {
       out.add(g.finish(seen));
@@ -145,65 +168,139 @@ public final class WebDatasetTar {
     return out;
   }
 
-  /** The samples of one tar, streamed; see {@link #stream}. */
+  /**
+   * Why a tar the index cannot read is unreadable, with the member and key where the stream
+   * finds them (commons-compress's {@code TarFile} fails as a whole on a truncated tar): the
+   * tar is streamed once from the start until it fails. Only on this failure path.
+   */
+  private static BadRecordException whereUnreadable(String tar, SeekableByteChannel channel,
+      BadRecordException fallback) {
+    try {
+      channel.position(0);
+      try (SampleStream s = stream(tar, new java.io.BufferedInputStream(
+          java.nio.channels.Channels.newInputStream(channel), 1 << 16))) {
+        while (s.hasNext()) {
+          s.next();
+        }
+      }
+    } catch (BadRecordException b) {
+      return b;
+    } catch (IOException | RuntimeException e) {
+      return fallback;
+    }
+    return fallback;
+  }
+
+  /** The samples of one tar, streamed; see {@link #stream(String, InputStream, boolean)}. */
   public static final class SampleStream implements Iterator<Sample>, Closeable {
     private final String tar;
     private final TarArchiveInputStream in;
+    private final boolean keepRepeatedKeys;
     private final Set<String> seen = new HashSet<>();
     /** The next key's group, whose first member was read while finishing the previous one. */
     private Group started;
-    private Sample ready;
+    /** The next group to hand out (finished by {@link #next}). */
+    private Group ready;
+    /** Why the rest of the tar cannot be read; thrown by {@link #hasNext} once ready is out. */
+    private BadRecordException broken;
     private boolean eof;
 
-    private SampleStream(String tar, InputStream in) {
+    private SampleStream(String tar, InputStream in, boolean keepRepeatedKeys) {
       this.tar = tar;
       this.in = new TarArchiveInputStream(in);
+      this.keepRepeatedKeys = keepRepeatedKeys;
     }
 
     @Override
     public boolean hasNext() {
-      if (ready == null && !(eof && started == null)) {
+      if (ready == null && !eof) {
         ready = fetch();
+      }
+      if (ready == null && broken != null) {
+        BadRecordException b = broken;
+        broken = null;
+        throw b;
       }
       return ready != null;
     }
 
+    /**
+     * The next sample.
+     *
+     * @throws BadRecordException in place of a malformed sample (the stream goes on)
+     */
     @Override
     public Sample next() {
       if (!hasNext()) {
         throw new NoSuchElementException();
       }
-      Sample s = ready;
+      Group g = ready;
       ready = null;
-      return s;
+      return g.finish(seen, keepRepeatedKeys);
     }
 
-    /** Reads members until the next key starts (or the end) and returns the finished sample. */
-    private Sample fetch() {
+    /**
+     * Reads members until the next key starts (or the end) and returns the group before it,
+     * or null at the end. A failure ends the stream: it is kept in {@link #broken}, and the
+     * group finished before it is still returned.
+     */
+    private Group fetch() {
       Group g = started;
       started = null;
+      String last = g == null ? null : g.members.get(g.members.size() - 1);
+      Group reading = null;
+      String member = null;
       try {
         TarArchiveEntry e;
-        while (!eof && (e = in.getNextEntry()) != null) {
+        while ((e = in.getNextEntry()) != null) {
           MemberName n = e.isFile() ? MemberName.parse(e.getName()) : null;
           if (n == null) {
+            last = e.getName();
             continue;
           }
+          member = e.getName();
           if (g != null && !g.key.equals(n.key())) {
-            started = new Group(tar, n.key());
-            started.read(e.getName(), n.suffix(), in, e.getSize());
-            return g.finish(seen);
+            reading = new Group(tar, n.key());
+            reading.read(member, n.suffix(), in, e.getSize());
+            started = reading;
+            return g;
           }
           if (g == null) {
             g = new Group(tar, n.key());
           }
-          g.read(e.getName(), n.suffix(), in, e.getSize());
+          reading = g;
+          g.read(member, n.suffix(), in, e.getSize());
+          last = member;
+          reading = null;
         }
-      } catch (IOException e) {
-        throw new BadRecordException(tar, g == null ? null : g.key, "cannot read tar: " + e, e);
+      } catch (IOException | BadRecordException x) {
+        eof = true;
+        broken = unreadable(x, g, reading, member, last);
+        return reading != null && reading != g || g != null && g.whole() && reading == null
+            ? g : null;
       }
       eof = true;
-      return g == null ? null : g.finish(seen);
+      return g;
+    }
+
+    /**
+     * The failure that ends the stream. Reading a member's data: that member and its key.
+     * Reading a header: the tar, and the key of an unfinished sample before it, else none.
+     */
+    private BadRecordException unreadable(Exception x, Group g, Group reading, String member,
+        String last) {
+      if (x instanceof BadRecordException b) {
+        return b;
+      }
+      String rest = "; the rest of the tar is unreadable";
+      if (reading != null) {
+        return new BadRecordException(tar + "!/" + member, reading.key, "cannot read tar "
+            + "member " + member + ": " + x + rest, x);
+      }
+      String key = g != null && !g.whole() ? g.key : null;
+      return new BadRecordException(tar, key, "cannot read tar "
+          + (last == null ? "at its first member" : "after member " + last) + ": " + x + rest,
+          x);
     }
 
     @Override
@@ -260,8 +357,23 @@ public final class WebDatasetTar {
       }
     }
 
+    /** Logits and exactly one label: a sample the job can read (its data aside). */
+    boolean whole() {
+      return logits.size() == 1 && labels.size() == 1;
+    }
+
     Sample finish(Set<String> seen) {
-      if (!seen.add(key)) {
+      return finish(seen, false);
+    }
+
+    /**
+     * The sample, checked.
+     *
+     * @param keepRepeatedKeys a whole sample whose key was seen before is returned, not refused
+     * @throws BadRecordException for a missing or doubled member, or a repeated key
+     */
+    Sample finish(Set<String> seen, boolean keepRepeatedKeys) {
+      if (!seen.add(key) && !(keepRepeatedKeys && whole())) {
         throw new BadRecordException(tar, key, "duplicate key: it appears again after other "
             + "samples; the members of a sample must be contiguous and keys unique");
       }

@@ -55,7 +55,8 @@ public final class OhemMineJob {
       if (!in.getFileSystem(hadoop).exists(in)) {
         throw new IllegalArgumentException("input " + config.input() + " does not exist");
       }
-      source = config.format().detect(hadoop, config.input()).source(config.input());
+      source = config.format().detect(hadoop, config.input()).source(config.input(),
+          config.mode());
     } catch (BadRecordException e) {
       err.println("ohem-mine: bad input: " + e.getMessage());
       return ExitCode.BAD_INPUT;

@@ -44,6 +44,20 @@ public interface ImageSource extends Serializable {
     return List.of(read(record, conf)).iterator();
   }
 
+  /**
+   * Bad records that only the whole loss pass can show, each as the exception naming its
+   * source, image id (or null) and reason; {@link UnreadRecords} adds them to the loss pass's
+   * records before the bad records are split off. Called once on the driver after the loss pass
+   * over {@link #records}, with how many records (good and bad) came from each source, as the
+   * records' {@code source} spells it (counted only if asked: one small aggregation over the
+   * cached records). By default none ({@link ParquetShards} reports files
+   * that gave fewer rows than their footers declare).
+   */
+  default List<org.ohemspark.core.BadRecordException> unreadRecords(
+      java.util.function.Supplier<java.util.Map<String, Long>> recordsPerSource) {
+    return List.of();
+  }
+
   /** Where the images come from, for messages. */
   String describe();
 }

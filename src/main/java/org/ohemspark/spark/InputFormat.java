@@ -99,15 +99,25 @@ public enum InputFormat {
   }
 
   /**
-   * The source reading {@code input} in this format.
+   * The source reading {@code input} in this format, failing fast on bad shards.
    *
    * @throws IllegalStateException for {@code AUTO} (call {@link #detect} first)
    */
   public ImageSource source(String input) {
+    return source(input, BadRecordMode.FAILFAST);
+  }
+
+  /**
+   * The source reading {@code input} in this format, handling bad shards (a corrupt Parquet
+   * file, a malformed or truncated tar) as {@code mode} says: pass the miner's mode.
+   *
+   * @throws IllegalStateException for {@code AUTO} (call {@link #detect} first)
+   */
+  public ImageSource source(String input, BadRecordMode mode) {
     return switch (this) {
       case DIR -> new DatasetDirectory(input);
-      case PARQUET -> new ParquetShards(input);
-      case WEBDATASET -> new WebDatasetTars(input);
+      case PARQUET -> new ParquetShards(input, mode);
+      case WEBDATASET -> new WebDatasetTars(input, mode);
       case AUTO -> throw new IllegalStateException("detect the format first");
     };
   }

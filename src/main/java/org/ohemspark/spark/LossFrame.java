@@ -9,8 +9,10 @@ import org.apache.spark.sql.types.StructType;
 import org.ohemspark.core.ImageLosses;
 
 /**
- * The per-pixel loss column: a DataFrame with one row per image, whose pixels travel as two
- * binary columns (no row per pixel), plus the per-image figures of the first pass.
+ * The per-pixel loss column as a DataFrame ({@link OhemMiner.Result#lossFrame}): one row per
+ * good image, whose pixels travel as two binary columns (no row per pixel), plus the per-image
+ * figures of the first pass. The job itself passes the cached {@link LossRecord}s between its
+ * passes; this is the same data for DataFrame users.
  *
  * <pre>
  *   image_id  string   not null
@@ -24,8 +26,6 @@ import org.ohemspark.core.ImageLosses;
  *   labels    binary   [H, W] int32 little-endian, row-major, after the label convention
  *   losses    binary   [H, W] float64 little-endian, row-major, nats, 0 where ignored
  *   source    string   file or shard the image came from
- *   error     string   null for a good record; else why it is bad (its other columns are
- *                      then 0 or empty)
  * </pre>
  */
 public final class LossFrame {
@@ -42,10 +42,7 @@ public final class LossFrame {
       .add("max_loss", DataTypes.DoubleType, true)
       .add("labels", DataTypes.BinaryType, false)
       .add("losses", DataTypes.BinaryType, false)
-      .add("source", DataTypes.StringType, true)
-      .add("error", DataTypes.StringType, true);
-
-  private static final byte[] EMPTY = new byte[0];
+      .add("source", DataTypes.StringType, true);
 
   /** Encodes one image's losses as a row of {@link #SCHEMA}. */
   public static Row toRow(ImageLosses img, String source) {
@@ -55,13 +52,7 @@ public final class LossFrame {
     los.asDoubleBuffer().put(img.losses());
     return RowFactory.create(img.imageId(), img.height(), img.width(), img.nValid(), img.nHard(),
         img.sumHard(), img.sumLoss(), Double.isNaN(img.maxLoss()) ? null : img.maxLoss(),
-        lab.array(), los.array(), source, null);
-  }
-
-  /** A bad record's row: its id (may be null), source and reason. */
-  public static Row errorRow(String imageId, String source, String reason) {
-    return RowFactory.create(imageId, 0, 0, 0L, 0L, 0.0, 0.0, null, EMPTY, EMPTY, source,
-        reason);
+        lab.array(), los.array(), source);
   }
 
   /** Decodes a row of {@link #SCHEMA} (or a projection holding all its columns). */

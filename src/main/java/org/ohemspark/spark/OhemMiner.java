@@ -111,7 +111,8 @@ public final class OhemMiner {
         .persist(StorageLevel.MEMORY_AND_DISK());
     try {
       long t0 = System.nanoTime();
-      BadRecords bad = BadRecords.split(spark, records, mode);
+      JavaRDD<LossRecord> all = UnreadRecords.append(source, records, mode);
+      BadRecords bad = BadRecords.split(spark, all, mode);
       JavaRDD<LossRecord> good = bad.good();
       JavaRDD<ImageLosses> images = good.map(LossRecord::losses);
       DatasetTotals totals = DatasetTotals.of(images);

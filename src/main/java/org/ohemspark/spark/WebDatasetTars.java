@@ -32,10 +32,24 @@ import org.ohemspark.io.WebDatasetTar;
  * Hadoop FileSystem API, streamed, never untarred to local disk.
  *
  * <p>{@link #records} gives one row per tar ({@code path}, {@code length}), one tar per
- * partition by default (or {@code partitions} contiguous runs of tars), after an index pass
- * that reads only the tars' headers (member data is seeked over) to check every sample (logits
- * and one label present) and that no key appears in two tars. {@link #readAll} then streams a
- * tar once, reading only the logits and label members, one sample in memory at a time.
+ * partition by default (or {@code partitions} contiguous runs of tars). {@link #readAll} then
+ * streams a tar once, reading only the logits and label members, one sample in memory at a
+ * time.
+ *
+ * <p>Bad samples and tars, by {@link BadRecordMode} (given at construction):
+ *
+ * <ul>
+ *   <li>{@code FAILFAST}: before the loss pass, an index pass reads only the tars' headers
+ *       (member data is seeked over) to check every sample (logits and one label present, no
+ *       key repeated) and that no key appears in two tars; the first problem is a
+ *       {@link BadRecordException} naming the tar, the key and the problem.</li>
+ *   <li>{@code PERMISSIVE}, {@code DROPMALFORMED}: no index pass. {@link #readAll} throws a
+ *       {@link BadRecordException} from {@code next()} in place of each malformed sample (the
+ *       tar goes on), and from {@code hasNext()} for an unreadable rest of a tar (truncated,
+ *       corrupt header) after every sample before it; the loss pass makes each an error row.
+ *       A whole sample whose key is repeated, in its tar or in another, is read like any other,
+ *       and the shared duplicate-id rule ({@link BadRecords}) sets every copy aside.</li>
+ * </ul>
  */
 public final class WebDatasetTars implements ImageSource {
   private static final long serialVersionUID = 1L;
@@ -51,10 +65,20 @@ public final class WebDatasetTars implements ImageSource {
       .add("tar", DataTypes.StringType, false);
 
   private final String input;
+  private final BadRecordMode mode;
 
-  /** The tars in the folder {@code input}, or the single tar {@code input} (any URI). */
+  /** The tars in the folder {@code input}, or the single tar {@code input} (any URI), FAILFAST. */
   public WebDatasetTars(String input) {
+    this(input, BadRecordMode.FAILFAST);
+  }
+
+  /**
+   * The tars of {@code input}, bad samples and tars handled as {@code mode} says (see the class
+   * comment); use the mode the miner runs in.
+   */
+  public WebDatasetTars(String input, BadRecordMode mode) {
     this.input = input;
+    this.mode = mode;
   }
 
   @Override
@@ -94,17 +118,20 @@ public final class WebDatasetTars implements ImageSource {
   }
 
   /**
-   * One row per tar ({@link #TAR_SCHEMA}) after the index pass.
+   * One row per tar ({@link #TAR_SCHEMA}), in FAILFAST after the index pass.
    *
    * @param partitions 0: one tar per partition; else at most that many partitions of
    *     consecutive tars
-   * @throws BadRecordException (or a Spark exception caused by one) for a malformed sample or
-   *     a key found in two tars, naming the tars and the key
+   * @throws BadRecordException (or a Spark exception caused by one), FAILFAST only, for a
+   *     malformed sample, an unreadable tar or a key found in two tars, naming the tars and the
+   *     key
    */
   @Override
   public Dataset<Row> records(SparkSession spark, int partitions) {
     List<Row> tars = tars(spark);
-    checkKeys(spark, tars);
+    if (mode == BadRecordMode.FAILFAST) {
+      checkKeys(spark, tars);
+    }
     int slices = partitions > 0 ? Math.min(partitions, tars.size()) : tars.size();
     JavaRDD<Row> rdd = JavaSparkContext.fromSparkContext(spark.sparkContext())
         .parallelize(tars, slices);
@@ -152,7 +179,9 @@ public final class WebDatasetTars implements ImageSource {
    * Streams the tar of one row through the Hadoop FileSystem API and decodes its samples in
    * archive order. The stream is closed at its end, or when the task ends.
    *
-   * @throws BadRecordException naming the tar (and member) and key for a malformed sample
+   * @throws BadRecordException naming the tar (and member) and key: from {@code next()} for a
+   *     malformed sample (the iterator goes on), from {@code hasNext()} (or here, for a tar that
+   *     cannot be opened) when the rest of the tar cannot be read
    */
   @Override
   public Iterator<ImageRecord> readAll(Row record, HadoopConf conf) {
@@ -161,7 +190,7 @@ public final class WebDatasetTars implements ImageSource {
     try {
       Path p = new Path(tar);
       samples = WebDatasetTar.stream(tar, new BufferedInputStream(
-          p.getFileSystem(conf.get()).open(p), BUFFER));
+          p.getFileSystem(conf.get()).open(p), BUFFER), mode != BadRecordMode.FAILFAST);
     } catch (IOException e) {
       throw new BadRecordException(tar, null, "cannot read: " + e.getMessage(), e);
     }

@@ -150,7 +150,8 @@ class WebDatasetTarTest {
     byte[] tar = Tars.create().add("k.logits.npy", logits(16, 16))
         .add("k.labels.npy", labelsNpy(0)).bytes();
     BadRecordException e = bad(Arrays.copyOf(tar, 1100));
-    assertEquals("t.tar", e.source());
+    assertEquals("t.tar!/k.logits.npy", e.source(), "names the member it could not read");
+    assertEquals("k", e.imageId());
   }
 
   @Test

@@ -1,0 +1,405 @@
+package org.ohemspark.job;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.concat;
+import static org.apache.spark.sql.functions.lit;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.parquet.hadoop.ParquetFileReader;
+import org.apache.parquet.hadoop.metadata.BlockMetaData;
+import org.apache.parquet.hadoop.metadata.ColumnChunkMetaData;
+import org.apache.parquet.hadoop.util.HadoopInputFile;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.ohemspark.testing.SparkTestSession;
+import org.ohemspark.testing.Tars;
+
+/**
+ * Structurally bad shards in each mode: WebDataset tars (truncated, a sample without its label
+ * or its logits, a repeated key, a corrupt member header) and Parquet files (truncated, garbage
+ * in place of the footer, a corrupt data page). FAILFAST exits 3 naming the file (and key);
+ * PERMISSIVE quarantines each bad sample or unreadable part of a file and DROPMALFORMED counts
+ * them, and both give the numbers and hard pixels of a clean dataset built independently from
+ * the good records alone.
+ */
+class CorruptShardModesTest {
+  private static SparkSession spark;
+  private static final Path SAMPLE = Paths.get("samples", "tiny");
+  private static final List<String> MODES = List.of("PERMISSIVE", "DROPMALFORMED");
+
+  @TempDir
+  static Path tmp;
+
+  @BeforeAll
+  static void start() {
+    spark = SparkTestSession.create("corrupt-shard-modes");
+  }
+
+  @AfterAll
+  static void stop() {
+    spark.stop();
+  }
+
+  private static JobRun mine(Path input, Path out, String mode) {
+    return JobRun.of(OhemMineJob::run, spark, "--input", input.toString(), "--output",
+        out.toString(), "--mode", mode);
+  }
+
+  // ---- WebDataset tars -------------------------------------------------------------------
+
+  private static byte[] read(Path p) {
+    try {
+      return Files.readAllBytes(p);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Sample image {@code n} (1..3) of samples/tiny: its logits member's bytes. */
+  private static byte[] logits(int n) {
+    return read(SAMPLE.resolve("logits/street_000" + n + ".npy"));
+  }
+
+  /** Adds a whole sample {@code key} holding sample image {@code n}. */
+  private static Tars sample(Tars t, String key, int n) {
+    t.add(key + ".logits.npy", logits(n));
+    return n == 3 ? t.add(key + ".labels.npy", read(SAMPLE.resolve("labels/street_0003.npy")))
+        : t.add(key + ".seg.png", read(SAMPLE.resolve("labels/street_000" + n + ".png")));
+  }
+
+  /** The offset of the header of the member {@code name} in tar bytes (512-byte blocks). */
+  private static int headerOf(byte[] tar, String name) {
+    for (int at = 0; at + 512 <= tar.length; at += 512) {
+      if (new String(tar, at, 100, java.nio.charset.StandardCharsets.ISO_8859_1)
+          .startsWith(name + "\0")) {
+        return at;
+      }
+    }
+    throw new AssertionError("no member " + name);
+  }
+
+  /**
+   * Damaged tars by kind: [tar bytes, key the FAILFAST message names (or null), phrase of its
+   * reason]. Each holds good samples too; {@link #goodTarSamples} lists the good ones.
+   */
+  private static Map<String, Object[]> damagedTars() {
+    Map<String, Object[]> k = new LinkedHashMap<>();
+    byte[] t1 = sample(sample(sample(Tars.create(), "t1_a", 1), "t1_b", 2), "t1_x", 3).bytes();
+    // cut inside t1_x's logits data: its header stays whole
+    k.put("truncated", new Object[] {Arrays.copyOf(t1, headerOf(t1, "t1_x.logits.npy") + 700),
+        "t1_x", "truncated"});
+    k.put("missing_label", new Object[] {sample(Tars.create(), "t2_a", 1)
+        .add("t2_m.logits.npy", logits(2)).add("t2_m.jpg", new byte[5])
+        .add("t2_b.logits.npy", logits(3))
+        .add("t2_b.labels.npy", read(SAMPLE.resolve("labels/street_0003.npy"))).bytes(),
+        "t2_m", "no label member"});
+    k.put("missing_logits", new Object[] {sample(Tars.create(), "t3_a", 2)
+        .add("t3_n.seg.png", read(SAMPLE.resolve("labels/street_0001.png"))).bytes(),
+        "t3_n", "no logits member"});
+    // t4_r whole twice (both copies are bad: which is right cannot be known); t4_s whole, then
+    // a stray member of t4_s after another sample (that stray run is bad, t4_s itself is fine)
+    k.put("repeated_key", new Object[] {sample(sample(sample(sample(Tars.create(), "t4_r", 1),
+        "t4_s", 2), "t4_c", 3), "t4_r", 3).add("t4_s.json", new byte[2]).bytes(), "t4_r",
+        "duplicate"});
+    byte[] t5 = sample(sample(Tars.create(), "t5_a", 3), "t5_c", 1).bytes();
+    int h = headerOf(t5, "t5_c.logits.npy");
+    Arrays.fill(t5, h, h + 512, (byte) 0x7f);
+    k.put("corrupt_header", new Object[] {t5, null, "cannot read tar"});
+    return k;
+  }
+
+  /** The good samples of {@link #damagedTars}, key -> sample image. */
+  private static Map<String, Integer> goodTarSamples() {
+    Map<String, Integer> g = new LinkedHashMap<>();
+    g.put("t1_a", 1);
+    g.put("t1_b", 2);
+    g.put("t2_a", 1);
+    g.put("t2_b", 3);
+    g.put("t3_a", 2);
+    g.put("t4_s", 2);
+    g.put("t4_c", 3);
+    g.put("t5_a", 3);
+    return g;
+  }
+
+  private static void copyDescriptor(Path dir) throws IOException {
+    Files.createDirectories(dir);
+    Files.copy(SAMPLE.resolve("dataset.json"), dir.resolve("dataset.json"));
+  }
+
+  @Test
+  void tarsFailFastNamingTarAndKey() throws IOException {
+    for (Map.Entry<String, Object[]> e : damagedTars().entrySet()) {
+      Path data = tmp.resolve("tar-ff-" + e.getKey());
+      copyDescriptor(data);
+      Tars.create().add("ok.logits.npy", logits(1))
+          .add("ok.seg.png", read(SAMPLE.resolve("labels/street_0001.png")))
+          .write(data.resolve("shard-000000.tar"));
+      Files.write(data.resolve("shard-000001.tar"), (byte[]) e.getValue()[0]);
+      Path out = tmp.resolve("tar-ff-out-" + e.getKey());
+      JobRun r = mine(data, out, "FAILFAST");
+      assertEquals(ExitCode.BAD_INPUT, r.code(), e.getKey() + ": " + r.err());
+      assertTrue(r.err().contains("shard-000001.tar"), e.getKey() + " names the tar: " + r.err());
+      if (e.getValue()[1] != null) {
+        assertTrue(r.err().contains("image_id='" + e.getValue()[1] + "'"),
+            e.getKey() + " names the key: " + r.err());
+      }
+      assertTrue(r.err().toLowerCase(java.util.Locale.ROOT).contains((String) e.getValue()[2]),
+          e.getKey() + ": " + r.err());
+      assertFalse(Files.exists(out), "a failed run commits no output");
+    }
+  }
+
+  @Test
+  void tarsPermissiveAndDropMalformedGiveTheGoodSamplesResult() throws IOException {
+    Path clean = tmp.resolve("tar-clean");
+    copyDescriptor(clean);
+    Tars c = Tars.create();
+    goodTarSamples().forEach((key, n) -> sample(c, key, n));
+    c.write(clean.resolve("shard-000000.tar"));
+    Path cleanOut = tmp.resolve("tar-clean-out");
+    JobRun cr = mine(clean, cleanOut, "FAILFAST");
+    assertEquals(ExitCode.OK, cr.code(), cr.err());
+    assertEquals(goodTarSamples().size(), json(cleanOut).get("n_images").asInt());
+
+    Path data = tmp.resolve("tar-damaged");
+    copyDescriptor(data);
+    int i = 0;
+    for (Object[] v : damagedTars().values()) {
+      Files.write(data.resolve(String.format("shard-%06d.tar", i++)), (byte[]) v[0]);
+    }
+    // truncated t1_x, t2_m, t3_n, both t4_r, the stray t4_s run, t5's unreadable rest
+    Map<String, String> expected = new HashMap<>();
+    expected.put("t1_x", "cannot read tar member t1_x.logits.npy");
+    expected.put("t2_m", "no label member t2_m.seg.png");
+    expected.put("t3_n", "no logits member t3_n.logits.npy");
+    expected.put("t4_r", "duplicate image id");
+    expected.put("t4_s", "duplicate key: it appears again");
+    expected.put(null, "cannot read tar after member t5_a.labels.npy");
+    for (String mode : MODES) {
+      Path out = tmp.resolve("tar-out-" + mode);
+      JobRun r = mine(data, out, mode);
+      assertEquals(ExitCode.OK, r.code(), mode + ": " + r.err());
+      assertEquals(figures(json(cleanOut)), figures(json(out)), mode);
+      assertEquals(7, json(out).get("n_bad_records").asLong(), mode);
+      assertEquals(hardRows(cleanOut), hardRows(out), mode);
+      assertEquals(mode.equals("PERMISSIVE"), Files.exists(out.resolve("quarantine")));
+    }
+    List<Row> q = spark.read().parquet(tmp.resolve("tar-out-PERMISSIVE/quarantine").toString())
+        .orderBy("image_id", "source").collectAsList();
+    assertEquals(7, q.size(), q.toString());
+    for (Row row : q) {
+      String id = row.getString(0);
+      assertTrue(expected.containsKey(id), "unexpected bad record " + row);
+      assertTrue(row.getString(2).contains(expected.get(id)), row.toString());
+      assertTrue(row.getString(1).contains("shard-00000"), "source names the tar: " + row);
+    }
+    assertEquals(2, q.stream().filter(r -> "t4_r".equals(r.getString(0))).count());
+    Row truncated = q.stream().filter(r -> "t1_x".equals(r.getString(0))).findFirst()
+        .orElseThrow();
+    assertTrue(truncated.getString(1).endsWith("shard-000000.tar!/t1_x.logits.npy"),
+        truncated.toString());
+    assertTrue(truncated.getString(2).toLowerCase(java.util.Locale.ROOT).contains("truncated"),
+        truncated.toString());
+    assertNull(q.get(0).getString(0), "the unreadable rest of a tar has no key");
+    assertTrue(q.get(0).getString(1).endsWith("shard-000004.tar"), q.get(0).toString());
+  }
+
+  // ---- Parquet shards --------------------------------------------------------------------
+
+  /**
+   * Parquet files made once, under {@code pq-files}: {@code p1.parquet} (the three sample images
+   * as {@code p1_*}), {@code p4.parquet} (as {@code p4_*}, one row group per row, a corrupt data
+   * page in row group 1), {@code p2.parquet} (p4's bytes cut in half), {@code p3.parquet} (p4's
+   * bytes with garbage over the footer), {@code p4-good.parquet} (p4's first row alone, for the
+   * clean dataset) and the ingest's {@code _dataset.json}. No checksum files: the damage
+   * reaches Parquet's reader.
+   */
+  private static synchronized Path parquetFiles() throws IOException {
+    Path dir = tmp.resolve("pq-files");
+    if (Files.exists(dir)) {
+      return dir;
+    }
+    Path ingested = tmp.resolve("ingested");
+    JobRun r = JobRun.of(OhemIngestJob::run, spark, "--input", SAMPLE.toString(), "--output",
+        ingested.toString());
+    assertEquals(ExitCode.OK, r.code(), r.err());
+    Files.createDirectories(dir);
+    Files.copy(ingested.resolve("_dataset.json"), dir.resolve("_dataset.json"));
+    shardFile(ingested, dir.resolve("p1.parquet"), "p1_", null);
+    Path p4 = shardFile(ingested, dir.resolve("p4.parquet"), "p4_", null);
+    shardFile(ingested, dir.resolve("p4-good.parquet"), "p4_", List.of("p4_street_0001"));
+    byte[] b = Files.readAllBytes(p4);
+    Files.write(dir.resolve("p2.parquet"), Arrays.copyOf(b, b.length / 2));
+    Arrays.fill(b, b.length - 200, b.length, (byte) 0x5a);
+    Files.write(dir.resolve("p3.parquet"), b);
+    corruptSecondRowGroupPage(p4);
+    return dir;
+  }
+
+  /**
+   * Writes the ingested rows whose ids (prefixed with {@code prefix}) are in {@code ids} (all
+   * when null) as the one Parquet file {@code file}, in id order, one row group per row.
+   */
+  private static Path shardFile(Path ingested, Path file, String prefix, List<String> ids)
+      throws IOException {
+    Path staging = tmp.resolve("staging-" + file.getFileName());
+    var rows = spark.read().parquet(ingested.toString())
+        .withColumn("image_id", concat(lit(prefix), col("image_id")));
+    if (ids != null) {
+      rows = rows.filter(col("image_id").isin(ids.toArray()));
+    }
+    rows.repartition(1).sortWithinPartitions("image_id").write()
+        .option("parquet.block.row.count.limit", "1").parquet(staging.toString());
+    try (Stream<Path> s = Files.list(staging)) {
+      return Files.copy(s.filter(p -> p.getFileName().toString().endsWith(".parquet"))
+          .findFirst().orElseThrow(), file);
+    }
+  }
+
+  /** Overwrites the first data page header of the logits column in row group 1. */
+  private static void corruptSecondRowGroupPage(Path file) throws IOException {
+    long at;
+    try (ParquetFileReader r = ParquetFileReader.open(HadoopInputFile.fromPath(
+        new org.apache.hadoop.fs.Path(file.toUri()), new Configuration()))) {
+      assertEquals(3, r.getFooter().getBlocks().size(), "one row group per row");
+      BlockMetaData b = r.getFooter().getBlocks().get(1);
+      ColumnChunkMetaData logits = b.getColumns().stream()
+          .filter(c -> c.getPath().toDotString().equals("logits")).findFirst().orElseThrow();
+      at = logits.getFirstDataPageOffset();
+    }
+    byte[] bytes = Files.readAllBytes(file);
+    Arrays.fill(bytes, (int) at, (int) at + 24, (byte) 0xee);
+    Files.write(file, bytes);
+  }
+
+  /** A shard folder holding {@code names} of {@link #parquetFiles} and its _dataset.json. */
+  private static Path shards(String name, String... names) throws IOException {
+    Path files = parquetFiles();
+    Path dir = tmp.resolve(name);
+    Files.createDirectories(dir);
+    Files.copy(files.resolve("_dataset.json"), dir.resolve("_dataset.json"));
+    for (String n : names) {
+      Files.copy(files.resolve(n), dir.resolve(n));
+    }
+    return dir;
+  }
+
+  @Test
+  void parquetFailFastNamingTheFile() throws IOException {
+    Map<String, String[]> kinds = new LinkedHashMap<>();
+    kinds.put("truncated", new String[] {"p2.parquet", "unreadable Parquet footer"});
+    kinds.put("garbage_footer", new String[] {"p3.parquet", "unreadable Parquet footer"});
+    kinds.put("corrupt_page", new String[] {"p4.parquet", "unreadable input file"});
+    for (Map.Entry<String, String[]> e : kinds.entrySet()) {
+      Path data = shards("pq-ff-" + e.getKey(), "p1.parquet", e.getValue()[0]);
+      Path out = tmp.resolve("pq-ff-out-" + e.getKey());
+      JobRun r = mine(data, out, "FAILFAST");
+      assertEquals(ExitCode.BAD_INPUT, r.code(), e.getKey() + ": " + r.err());
+      assertTrue(r.err().contains(e.getValue()[0]), e.getKey() + " names the file: " + r.err());
+      assertTrue(r.err().contains(e.getValue()[1]), e.getKey() + ": " + r.err());
+      assertFalse(Files.exists(out), "a failed run commits no output");
+    }
+  }
+
+  @Test
+  void truncatedShardWithItsChecksumFileIsBadInputNamingIt() throws IOException {
+    parquetFiles();
+    Path shards = tmp.resolve("ingested-truncated");
+    Files.createDirectories(shards);
+    Path victim = null;
+    try (Stream<Path> s = Files.list(tmp.resolve("ingested"))) {
+      for (Path p : s.toList()) {
+        Path copy = Files.copy(p, shards.resolve(p.getFileName()));
+        if (copy.getFileName().toString().endsWith(".parquet")) {
+          victim = copy;
+        }
+      }
+    }
+    byte[] b = Files.readAllBytes(victim);
+    Files.write(victim, Arrays.copyOf(b, b.length / 2)); // the .crc beside it no longer fits
+    for (String mode : List.of("FAILFAST", "PERMISSIVE")) {
+      Path out = tmp.resolve("ingested-truncated-out-" + mode);
+      JobRun r = mine(shards, out, mode);
+      assertEquals(ExitCode.BAD_INPUT, r.code(), "no good record left: " + r.err());
+      assertTrue(r.err().contains(victim.getFileName().toString()), r.err());
+      assertFalse(Files.exists(out));
+    }
+  }
+
+  @Test
+  void parquetPermissiveAndDropMalformedGiveTheGoodRowsResult() throws IOException {
+    Path data = shards("pq-damaged", "p1.parquet", "p2.parquet", "p3.parquet", "p4.parquet");
+    // the good rows: all of p1, and p4's first row group (its first row by id)
+    Path clean = shards("pq-clean", "p1.parquet", "p4-good.parquet");
+    Path cleanOut = tmp.resolve("pq-clean-out");
+    JobRun cr = mine(clean, cleanOut, "FAILFAST");
+    assertEquals(ExitCode.OK, cr.code(), cr.err());
+    assertEquals(4, json(cleanOut).get("n_images").asInt());
+
+    for (String mode : MODES) {
+      Path out = tmp.resolve("pq-out-" + mode);
+      JobRun r = mine(data, out, mode);
+      assertEquals(ExitCode.OK, r.code(), mode + ": " + r.err());
+      assertEquals(figures(json(cleanOut)), figures(json(out)), mode);
+      assertEquals(3, json(out).get("n_bad_records").asLong(), mode);
+      assertEquals(hardRows(cleanOut), hardRows(out), mode);
+      assertEquals(mode.equals("PERMISSIVE"), Files.exists(out.resolve("quarantine")));
+    }
+    List<Row> q = spark.read().parquet(tmp.resolve("pq-out-PERMISSIVE/quarantine").toString())
+        .orderBy("source").collectAsList();
+    assertEquals(3, q.size(), q.toString());
+    for (int i = 0; i < 3; i++) {
+      assertNull(q.get(i).getString(0), "no id is known: " + q.get(i));
+      assertTrue(q.get(i).getString(1).endsWith("p" + (i + 2) + ".parquet"), q.get(i).toString());
+    }
+    assertTrue(q.get(0).getString(2).contains("unreadable Parquet footer"), q.get(0).toString());
+    assertTrue(q.get(1).getString(2).contains("unreadable Parquet footer"), q.get(1).toString());
+    assertTrue(q.get(2).getString(2).startsWith("read 1 of 3 rows; the rest of the file is "
+        + "unreadable: "), q.get(2).toString());
+    assertTrue(q.get(2).getString(2).contains("PageHeader"), "the reader's error: " + q.get(2));
+  }
+
+  // ---- helpers ---------------------------------------------------------------------------
+
+  private static JsonNode json(Path out) throws IOException {
+    return new ObjectMapper().readTree(out.resolve("summary.json").toFile());
+  }
+
+  /** The figures of summary.json that depend on the data. */
+  private static Map<String, String> figures(JsonNode s) {
+    Map<String, String> m = new HashMap<>();
+    for (String k : List.of("status", "mean", "n_images", "n_valid", "n_min", "n_hard",
+        "n_kept", "used_topk", "kth_loss")) {
+      m.put(k, s.get(k).asText());
+    }
+    return m;
+  }
+
+  private static List<String> hardRows(Path out) {
+    return spark.read().parquet(out.resolve("hard_pixels").toString())
+        .orderBy("image_id", "pixel_index").collectAsList().stream().map(Row::toString)
+        .toList();
+  }
+}
