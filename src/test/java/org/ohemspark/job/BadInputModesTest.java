@@ -25,6 +25,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.ohemspark.testing.JobOutputs;
 import org.ohemspark.testing.NpyBytes;
 import org.ohemspark.testing.SparkTestSession;
 
@@ -160,26 +161,6 @@ class BadInputModesTest {
     return dir;
   }
 
-  private static JsonNode json(Path p) throws IOException {
-    return new ObjectMapper().readTree(p.toFile());
-  }
-
-  /** The figures of summary.json that depend on the data. */
-  private static Map<String, String> figures(JsonNode s) {
-    Map<String, String> m = new HashMap<>();
-    for (String k : List.of("status", "mean", "n_images", "n_valid", "n_min", "n_hard",
-        "n_kept", "used_topk", "kth_loss")) {
-      m.put(k, s.get(k).asText());
-    }
-    return m;
-  }
-
-  private static List<String> hardRows(Path out) {
-    return spark.read().parquet(out.resolve("hard_pixels").toString())
-        .orderBy("image_id", "pixel_index").collectAsList().stream().map(Row::toString)
-        .toList();
-  }
-
   @ParameterizedTest(name = "{0}")
   @MethodSource("kindNames")
   void failFastStopsWithExit3NamingTheRecord(String kind) throws IOException {
@@ -213,11 +194,11 @@ class BadInputModesTest {
     JobRun p = run("--input", data.toString(), "--output", perm.toString(), "--mode",
         "PERMISSIVE");
     assertEquals(ExitCode.OK, p.code(), p.err());
-    JsonNode ps = json(perm.resolve("summary.json"));
-    assertEquals(figures(json(clean.resolve("summary.json"))), figures(ps));
+    JsonNode ps = JobOutputs.summary(perm);
+    assertEquals(JobOutputs.figures(JobOutputs.summary(clean)), JobOutputs.figures(ps));
     assertEquals(nBad, ps.get("n_bad_records").asLong());
     assertEquals("PERMISSIVE", ps.get("mode").asText());
-    assertEquals(hardRows(clean), hardRows(perm));
+    assertEquals(JobOutputs.hardRows(spark, clean), JobOutputs.hardRows(spark, perm));
     List<Row> q = spark.read().parquet(perm.resolve("quarantine").toString())
         .orderBy("image_id").collectAsList();
     assertEquals(nBad, q.size());
@@ -233,11 +214,11 @@ class BadInputModesTest {
     JobRun d = run("--input", data.toString(), "--output", drop.toString(), "--mode",
         "DROPMALFORMED");
     assertEquals(ExitCode.OK, d.code(), d.err());
-    JsonNode ds = json(drop.resolve("summary.json"));
-    assertEquals(figures(json(clean.resolve("summary.json"))), figures(ds));
+    JsonNode ds = JobOutputs.summary(drop);
+    assertEquals(JobOutputs.figures(JobOutputs.summary(clean)), JobOutputs.figures(ds));
     assertEquals(nBad, ds.get("n_bad_records").asLong());
     assertFalse(Files.exists(drop.resolve("quarantine")));
-    assertEquals(hardRows(clean), hardRows(drop));
+    assertEquals(JobOutputs.hardRows(spark, clean), JobOutputs.hardRows(spark, drop));
   }
 
   @Test

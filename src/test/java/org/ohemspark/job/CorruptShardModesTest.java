@@ -32,6 +32,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.ohemspark.testing.JobOutputs;
 import org.ohemspark.testing.SparkTestSession;
 import org.ohemspark.testing.Tars;
 
@@ -181,7 +182,7 @@ class CorruptShardModesTest {
     Path cleanOut = tmp.resolve("tar-clean-out");
     JobRun cr = mine(clean, cleanOut, "FAILFAST");
     assertEquals(ExitCode.OK, cr.code(), cr.err());
-    assertEquals(goodTarSamples().size(), json(cleanOut).get("n_images").asInt());
+    assertEquals(goodTarSamples().size(), JobOutputs.summary(cleanOut).get("n_images").asInt());
 
     Path data = tmp.resolve("tar-damaged");
     copyDescriptor(data);
@@ -201,9 +202,9 @@ class CorruptShardModesTest {
       Path out = tmp.resolve("tar-out-" + mode);
       JobRun r = mine(data, out, mode);
       assertEquals(ExitCode.OK, r.code(), mode + ": " + r.err());
-      assertEquals(figures(json(cleanOut)), figures(json(out)), mode);
-      assertEquals(7, json(out).get("n_bad_records").asLong(), mode);
-      assertEquals(hardRows(cleanOut), hardRows(out), mode);
+      assertEquals(JobOutputs.figures(JobOutputs.summary(cleanOut)), JobOutputs.figures(JobOutputs.summary(out)), mode);
+      assertEquals(7, JobOutputs.summary(out).get("n_bad_records").asLong(), mode);
+      assertEquals(JobOutputs.hardRows(spark, cleanOut), JobOutputs.hardRows(spark, out), mode);
       assertEquals(mode.equals("PERMISSIVE"), Files.exists(out.resolve("quarantine")));
     }
     List<Row> q = spark.read().parquet(tmp.resolve("tar-out-PERMISSIVE/quarantine").toString())
@@ -356,15 +357,15 @@ class CorruptShardModesTest {
     Path cleanOut = tmp.resolve("pq-clean-out");
     JobRun cr = mine(clean, cleanOut, "FAILFAST");
     assertEquals(ExitCode.OK, cr.code(), cr.err());
-    assertEquals(4, json(cleanOut).get("n_images").asInt());
+    assertEquals(4, JobOutputs.summary(cleanOut).get("n_images").asInt());
 
     for (String mode : MODES) {
       Path out = tmp.resolve("pq-out-" + mode);
       JobRun r = mine(data, out, mode);
       assertEquals(ExitCode.OK, r.code(), mode + ": " + r.err());
-      assertEquals(figures(json(cleanOut)), figures(json(out)), mode);
-      assertEquals(3, json(out).get("n_bad_records").asLong(), mode);
-      assertEquals(hardRows(cleanOut), hardRows(out), mode);
+      assertEquals(JobOutputs.figures(JobOutputs.summary(cleanOut)), JobOutputs.figures(JobOutputs.summary(out)), mode);
+      assertEquals(3, JobOutputs.summary(out).get("n_bad_records").asLong(), mode);
+      assertEquals(JobOutputs.hardRows(spark, cleanOut), JobOutputs.hardRows(spark, out), mode);
       assertEquals(mode.equals("PERMISSIVE"), Files.exists(out.resolve("quarantine")));
     }
     List<Row> q = spark.read().parquet(tmp.resolve("pq-out-PERMISSIVE/quarantine").toString())
@@ -382,24 +383,4 @@ class CorruptShardModesTest {
   }
 
   // ---- helpers ---------------------------------------------------------------------------
-
-  private static JsonNode json(Path out) throws IOException {
-    return new ObjectMapper().readTree(out.resolve("summary.json").toFile());
-  }
-
-  /** The figures of summary.json that depend on the data. */
-  private static Map<String, String> figures(JsonNode s) {
-    Map<String, String> m = new HashMap<>();
-    for (String k : List.of("status", "mean", "n_images", "n_valid", "n_min", "n_hard",
-        "n_kept", "used_topk", "kth_loss")) {
-      m.put(k, s.get(k).asText());
-    }
-    return m;
-  }
-
-  private static List<String> hardRows(Path out) {
-    return spark.read().parquet(out.resolve("hard_pixels").toString())
-        .orderBy("image_id", "pixel_index").collectAsList().stream().map(Row::toString)
-        .toList();
-  }
 }
