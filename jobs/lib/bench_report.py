@@ -30,10 +30,11 @@ def mine(log, wall, cores):
     f["write_s"], f["job_total_s"] = float(m.group(4)), float(m.group(5))
     m = re.search(r"passes: logits ([\d.NaN]+)", text)
     f["logits_passes"] = m.group(1)
-    m = re.search(r"heap: driver peak (\d+) MiB used, (\d+) MiB live after GC; executors peak "
-                  r"(\d+) MiB \(max of (\d+)", text)
+    m = re.search(r"heap: driver peak (\d+) MiB used, (\d+) MiB live after GC", text)
     f["driver_used_mib"], f["driver_live_mib"] = int(m.group(1)), int(m.group(2))
-    f["executor_peak_mib"], f["executors"] = int(m.group(3)), int(m.group(4))
+    m = re.search(r"executors peak (\d+) MiB \(max of (\d+)", text)
+    f["executor_peak_mib"], f["executors"] = (int(m.group(1)), int(m.group(2))) if m else (
+        "not reported", 0)
     f["local"] = "local mode" in text
     return f
 

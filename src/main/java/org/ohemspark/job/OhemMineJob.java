@@ -145,10 +145,14 @@ public final class OhemMineJob {
       ExecutorHeapPeaks ex) {
     out.printf(Locale.ROOT, "passes: logits %.2f (images decoded / images), cached losses: %d "
             + "top-k histogram passes%n", r.logitsPasses(), r.summary().histogramPasses());
-    out.printf(Locale.ROOT, "heap: driver peak %d MiB used, %d MiB live after GC; executors "
-            + "peak %d MiB (max of %d, JVMHeapMemory%s)%n", heap.peakUsedBytes() >> 20,
-        heap.peakLiveBytes() >> 20, ex.maxBytes() >> 20, ex.executors(),
-        ex.local() ? ", local mode: the driver's JVM" : "");
+    String executors = ex.executors() == 0
+        ? "executors peak not reported (Spark sends executor metrics with its heartbeats, every "
+            + "10 s by default; spark.executor.metrics.pollingInterval=100ms records short runs)"
+        : String.format(Locale.ROOT, "executors peak %d MiB (max of %d, JVMHeapMemory%s)",
+            ex.maxBytes() >> 20, ex.executors(),
+            ex.local() ? ", local mode: the driver's JVM" : "");
+    out.printf(Locale.ROOT, "heap: driver peak %d MiB used, %d MiB live after GC; %s%n",
+        heap.peakUsedBytes() >> 20, heap.peakLiveBytes() >> 20, executors);
   }
 
   private static Properties readConfFile(String file) throws IOException {
