@@ -1,9 +1,5 @@
 package org.ohemspark.spark;
 
-import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.sum;
-import static org.apache.spark.sql.functions.when;
-
 import java.util.HashMap;
 import java.util.Map;
 import org.apache.spark.api.java.JavaRDD;
@@ -149,17 +145,11 @@ public final class OhemMiner {
       ImageKeepRule keep = ImageKeepRule.perImage(params);
       Dataset<Row> images = ImageReport.of(spark, frame, groupBy, params, keep)
           .persist(StorageLevel.MEMORY_AND_DISK());
-      Row s = images.agg(sum("n_min"), sum("n_kept"),
-          sum(when(col("used_topk"), 1).otherwise(0)),
-          sum(when(col("ohem_mean").isNull(), 1).otherwise(0)),
-          ExactSums.sum(col("ohem_mean"))).first();
-      long nEmpty = s.getLong(3);
-      long nWithMean = nImages - nEmpty;
-      Double mean = nWithMean == 0 ? null : ExactSums.toDouble(s, 4) / nWithMean;
-      long nTopk = s.getLong(2);
+      ImageScopeTotals s = ImageScopeTotals.of(images);
+      Double mean = s.meanOfMeans();
       MiningSummary summary = new MiningSummary(mean, mean == null ? "EMPTY" : "OK", groupBy,
-          nImages, nValid, s.getLong(0), nHard, s.getLong(1), nTopk > 0, null,
-          params.lossThreshold(), nTopk, nEmpty, 0, mode, bad.count());
+          nImages, nValid, s.nMin(), nHard, s.nKept(), s.nTopk() > 0, null,
+          params.lossThreshold(), s.nTopk(), s.nEmpty(), 0, mode, bad.count());
       return new Result(summary, cached, lossFrame, images,
           HardPixels.of(spark, frame, keep, params.ignoreIndex()), bad.quarantine(),
           firstPassNanos, System.nanoTime() - t1, decoded);
