@@ -34,11 +34,11 @@ public final class OhemGenerateCommand {
   String dtype = "float32";
 
   @Option(names = "--format", paramLabel = "F", description = "npy (default: one file per "
-      + "image) or parquet (shards; not available yet).")
+      + "image) or parquet (shards of about 128 MiB, as the ingest writes them).")
   String format = "npy";
 
-  @Option(names = "--labels", paramLabel = "L", description = "Label files: npy (uint8, "
-      + "default) or png (8-bit grey).")
+  @Option(names = "--labels", paramLabel = "L", description = "Label files with --format "
+      + "npy: npy (uint8, default) or png (8-bit grey).")
   String labels = "npy";
 
   @Option(names = "--downsample", paramLabel = "D", description = "Logits at H/D x W/D, "

@@ -18,17 +18,26 @@ import org.apache.spark.sql.SparkSession;
 import org.ohemspark.core.SyntheticImage;
 import org.ohemspark.io.LabelPngWriter;
 import org.ohemspark.io.NpyWriter;
+import org.ohemspark.core.LabelConvention;
+import org.ohemspark.core.OhemParams;
 import org.ohemspark.spark.HadoopConf;
+import org.ohemspark.spark.ShardWriter;
+import org.ohemspark.spark.SyntheticImages;
 
 /**
  * Entry point of {@code jobs/ohem-generate.sh}: writes a {@link SyntheticImage} dataset. Images
  * are generated on the executors in parallel (image indices spread over tasks) and written
- * through the Hadoop FileSystem API: {@code DIR/logits/img_NNNNNN.npy} ({@code [C,h,w]} float32
- * or float16), {@code DIR/labels/img_NNNNNN.npy} (uint8 {@code [H,W]}) or {@code .png} (8-bit
- * grey), and {@code DIR/dataset.json} last (classes, ignore index 255, {@code train_ids}, and
- * the generator's settings). The same flags give the same bytes.
+ * through the Hadoop FileSystem API. {@code --format npy}: {@code DIR/logits/img_NNNNNN.npy}
+ * ({@code [C,h,w]} float32 or float16), {@code DIR/labels/img_NNNNNN.npy} (uint8 {@code [H,W]})
+ * or {@code .png} (8-bit grey), and {@code DIR/dataset.json} last (classes, ignore index 255,
+ * {@code train_ids}, and the generator's settings). {@code --format parquet}: Parquet shards of
+ * the same images ({@link ShardWriter}, {@link SyntheticImages}) and {@code DIR/_dataset.json}.
+ * The same flags give the same images in either format.
  */
 public final class OhemGenerateJob {
+  /** Target size of one Parquet shard with {@code --format parquet}, as the ingest's default. */
+  private static final long TARGET_FILE_BYTES = 128L << 20;
+
   private OhemGenerateJob() {}
 
   public static void main(String[] args) {
@@ -38,8 +47,8 @@ public final class OhemGenerateJob {
   /**
    * Generates on a given session (which it does not stop).
    *
-   * @return an {@link ExitCode}: 2 for bad flags, an existing output without
-   *     {@code --overwrite}, or {@code --format parquet} (not available yet)
+   * @return an {@link ExitCode}: 2 for bad flags or an existing output without
+   *     {@code --overwrite}
    */
   public static int run(String[] args, SparkSession spark, PrintStream out, PrintStream err) {
     OhemGenerateCommand cmd = new OhemGenerateCommand();
@@ -68,9 +77,19 @@ public final class OhemGenerateJob {
         }
         fs.delete(dir, true);
       }
+      String root = fs.makeQualified(dir).toString();
+      if (cmd.format.equals("parquet")) {
+        ShardWriter.Result r = ShardWriter.write(spark, new SyntheticImages(spec, cmd.images,
+            half), OhemParams.DEFAULTS, LabelConvention.TRAIN_IDS, spec.classes(), root,
+            TARGET_FILE_BYTES, logitBytes(cmd, spec));
+        try (var o = fs.create(new Path(dir, "_dataset.json"), true)) {
+          o.write(descriptor(cmd, spec).getBytes(StandardCharsets.UTF_8));
+        }
+        printDone(out, cmd, spec, root + " (" + r.files() + " Parquet shards)", t0);
+        return ExitCode.OK;
+      }
       fs.mkdirs(new Path(dir, "logits"));
       fs.mkdirs(new Path(dir, "labels"));
-      String root = fs.makeQualified(dir).toString();
 
       JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
       Broadcast<HadoopConf> conf = jsc.broadcast(
@@ -94,15 +113,7 @@ public final class OhemGenerateJob {
       try (var o = fs.create(new Path(dir, "dataset.json"), true)) {
         o.write(descriptor(cmd, spec).getBytes(StandardCharsets.UTF_8));
       }
-      double secs = (System.nanoTime() - t0) / 1e9;
-      long logitBytes = (long) cmd.images * spec.classes() * spec.logitsHeight()
-          * spec.logitsWidth() * (half ? 2 : 4);
-      long pixels = (long) cmd.images * spec.height() * spec.width();
-      out.printf(Locale.ROOT, "generated %d images (%dx%d labels, logits [%d,%d,%d] %s) into "
-              + "%s%n", cmd.images, spec.height(), spec.width(), spec.classes(),
-          spec.logitsHeight(), spec.logitsWidth(), cmd.dtype, root);
-      out.printf(Locale.ROOT, "pixels=%d logits_bytes=%d (%.2f GB) time %.2fs%n", pixels,
-          logitBytes, logitBytes / 1e9, secs);
+      printDone(out, cmd, spec, root, t0);
       return ExitCode.OK;
     } catch (Exception e) { // SparkException is checked but thrown from Scala undeclared
       err.println("ohem-generate: failed: " + e);
@@ -111,9 +122,26 @@ public final class OhemGenerateJob {
     }
   }
 
-  /** {@code img_NNNNNN}: sorts in index order. */
+  private static long logitBytes(OhemGenerateCommand cmd, SyntheticImage.Spec spec) {
+    return (long) cmd.images * spec.classes() * spec.logitsHeight() * spec.logitsWidth()
+        * (cmd.dtype.equals("float16") ? 2 : 4);
+  }
+
+  private static void printDone(PrintStream out, OhemGenerateCommand cmd,
+      SyntheticImage.Spec spec, String where, long t0) {
+    double secs = (System.nanoTime() - t0) / 1e9;
+    long logitBytes = logitBytes(cmd, spec);
+    long pixels = (long) cmd.images * spec.height() * spec.width();
+    out.printf(Locale.ROOT, "generated %d images (%dx%d labels, logits [%d,%d,%d] %s) into "
+            + "%s%n", cmd.images, spec.height(), spec.width(), spec.classes(),
+        spec.logitsHeight(), spec.logitsWidth(), cmd.dtype, where);
+    out.printf(Locale.ROOT, "pixels=%d logits_bytes=%d (%.2f GB) time %.2fs%n", pixels,
+        logitBytes, logitBytes / 1e9, secs);
+  }
+
+  /** {@code img_NNNNNN}: sorts in index order ({@link SyntheticImages#imageId}). */
   public static String imageId(long i) {
-    return String.format(Locale.ROOT, "img_%06d", i);
+    return SyntheticImages.imageId(i);
   }
 
   private static SyntheticImage.Spec validate(OhemGenerateCommand cmd) {
@@ -127,11 +155,7 @@ public final class OhemGenerateJob {
     if (!cmd.labels.equals("npy") && !cmd.labels.equals("png")) {
       throw new IllegalArgumentException("--labels must be npy or png, got " + cmd.labels);
     }
-    if (cmd.format.equals("parquet")) {
-      throw new IllegalArgumentException("--format parquet is not available yet (Parquet "
-          + "shards are being added separately); use --format npy");
-    }
-    if (!cmd.format.equals("npy")) {
+    if (!cmd.format.equals("npy") && !cmd.format.equals("parquet")) {
       throw new IllegalArgumentException("--format must be npy or parquet, got " + cmd.format);
     }
     return new SyntheticImage.Spec(cmd.classes, cmd.height, cmd.width, cmd.downsample,
@@ -149,7 +173,10 @@ public final class OhemGenerateJob {
     g.put("height", spec.height());
     g.put("width", spec.width());
     g.put("dtype", cmd.dtype);
-    g.put("labels", cmd.labels);
+    g.put("format", cmd.format);
+    if (cmd.format.equals("npy")) {
+      g.put("labels", cmd.labels);
+    }
     g.put("downsample", spec.downsample());
     g.put("margin", spec.margin());
     g.put("seed", spec.seed());

@@ -25,6 +25,7 @@ import org.ohemspark.core.OhemParams;
 import org.ohemspark.core.SyntheticImage;
 import org.ohemspark.io.LabelDecoder;
 import org.ohemspark.io.NpyArray;
+import org.ohemspark.testing.JobOutputs;
 import org.ohemspark.testing.SparkTestSession;
 
 /** {@code ohem-generate} in-process: layout, determinism, exit codes, and mining its output. */
@@ -90,14 +91,57 @@ class OhemGenerateJobTest {
   }
 
   @Test
-  void badFlagsParquetAndAnExistingOutputExitWith2() throws IOException {
+  void parquetShardsMineLikeTheNpyFilesOfTheSameFlags() throws IOException {
+    String[] common = {"--images", "5", "--height", "32", "--width", "40", "--classes", "4",
+        "--dtype", "float16", "--downsample", "2", "--seed", "3"};
+    Path npy = tmp.resolve("npy");
+    Path pq = tmp.resolve("pq");
+    assertEquals(ExitCode.OK, generate(concat(common, "--output", npy.toString())).code());
+    JobRun g = generate(concat(common, "--output", pq.toString(), "--format", "parquet"));
+    assertEquals(ExitCode.OK, g.code(), g.err());
+    assertTrue(g.out().contains("generated 5 images"), g.out());
+    assertTrue(files(pq).stream().anyMatch(p -> p.toString().endsWith(".parquet")),
+        files(pq).toString());
+    JsonNode d = new ObjectMapper().readTree(pq.resolve("_dataset.json").toFile());
+    assertEquals(4, d.get("classes").asInt());
+    assertEquals("parquet", d.get("generator").get("format").asText());
+
+    Path outNpy = tmp.resolve("out-npy");
+    Path outPq = tmp.resolve("out-pq");
+    JobRun m1 = JobRun.of(OhemMineJob::run, spark, "--input", npy.toString(), "--output",
+        outNpy.toString());
+    assertEquals(ExitCode.OK, m1.code(), m1.err());
+    JobRun m2 = JobRun.of(OhemMineJob::run, spark, "--input", pq.toString(), "--output",
+        outPq.toString());
+    assertEquals(ExitCode.OK, m2.code(), m2.err());
+    JsonNode s = JobOutputs.summary(outPq);
+    assertEquals(5, s.get("n_images").asInt());
+    assertEquals(5L * 32 * 40, s.get("n_valid").asLong() + ignored(npy));
+    assertEquals(JobOutputs.figures(JobOutputs.summary(outNpy)), JobOutputs.figures(s));
+    assertEquals(JobOutputs.hardRows(spark, outNpy), JobOutputs.hardRows(spark, outPq));
+  }
+
+  /** Ignored (255) pixels of the npy dataset's label files. */
+  private static long ignored(Path npy) throws IOException {
+    long n = 0;
+    for (int i = 0; i < 5; i++) {
+      byte[] b = Files.readAllBytes(npy.resolve("labels/" + OhemGenerateJob.imageId(i) + ".npy"));
+      for (int v : NpyArray.parse("l", b).asLabels("l", new int[2])) {
+        n += v == 255 ? 1 : 0;
+      }
+    }
+    return n;
+  }
+
+  @Test
+  void badFlagsAndAnExistingOutputExitWith2() throws IOException {
     Path o = tmp.resolve("o");
     assertEquals(ExitCode.BAD_ARGUMENTS, generate("--output", o.toString(), "--images", "1")
         .code(), "no --classes");
-    JobRun pq = generate("--output", o.toString(), "--images", "1", "--classes", "3",
-        "--format", "parquet");
-    assertEquals(ExitCode.BAD_ARGUMENTS, pq.code());
-    assertTrue(pq.err().contains("not available yet"), pq.err());
+    JobRun tiff = generate("--output", o.toString(), "--images", "1", "--classes", "3",
+        "--format", "tiff");
+    assertEquals(ExitCode.BAD_ARGUMENTS, tiff.code());
+    assertTrue(tiff.err().contains("--format must be npy or parquet, got tiff"), tiff.err());
     assertEquals(ExitCode.BAD_ARGUMENTS, generate("--output", o.toString(), "--images", "1",
         "--classes", "3", "--dtype", "float64").code());
     assertEquals(ExitCode.OK, generate("--output", o.toString(), "--images", "1", "--classes",

@@ -1,0 +1,82 @@
+package org.ohemspark.spark;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.ohemspark.core.ImageRecord;
+import org.ohemspark.core.SyntheticImage;
+import org.ohemspark.io.NpyArray;
+import org.ohemspark.io.NpyWriter;
+
+/**
+ * A generated dataset as an {@link ImageSource}: image {@code i} of {@code [0, images)} is
+ * {@link SyntheticImage#generate}{@code (spec, i)}, made on the executor that reads it, with id
+ * {@link #imageId}. The logits go through the same {@code .npy} encoding as the generator's npy
+ * files ({@code [C, h, w]} little-endian float32, or float16 when {@code half}), so the Parquet
+ * shards written from this source hold the same values as the npy dataset of the same flags.
+ */
+public final class SyntheticImages implements ImageSource {
+  private static final long serialVersionUID = 1L;
+  private static final StructType INDICES = new StructType()
+      .add("image_id", DataTypes.StringType, false)
+      .add("index", DataTypes.LongType, false);
+
+  private final SyntheticImage.Spec spec;
+  private final long images;
+  private final boolean half;
+
+  /**
+   * @param images how many images, at least 1
+   * @param half float16 logits (else float32)
+   */
+  public SyntheticImages(SyntheticImage.Spec spec, long images, boolean half) {
+    if (images < 1) {
+      throw new IllegalArgumentException("images must be >= 1, got " + images);
+    }
+    this.spec = spec;
+    this.images = images;
+    this.half = half;
+  }
+
+  /** {@code img_NNNNNN}: sorts in index order. */
+  public static String imageId(long i) {
+    return String.format(Locale.ROOT, "img_%06d", i);
+  }
+
+  /** One row per image ({@code image_id}, {@code index}), contiguous index ranges. */
+  @Override
+  public Dataset<Row> records(SparkSession spark, int partitions) {
+    List<Row> rows = new ArrayList<>();
+    for (long i = 0; i < images; i++) {
+      rows.add(RowFactory.create(imageId(i), i));
+    }
+    int parts = partitions > 0 ? partitions
+        : (int) Math.max(1, Math.min(images, 4L * spark.sparkContext().defaultParallelism()));
+    JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+    return spark.createDataFrame(jsc.parallelize(rows, parts), INDICES);
+  }
+
+  /** Generates the image of a row. */
+  @Override
+  public ImageRecord read(Row record, HadoopConf conf) {
+    long i = record.getAs("index");
+    String id = imageId(i);
+    SyntheticImage img = SyntheticImage.generate(spec, i);
+    byte[] npy = NpyWriter.floats(img.logits(), half, spec.classes(), spec.logitsHeight(),
+        spec.logitsWidth());
+    return new ImageRecord(id, "generated " + id, NpyArray.parse(id, npy).asLogits(id),
+        spec.height(), spec.width(), img.labels());
+  }
+
+  @Override
+  public String describe() {
+    return "generated dataset of " + images + " images";
+  }
+}
