@@ -141,7 +141,11 @@ public final class WebDatasetTar {
     Set<String> seen = new HashSet<>();
     Group g = null;
     try (TarFile tf = new TarFile(channel)) {
+      long end = 0; // where the last member's padded data ends
+      String lastMember = null;
       for (TarArchiveEntry e : tf.getEntries()) {
+        end = e.getDataOffset() + padded(e.getSize());
+        lastMember = e.getName();
         MemberName n = e.isFile() ? MemberName.parse(e.getName()) : null;
         if (n == null) {
           continue;
@@ -154,6 +158,9 @@ public final class WebDatasetTar {
           g = new Group(tar, n.key());
         }
         g.note(e.getName(), n.suffix());
+      }
+      if (channel.size() < end + RECORD) {
+        throw new IOException(noEndBlock(lastMember, channel.size()));
       }
     } catch (IOException | RuntimeException e) {
       if (e instanceof BadRecordException b) {
@@ -191,6 +198,23 @@ public final class WebDatasetTar {
     return fallback;
   }
 
+  /** A tar is read in records of this many bytes; it ends with at least one zero record. */
+  private static final int RECORD = 512;
+
+  private static long padded(long size) {
+    return (size + RECORD - 1) / RECORD * RECORD;
+  }
+
+  /**
+   * Why a tar without its end-of-archive record is bad: it was cut short (in or before a
+   * member header), so members may be missing with no other trace.
+   */
+  private static String noEndBlock(String lastMember, long bytes) {
+    return "truncated tar: no end-of-archive record after "
+        + (lastMember == null ? "the start" : "member " + lastMember) + " (the tar has "
+        + bytes + " bytes; a tar ends with zero-filled 512-byte records)";
+  }
+
   /** The samples of one tar, streamed; see {@link #stream(String, InputStream, boolean)}. */
   public static final class SampleStream implements Iterator<Sample>, Closeable {
     private final String tar;
@@ -204,6 +228,9 @@ public final class WebDatasetTar {
     /** Why the rest of the tar cannot be read; thrown by {@link #hasNext} once ready is out. */
     private BadRecordException broken;
     private boolean eof;
+    /** Where the last member's padded data ends, in bytes from the start of the tar. */
+    private long end;
+    private String lastMember;
 
     private SampleStream(String tar, InputStream in, boolean keepRepeatedKeys) {
       this.tar = tar;
@@ -253,6 +280,8 @@ public final class WebDatasetTar {
       try {
         TarArchiveEntry e;
         while ((e = in.getNextEntry()) != null) {
+          end = in.getBytesRead() + padded(e.getSize());
+          lastMember = e.getName();
           MemberName n = e.isFile() ? MemberName.parse(e.getName()) : null;
           if (n == null) {
             last = e.getName();
@@ -272,6 +301,9 @@ public final class WebDatasetTar {
           g.read(member, n.suffix(), in, e.getSize());
           last = member;
           reading = null;
+        }
+        if (in.getBytesRead() < end + RECORD) { // a short or missing header read as the end
+          throw new IOException(noEndBlock(lastMember, in.getBytesRead()));
         }
       } catch (IOException | BadRecordException x) {
         eof = true;

@@ -48,7 +48,8 @@ final class ParquetRowCounts {
   /** Spark's own error reading {@code file} whole, or a note that the read now succeeds. */
   static String why(SparkSession spark, String file) {
     try {
-      spark.read().option("ignoreCorruptFiles", "false").parquet(file).write().format("noop")
+      spark.read().option("ignoreCorruptFiles", "false")
+          .option(ParquetShards.VERIFY_PAGE_CHECKSUMS, "true").parquet(file).write().format("noop")
           .mode("overwrite").save();
       return "the file reads whole now (changed during the run?)";
     } catch (Exception e) { // SparkException, thrown from Scala undeclared

@@ -103,6 +103,12 @@ public final class ParquetShards implements ImageSource {
     }
   }
 
+  /**
+   * Parquet's own per-page CRC32 (written by default since parquet-mr 1.12, Spark 3.2): without
+   * this read option a page whose data bytes are damaged decodes to other numbers silently.
+   */
+  static final String VERIFY_PAGE_CHECKSUMS = "parquet.page.verify-checksum.enabled";
+
   private Dataset<Row> parquet(SparkSession spark, DataFrameReader reader, String... paths) {
     try {
       return reader.option("pathGlobFilter", "*.parquet").parquet(paths);
@@ -149,7 +155,7 @@ public final class ParquetShards implements ImageSource {
           : " (and " + (bad.size() - 1) + " more unreadable files)"));
     }
     footers = good;
-    DataFrameReader reader = spark.read();
+    DataFrameReader reader = spark.read().option(VERIFY_PAGE_CHECKSUMS, "true");
     Dataset<Row> data;
     if (!lenient()) {
       data = parquet(spark, reader, input);

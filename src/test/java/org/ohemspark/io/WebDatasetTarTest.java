@@ -154,6 +154,64 @@ class WebDatasetTarTest {
     assertEquals("k", e.imageId());
   }
 
+  /** Sample a then sample b: a's two members, then b's header at a 512-byte boundary. */
+  private static byte[] twoSamples() {
+    return Tars.create().add("a.logits.npy", logits(2, 2)).add("a.labels.npy", labelsNpy(0, 1))
+        .add("b.logits.npy", logits(2, 2)).add("b.labels.npy", labelsNpy(0, 1)).bytes();
+  }
+
+  /** Where member {@code name}'s header starts in {@code tar}. */
+  private static int headerOf(byte[] tar, String name) {
+    byte[] n = name.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    for (int off = 0; off + 512 <= tar.length; off += 512) {
+      if (Arrays.equals(Arrays.copyOfRange(tar, off, off + n.length), n)) {
+        return off;
+      }
+    }
+    throw new AssertionError(name + " not found");
+  }
+
+  @Test
+  void tarCutInOrBeforeAHeaderIsBadNotShorter() throws IOException {
+    byte[] tar = twoSamples();
+    int b = headerOf(tar, "b.logits.npy");
+    for (int cut : new int[] {b + 1, b + 100, b + 511, b}) {
+      byte[] cutTar = Arrays.copyOf(tar, cut);
+      List<WebDatasetTar.Sample> got = new ArrayList<>();
+      BadRecordException e = assertThrows(BadRecordException.class, () -> {
+        try (WebDatasetTar.SampleStream s = WebDatasetTar.stream("t.tar",
+            new ByteArrayInputStream(cutTar))) {
+          while (s.hasNext()) {
+            got.add(s.next());
+          }
+        }
+      }, "cut at " + cut);
+      assertEquals(List.of("a"), got.stream().map(WebDatasetTar.Sample::key).toList(),
+          "the whole sample before the cut still comes out");
+      assertTrue(e.reason().contains("truncated tar: no end-of-archive record after member "
+          + "a.labels.npy"), e.reason());
+      BadRecordException viaIndex = assertThrows(BadRecordException.class,
+          () -> index(cutTar), "cut at " + cut);
+      assertTrue(viaIndex.reason().contains("truncated tar"), viaIndex.reason());
+    }
+    assertEquals(List.of("a", "b"), stream(tar).stream().map(WebDatasetTar.Sample::key)
+        .toList(), "the whole tar reads");
+  }
+
+  @Test
+  void emptyOrShortGarbageFilesAreNotTarsButZeroRecordsAreAnEmptyTar() throws IOException {
+    for (byte[] notTar : new byte[][] {new byte[0], "not a tar at all".repeat(10).getBytes(
+        java.nio.charset.StandardCharsets.US_ASCII)}) {
+      BadRecordException e = bad(notTar);
+      assertTrue(e.reason().contains("no end-of-archive record after the start (the tar has "
+          + notTar.length + " bytes"), e.reason());
+      assertThrows(BadRecordException.class, () -> index(notTar));
+    }
+    assertEquals(List.of(), stream(new byte[4096]), "only end-of-archive records: empty");
+    assertEquals(List.of(), index(new byte[4096]));
+    assertEquals(List.of(), stream(Tars.create().bytes()));
+  }
+
   @Test
   void indexSeeksOverMemberDataWithoutReadingIt() {
     byte[] big = logits(256, 256); // 512 KiB

@@ -202,7 +202,8 @@ class CorruptShardModesTest {
       Path out = tmp.resolve("tar-out-" + mode);
       JobRun r = mine(data, out, mode);
       assertEquals(ExitCode.OK, r.code(), mode + ": " + r.err());
-      assertEquals(JobOutputs.figures(JobOutputs.summary(cleanOut)), JobOutputs.figures(JobOutputs.summary(out)), mode);
+      assertEquals(JobOutputs.figures(JobOutputs.summary(cleanOut)),
+          JobOutputs.figures(JobOutputs.summary(out)), mode);
       assertEquals(7, JobOutputs.summary(out).get("n_bad_records").asLong(), mode);
       assertEquals(JobOutputs.hardRows(spark, cleanOut), JobOutputs.hardRows(spark, out), mode);
       assertEquals(mode.equals("PERMISSIVE"), Files.exists(out.resolve("quarantine")));
@@ -255,7 +256,9 @@ class CorruptShardModesTest {
     Files.write(dir.resolve("p2.parquet"), Arrays.copyOf(b, b.length / 2));
     Arrays.fill(b, b.length - 200, b.length, (byte) 0x5a);
     Files.write(dir.resolve("p3.parquet"), b);
+    Path p5 = Files.copy(p4, dir.resolve("p5.parquet"));
     corruptSecondRowGroupPage(p4);
+    corruptSecondRowGroupPage(p5, true);
     return dir;
   }
 
@@ -281,6 +284,14 @@ class CorruptShardModesTest {
 
   /** Overwrites the first data page header of the logits column in row group 1. */
   private static void corruptSecondRowGroupPage(Path file) throws IOException {
+    corruptSecondRowGroupPage(file, false);
+  }
+
+  /**
+   * Overwrites 24 bytes of the logits column in row group 1: its first data page header, or
+   * (with {@code data}) bytes in the middle of the page data, which only the page's CRC shows.
+   */
+  private static void corruptSecondRowGroupPage(Path file, boolean data) throws IOException {
     long at;
     try (ParquetFileReader r = ParquetFileReader.open(HadoopInputFile.fromPath(
         new org.apache.hadoop.fs.Path(file.toUri()), new Configuration()))) {
@@ -288,7 +299,7 @@ class CorruptShardModesTest {
       BlockMetaData b = r.getFooter().getBlocks().get(1);
       ColumnChunkMetaData logits = b.getColumns().stream()
           .filter(c -> c.getPath().toDotString().equals("logits")).findFirst().orElseThrow();
-      at = logits.getFirstDataPageOffset();
+      at = logits.getFirstDataPageOffset() + (data ? logits.getTotalSize() / 2 : 0);
     }
     byte[] bytes = Files.readAllBytes(file);
     Arrays.fill(bytes, (int) at, (int) at + 24, (byte) 0xee);
@@ -322,6 +333,29 @@ class CorruptShardModesTest {
       assertTrue(r.err().contains(e.getValue()[1]), e.getKey() + ": " + r.err());
       assertFalse(Files.exists(out), "a failed run commits no output");
     }
+  }
+
+  @Test
+  void damagedPageDataIsCaughtByThePageChecksumInEveryMode() throws IOException {
+    Path data = shards("pq-data-damaged", "p1.parquet", "p5.parquet");
+    Path ff = tmp.resolve("pq-data-ff");
+    JobRun r = mine(data, ff, "FAILFAST");
+    assertEquals(ExitCode.BAD_INPUT, r.code(), r.err());
+    assertTrue(r.err().contains("p5.parquet") && r.err().contains("could not verify page "
+        + "integrity"), r.err());
+    Path clean = shards("pq-data-clean", "p1.parquet", "p4-good.parquet");
+    Path cleanOut = tmp.resolve("pq-data-clean-out");
+    assertEquals(ExitCode.OK, mine(clean, cleanOut, "FAILFAST").code());
+    Path out = tmp.resolve("pq-data-permissive");
+    JobRun p = mine(data, out, "PERMISSIVE");
+    assertEquals(ExitCode.OK, p.code(), p.err());
+    assertEquals(JobOutputs.figures(JobOutputs.summary(cleanOut)),
+        JobOutputs.figures(JobOutputs.summary(out)));
+    assertEquals(JobOutputs.hardRows(spark, cleanOut), JobOutputs.hardRows(spark, out));
+    List<Row> q = spark.read().parquet(out.resolve("quarantine").toString()).collectAsList();
+    assertEquals(1, q.size(), q.toString());
+    assertTrue(q.get(0).getString(2).startsWith("read 1 of 3 rows") && q.get(0).getString(2)
+        .contains("could not verify page integrity"), q.get(0).toString());
   }
 
   @Test
@@ -363,7 +397,8 @@ class CorruptShardModesTest {
       Path out = tmp.resolve("pq-out-" + mode);
       JobRun r = mine(data, out, mode);
       assertEquals(ExitCode.OK, r.code(), mode + ": " + r.err());
-      assertEquals(JobOutputs.figures(JobOutputs.summary(cleanOut)), JobOutputs.figures(JobOutputs.summary(out)), mode);
+      assertEquals(JobOutputs.figures(JobOutputs.summary(cleanOut)),
+          JobOutputs.figures(JobOutputs.summary(out)), mode);
       assertEquals(3, JobOutputs.summary(out).get("n_bad_records").asLong(), mode);
       assertEquals(JobOutputs.hardRows(spark, cleanOut), JobOutputs.hardRows(spark, out), mode);
       assertEquals(mode.equals("PERMISSIVE"), Files.exists(out.resolve("quarantine")));
