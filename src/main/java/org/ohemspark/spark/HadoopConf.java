@@ -29,20 +29,28 @@ public final class HadoopConf implements Serializable {
   /**
    * Reads a whole file.
    *
-   * @throws IOException if it cannot be read or is larger than 2 GiB
+   * @throws IOException if it cannot be read, is larger than 2 GiB, or its name is not a valid
+   *     Hadoop path
    */
   public byte[] readAll(String path) throws IOException {
-    Path p = new Path(path);
-    FileSystem fs = p.getFileSystem(conf);
-    long len = fs.getFileStatus(p).getLen();
-    if (len > Integer.MAX_VALUE - 8) {
-      throw new IOException(path + " is larger than 2 GiB (" + len + " bytes)");
+    try {
+      Path p = new Path(path);
+      FileSystem fs = p.getFileSystem(conf);
+      long len = fs.getFileStatus(p).getLen();
+      if (len > Integer.MAX_VALUE - 8) {
+        throw new IOException(path + " is larger than 2 GiB (" + len + " bytes)");
+      }
+      byte[] out = new byte[(int) len];
+      try (FSDataInputStream in = fs.open(p)) {
+        in.readFully(0, out);
+      }
+      return out;
+    } catch (IllegalArgumentException e) {
+      // Hadoop paths are URIs: a ':' in a file name fails deep inside (e.g. building the name
+      // of the local checksum file), as an unchecked URISyntaxException
+      throw new IOException("Hadoop cannot open this file name (" + e.getMessage()
+          + "; a ':' in a file name is not supported by Hadoop paths)", e);
     }
-    byte[] out = new byte[(int) len];
-    try (FSDataInputStream in = fs.open(p)) {
-      in.readFully(0, out);
-    }
-    return out;
   }
 
   /**

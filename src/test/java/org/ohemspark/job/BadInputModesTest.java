@@ -140,6 +140,11 @@ class BadInputModesTest {
               new float[(C + 1) * 16])));
       Files.write(d.resolve("labels/" + id + ".npy"), labels(1));
     }, "classes = 5"});
+    // Hadoop paths are URIs: a ':' in a file name cannot be opened through them
+    k.put("colon:name", new Object[] {(Breaker) (d, id) -> {
+      Files.write(d.resolve("logits/" + id + ".npy"), goodLogits());
+      Files.write(d.resolve("labels/" + id + ".npy"), goodLabelsNpy());
+    }, "':' in a file name"});
     return k;
   }
 
@@ -164,10 +169,11 @@ class BadInputModesTest {
   @ParameterizedTest(name = "{0}")
   @MethodSource("kindNames")
   void failFastStopsWithExit3NamingTheRecord(String kind) throws IOException {
-    Path data = sampleCopy("ff-" + kind);
+    String folder = kind.replace(':', '_'); // the input and output folders are Hadoop paths
+    Path data = sampleCopy("ff-" + folder);
     String id = "bad_" + kind;
     ((Breaker) kinds().get(kind)[0]).write(data, id);
-    Path out = tmp.resolve("ff-out-" + kind);
+    Path out = tmp.resolve("ff-out-" + folder);
     JobRun r = run("--input", data.toString(), "--output", out.toString());
     assertEquals(ExitCode.BAD_INPUT, r.code(), r.err());
     assertTrue(r.err().contains("image_id='" + id + "'"), r.err());
