@@ -73,6 +73,7 @@ ohem_submit() {
   [ -n "$has_master" ] || spark_args=(--master 'local[*]' "${spark_args[@]}")
   # JVM messages go to stderr: stdout is the job's result.
   local cmd=(java "${heap[@]}" "${jvm_flags[@]}" -Xlog:disable -Xlog:all=warning:stderr
+    -Xlog:cds*=off:stderr
     "$log_conf")
   # Class-data sharing: the driver loads some 15,000 classes from the jars of target/jars,
   # which takes seconds at every start. The first run records them into an archive (JDK

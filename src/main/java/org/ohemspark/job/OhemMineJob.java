@@ -16,6 +16,7 @@ import org.apache.spark.sql.SparkSession;
 import org.ohemspark.core.BadRecordException;
 import org.ohemspark.io.DatasetDescriptor;
 import org.ohemspark.spark.BadRecordMode;
+import org.ohemspark.spark.BadRecords;
 import org.ohemspark.spark.ExecutorHeapPeaks;
 import org.ohemspark.spark.ImageSource;
 import org.ohemspark.spark.MiningSummary;
@@ -88,10 +89,10 @@ public final class OhemMineJob {
       }
       if (r.summary().nBadRecords() > 0) {
         Row first = r.quarantine().first();
-        err.printf(Locale.ROOT, "ohem-mine: %d bad record(s) %s (%s); first: image_id='%s' "
-                + "source=%s: %s%n", r.summary().nBadRecords(),
+        err.printf(Locale.ROOT, "ohem-mine: %d bad record(s) %s (%s); first: %s%n",
+            r.summary().nBadRecords(),
             config.mode() == BadRecordMode.PERMISSIVE ? "quarantined" : "dropped",
-            config.mode(), first.getString(0), first.getString(1), first.getString(2));
+            config.mode(), BadRecords.describe(first));
       }
       staged.writeText("summary.json", SummaryJson.toJson(r.summary(), config));
       staged.commit();

@@ -2,7 +2,6 @@ package org.ohemspark.spark;
 
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.collect_list;
-import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.when;
 
 import java.util.ArrayList;
@@ -10,7 +9,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import org.apache.spark.api.java.JavaRDD;
-import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
@@ -40,6 +38,16 @@ public record BadRecords(JavaRDD<LossRecord> good, Dataset<Row> quarantine, long
       .add("source", DataTypes.StringType, true)
       .add("reason", DataTypes.StringType, true);
 
+  /**
+   * A quarantine row for messages: {@code image_id='<id>' source=<source>: <reason>}, without
+   * the id where none is known (as {@link BadRecordException} words it).
+   */
+  public static String describe(Row quarantined) {
+    String id = quarantined.getString(0);
+    return (id == null ? "" : "image_id='" + id + "' ") + "source=" + quarantined.getString(1)
+        + ": " + quarantined.getString(2);
+  }
+
   private static final StructType IDS = new StructType()
       .add("image_id", DataTypes.StringType, true)
       .add("source", DataTypes.StringType, true)
@@ -63,30 +71,30 @@ public record BadRecords(JavaRDD<LossRecord> good, Dataset<Row> quarantine, long
         .filter(col("n_good").gt(1).or(col("n_good").lt(col("n"))))
         .orderBy("image_id").collectAsList();
     long count = 0;
-    List<String> dupIds = new ArrayList<>();
+    List<Row> dupRows = new ArrayList<>(); // O(duplicated records), never pixels
+    Set<String> dup = new HashSet<>();
     for (Row r : suspects) {
       long n = r.getLong(1);
       long good = r.getLong(2);
       count += n - good;
       if (good > 1) {
+        List<String> sources = r.getList(3);
+        String reason = "duplicate image id: " + good + " records, from " + sources;
         if (mode == BadRecordMode.FAILFAST) {
-          List<String> sources = r.getList(3);
-          throw new BadRecordException(sources.get(0), r.getString(0), "duplicate image id: "
-              + good + " records, from " + sources);
+          throw new BadRecordException(sources.get(0), r.getString(0), reason);
         }
-        dupIds.add(r.getString(0));
+        dup.add(r.getString(0));
+        for (String source : sources) {
+          dupRows.add(RowFactory.create(r.getString(0), source, reason));
+        }
         count += good;
       }
     }
-    Set<String> dup = new HashSet<>(dupIds);
     JavaRDD<LossRecord> good = dup.isEmpty() ? records.filter(LossRecord::isGood)
         : records.filter(r -> r.isGood() && !dup.contains(r.imageId()));
-    Column isDup = dupIds.isEmpty() ? lit(false) : col("image_id").isin(dupIds.toArray());
     Dataset<Row> bad = ids.filter(col("error").isNotNull())
         .select(col("image_id"), col("source"), col("error").as("reason"))
-        .union(ids.filter(col("error").isNull().and(isDup)).select(col("image_id"),
-            col("source"), lit("duplicate image id: another record has the same id")
-                .as("reason")))
+        .union(spark.createDataFrame(dupRows, QUARANTINE_SCHEMA))
         .orderBy("image_id", "source");
     return new BadRecords(good, bad, count);
   }

@@ -115,8 +115,7 @@ public final class OhemMiner {
       long firstPassNanos = System.nanoTime() - t0;
       if (totals.images() == 0) {
         String first = bad.count() == 0 ? "" : "; first: " + bad.quarantine().limit(3)
-            .collectAsList().stream().map(q -> "image_id='" + q.getString(0) + "' source="
-                + q.getString(1) + ": " + q.getString(2))
+            .collectAsList().stream().map(BadRecords::describe)
             .collect(java.util.stream.Collectors.joining("; "));
         throw new BadRecordException(source.describe(), null, bad.count() == 0
             ? "empty dataset: no image found"

@@ -195,7 +195,7 @@ class CorruptShardModesTest {
     expected.put("t1_x", "cannot read tar member t1_x.logits.npy");
     expected.put("t2_m", "no label member t2_m.seg.png");
     expected.put("t3_n", "no logits member t3_n.logits.npy");
-    expected.put("t4_r", "duplicate image id");
+    expected.put("t4_r", "duplicate image id: 2 records, from [");
     expected.put("t4_s", "duplicate key: it appears again");
     expected.put(null, "cannot read tar after member t5_a.labels.npy");
     for (String mode : MODES) {
