@@ -33,6 +33,7 @@ import org.ohemspark.core.BadRecordException;
  */
 public record BadRecords(JavaRDD<LossRecord> good, Dataset<Row> quarantine, long count) {
 
+  /** Schema of {@code quarantine/}: see the class comment. */
   public static final StructType QUARANTINE_SCHEMA = new StructType()
       .add("image_id", DataTypes.StringType, true)
       .add("source", DataTypes.StringType, true)

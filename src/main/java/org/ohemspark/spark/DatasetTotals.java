@@ -39,14 +39,17 @@ public final class DatasetTotals implements Serializable {
     return this;
   }
 
+  /** Good images summed. */
   public long images() {
     return images;
   }
 
+  /** Pixels whose label is not the ignore index, over all images. */
   public long nValid() {
     return nValid;
   }
 
+  /** Valid pixels with {@code loss > -ln(thresh)}, over all images. */
   public long nHard() {
     return nHard;
   }

@@ -54,10 +54,12 @@ public final class ImageScopeTotals implements Serializable {
     return this;
   }
 
+  /** Sum of the images' {@code n_min = n_valid // factor}. */
   public long nMin() {
     return nMin;
   }
 
+  /** Pixels kept, summed over the images' own rules. */
   public long nKept() {
     return nKept;
   }
