@@ -100,12 +100,12 @@ public final class OhemGenerateJob {
       }
       int parts = cmd.partitions > 0 ? cmd.partitions
           : (int) Math.max(1, Math.min(cmd.images, 4L * jsc.defaultParallelism()));
+      SyntheticImages images = new SyntheticImages(spec, cmd.images, half);
       jsc.parallelize(indices, parts).foreach(i -> {
         SyntheticImage img = SyntheticImage.generate(spec, i);
-        String id = imageId(i);
+        String id = SyntheticImages.imageId(i);
         HadoopConf hc = conf.value();
-        hc.writeAll(root + "/logits/" + id + ".npy", NpyWriter.floats(img.logits(), half,
-            spec.classes(), spec.logitsHeight(), spec.logitsWidth()));
+        hc.writeAll(root + "/logits/" + id + ".npy", images.logitsNpy(img));
         hc.writeAll(root + "/labels/" + id + (png ? ".png" : ".npy"), png
             ? LabelPngWriter.grey8(img.labels(), spec.height(), spec.width())
             : NpyWriter.uint8(img.labels(), spec.height(), spec.width()));
@@ -139,10 +139,6 @@ public final class OhemGenerateJob {
         logitBytes, logitBytes / 1e9, secs);
   }
 
-  /** {@code img_NNNNNN}: sorts in index order ({@link SyntheticImages#imageId}). */
-  public static String imageId(long i) {
-    return SyntheticImages.imageId(i);
-  }
 
   private static SyntheticImage.Spec validate(OhemGenerateCommand cmd) {
     if (cmd.images < 1) {

@@ -69,10 +69,17 @@ public final class SyntheticImages implements ImageSource {
     long i = record.getAs("index");
     String id = imageId(i);
     SyntheticImage img = SyntheticImage.generate(spec, i);
-    byte[] npy = NpyWriter.floats(img.logits(), half, spec.classes(), spec.logitsHeight(),
+    return new ImageRecord(id, "generated " + id, NpyArray.parse(id, logitsNpy(img))
+        .asLogits(id), spec.height(), spec.width(), img.labels());
+  }
+
+  /**
+   * The {@code .npy} file of an image's logits as the generator writes it: {@code [C, h, w]}
+   * little-endian float32, or float16 when this dataset is half precision.
+   */
+  public byte[] logitsNpy(SyntheticImage img) {
+    return NpyWriter.floats(img.logits(), half, spec.classes(), spec.logitsHeight(),
         spec.logitsWidth());
-    return new ImageRecord(id, "generated " + id, NpyArray.parse(id, npy).asLogits(id),
-        spec.height(), spec.width(), img.labels());
   }
 
   @Override

@@ -25,6 +25,7 @@ import org.ohemspark.core.OhemParams;
 import org.ohemspark.core.SyntheticImage;
 import org.ohemspark.io.LabelDecoder;
 import org.ohemspark.io.NpyArray;
+import org.ohemspark.spark.SyntheticImages;
 import org.ohemspark.testing.JobOutputs;
 import org.ohemspark.testing.SparkTestSession;
 
@@ -125,7 +126,7 @@ class OhemGenerateJobTest {
   private static long ignored(Path npy) throws IOException {
     long n = 0;
     for (int i = 0; i < 5; i++) {
-      byte[] b = Files.readAllBytes(npy.resolve("labels/" + OhemGenerateJob.imageId(i) + ".npy"));
+      byte[] b = Files.readAllBytes(npy.resolve("labels/" + SyntheticImages.imageId(i) + ".npy"));
       for (int v : NpyArray.parse("l", b).asLabels("l", new int[2])) {
         n += v == 255 ? 1 : 0;
       }
@@ -162,7 +163,7 @@ class OhemGenerateJobTest {
     long nHard = 0;
     CrossEntropyKernel k = new CrossEntropyKernel(OhemParams.DEFAULTS);
     for (int i = 0; i < 2; i++) {
-      String id = OhemGenerateJob.imageId(i);
+      String id = SyntheticImages.imageId(i);
       var logits = NpyArray.parse(id, Files.readAllBytes(data.resolve("logits/" + id + ".npy")))
           .asLogits(id);
       int[] dims = new int[2];
