@@ -47,7 +47,6 @@ import org.ohemspark.testing.Tars;
 class CorruptShardModesTest {
   private static SparkSession spark;
   private static final Path SAMPLE = Paths.get("samples", "tiny");
-  private static final List<String> MODES = List.of("PERMISSIVE", "DROPMALFORMED");
 
   @TempDir
   static Path tmp;
@@ -198,7 +197,8 @@ class CorruptShardModesTest {
     expected.put("t4_r", "duplicate image id: 2 records, from [");
     expected.put("t4_s", "duplicate key: it appears again");
     expected.put(null, "cannot read tar after member t5_a.labels.npy");
-    everyModeGivesTheCleanResult(data, cleanOut, "tar-out-", 7);
+    LenientModes.giveTheCleanResult(spark, data, cleanOut, tmp.resolve("tar-out-").toString(),
+        7);
     List<Row> q = spark.read().parquet(tmp.resolve("tar-out-PERMISSIVE/quarantine").toString())
         .orderBy("image_id", "source").collectAsList();
     assertEquals(7, q.size(), q.toString());
@@ -384,7 +384,8 @@ class CorruptShardModesTest {
     assertEquals(ExitCode.OK, cr.code(), cr.err());
     assertEquals(4, JobOutputs.summary(cleanOut).get("n_images").asInt());
 
-    everyModeGivesTheCleanResult(data, cleanOut, "pq-out-", 3);
+    LenientModes.giveTheCleanResult(spark, data, cleanOut, tmp.resolve("pq-out-").toString(),
+        3);
     List<Row> q = spark.read().parquet(tmp.resolve("pq-out-PERMISSIVE/quarantine").toString())
         .orderBy("source").collectAsList();
     assertEquals(3, q.size(), q.toString());
@@ -397,25 +398,6 @@ class CorruptShardModesTest {
     assertTrue(q.get(2).getString(2).startsWith("read 1 of 3 rows; the rest of the file is "
         + "unreadable: "), q.get(2).toString());
     assertTrue(q.get(2).getString(2).contains("PageHeader"), "the reader's error: " + q.get(2));
-  }
-
-  /**
-   * Mines {@code data} in every mode into {@code <prefix><MODE>}: exit 0, the summary figures
-   * and hard-pixel rows of {@code cleanOut}, {@code nBad} bad records, quarantine/ only in
-   * PERMISSIVE.
-   */
-  private static void everyModeGivesTheCleanResult(Path data, Path cleanOut, String prefix, int nBad)
-      throws IOException {
-    for (String mode : MODES) {
-      Path out = tmp.resolve(prefix + mode);
-      JobRun r = mine(data, out, mode);
-      assertEquals(ExitCode.OK, r.code(), mode + ": " + r.err());
-      assertEquals(JobOutputs.figures(JobOutputs.summary(cleanOut)),
-          JobOutputs.figures(JobOutputs.summary(out)), mode);
-      assertEquals(nBad, JobOutputs.summary(out).get("n_bad_records").asLong(), mode);
-      assertEquals(JobOutputs.hardRows(spark, cleanOut), JobOutputs.hardRows(spark, out), mode);
-      assertEquals(mode.equals("PERMISSIVE"), Files.exists(out.resolve("quarantine")));
-    }
   }
 
   // ---- helpers ---------------------------------------------------------------------------

@@ -1,0 +1,39 @@
+package org.ohemspark.job;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.apache.spark.sql.SparkSession;
+import org.ohemspark.testing.JobOutputs;
+
+/** The check every bad-input test makes of the modes that go on past bad records. */
+final class LenientModes {
+  static final List<String> MODES = List.of("PERMISSIVE", "DROPMALFORMED");
+
+  private LenientModes() {}
+
+  /**
+   * Mines {@code data} in PERMISSIVE and DROPMALFORMED into {@code <outPrefix><MODE>}: exit 0,
+   * the summary figures and hard-pixel rows of {@code cleanOut} (a run over the good records
+   * only), {@code nBad} bad records, the mode in the summary, {@code quarantine/} only in
+   * PERMISSIVE.
+   */
+  static void giveTheCleanResult(SparkSession spark, Path data, Path cleanOut, String outPrefix,
+      long nBad) throws IOException {
+    for (String mode : MODES) {
+      Path out = Path.of(outPrefix + mode);
+      JobRun r = JobRun.of(OhemMineJob::run, spark, "--input", data.toString(), "--output",
+          out.toString(), "--mode", mode);
+      assertEquals(ExitCode.OK, r.code(), mode + ": " + r.err());
+      assertEquals(JobOutputs.figures(JobOutputs.summary(cleanOut)),
+          JobOutputs.figures(JobOutputs.summary(out)), mode);
+      assertEquals(nBad, JobOutputs.summary(out).get("n_bad_records").asLong(), mode);
+      assertEquals(mode, JobOutputs.summary(out).get("mode").asText());
+      assertEquals(JobOutputs.hardRows(spark, cleanOut), JobOutputs.hardRows(spark, out), mode);
+      assertEquals(mode.equals("PERMISSIVE"), Files.exists(out.resolve("quarantine")), mode);
+    }
+  }
+}
