@@ -3,6 +3,7 @@ package org.ohemspark.job;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -23,6 +24,9 @@ public final class OhemIngestCommand {
       + "of tars (any Hadoop FileSystem URI).")
   String input;
 
+  @Mixin
+  LabelOptions labels = new LabelOptions();
+
   @Option(names = "--output", paramLabel = "SHARDS", description = "Output folder of the "
       + "Parquet shards (any URI).")
   String output;
@@ -35,18 +39,6 @@ public final class OhemIngestCommand {
       + "Parquet file, MiB (default 128).")
   String targetFileMb = "128";
 
-  @Option(names = "--label-convention", paramLabel = "C", description = "train_ids | "
-      + "palette_index | reduce_zero_label | void=K (default: dataset.json, else train_ids).")
-  String labelConvention;
-
-  @Option(names = "--classes", paramLabel = "N", description = "Expected class count C "
-      + "(checked against every logits file).")
-  String classes;
-
-  @Option(names = "--ignore-index", paramLabel = "I", description = "Label to ignore "
-      + "(default 255).")
-  String ignoreIndex;
-
   @Option(names = "--overwrite", description = "Replace an existing output folder.")
   boolean overwrite;
 
@@ -56,10 +48,8 @@ public final class OhemIngestCommand {
     m.put("input", input);
     m.put("output", output);
     m.put("format", format);
-    m.put("label_convention", labelConvention);
-    m.put("classes", classes);
-    m.put("ignore_index", ignoreIndex);
     m.put("overwrite", overwrite ? "true" : null);
+    labels.putInto(m);
     return m;
   }
 }

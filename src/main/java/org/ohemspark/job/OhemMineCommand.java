@@ -3,6 +3,7 @@ package org.ohemspark.job;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -22,6 +23,9 @@ public final class OhemMineCommand {
       + "FileSystem URI).")
   String input;
 
+  @Mixin
+  LabelOptions labels = new LabelOptions();
+
   @Option(names = "--output", paramLabel = "DIR", description = "Output directory (default "
       + "./ohem-output).")
   String output;
@@ -34,18 +38,6 @@ public final class OhemMineCommand {
       + "16).")
   String factor;
 
-  @Option(names = "--ignore-index", paramLabel = "I", description = "Label to ignore "
-      + "(default 255).")
-  String ignoreIndex;
-
-  @Option(names = "--label-convention", paramLabel = "C", description = "train_ids | "
-      + "palette_index | reduce_zero_label | void=K (default train_ids).")
-  String labelConvention;
-
-  @Option(names = "--classes", paramLabel = "N", description = "Expected class count C "
-      + "(checked against every logits file).")
-  String classes;
-
   @Option(names = "--class-weights", paramLabel = "W,W,...", description = "Per-class loss "
       + "weights, as PyTorch's weight= (default none).")
   String classWeights;
@@ -55,7 +47,7 @@ public final class OhemMineCommand {
   String groupBy;
 
   @Option(names = "--partitions", paramLabel = "N", description = "Partitions of the loss "
-      + "frame (default 0: min(images, 4 x cores)).")
+      + "pass (default 0: min(images, 4 x cores)).")
   String partitions;
 
   @Option(names = "--mode", paramLabel = "M", description = "Bad records: FAILFAST (stop, "
@@ -81,15 +73,13 @@ public final class OhemMineCommand {
     m.put("output", output);
     m.put("thresh", thresh);
     m.put("factor", factor);
-    m.put("ignore_index", ignoreIndex);
-    m.put("label_convention", labelConvention);
-    m.put("classes", classes);
     m.put("class_weights", classWeights);
     m.put("group_by", groupBy);
     m.put("partitions", partitions);
     m.put("overwrite", overwrite ? "true" : null);
     m.put("mode", mode);
     m.put("format", format);
+    labels.putInto(m);
     return m;
   }
 }
