@@ -5,10 +5,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.NonWritableChannelException;
 import java.nio.channels.SeekableByteChannel;
-import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FSDataInputStream;
-import org.apache.hadoop.fs.FileSystem;
-import org.apache.hadoop.fs.Path;
 
 /**
  * A read-only {@link SeekableByteChannel} over a file of any Hadoop FileSystem, for libraries
@@ -26,12 +23,10 @@ final class HadoopChannel implements SeekableByteChannel {
     this.size = size;
   }
 
-  /** Opens {@code path} through its FileSystem. */
-  static HadoopChannel open(String path, Configuration conf) throws IOException {
-    Path p = new Path(path);
-    FileSystem fs = p.getFileSystem(conf);
-    long len = fs.getFileStatus(p).getLen();
-    return new HadoopChannel(fs.open(p), len);
+  /** Opens {@code path} through its FileSystem ({@link HadoopConf#open}). */
+  static HadoopChannel open(String path, HadoopConf conf) throws IOException {
+    HadoopConf.Opened f = conf.open(path);
+    return new HadoopChannel(f.in(), f.length());
   }
 
   @Override

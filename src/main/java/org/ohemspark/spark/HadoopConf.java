@@ -27,29 +27,42 @@ public final class HadoopConf implements Serializable {
   }
 
   /**
+   * Opens a file for reading, with its length in bytes.
+   *
+   * @throws IOException if it cannot be opened, or its name is not a valid Hadoop path
+   */
+  public Opened open(String path) throws IOException {
+    try {
+      Path p = new Path(path);
+      FileSystem fs = p.getFileSystem(conf);
+      long len = fs.getFileStatus(p).getLen();
+      return new Opened(fs.open(p), len);
+    } catch (IllegalArgumentException e) {
+      // Hadoop paths are URIs: a ':' in a file name fails deep inside (e.g. building the name
+      // of the local checksum file), as an unchecked URISyntaxException
+      throw new IOException("Hadoop cannot open this file name (" + e.getMessage()
+          + "; a ':' in a file name is not supported by Hadoop paths)", e);
+    }
+  }
+
+  /** An open file and its length in bytes. */
+  public record Opened(FSDataInputStream in, long length) {}
+
+  /**
    * Reads a whole file.
    *
    * @throws IOException if it cannot be read, is larger than 2 GiB, or its name is not a valid
    *     Hadoop path
    */
   public byte[] readAll(String path) throws IOException {
-    try {
-      Path p = new Path(path);
-      FileSystem fs = p.getFileSystem(conf);
-      long len = fs.getFileStatus(p).getLen();
-      if (len > Integer.MAX_VALUE - 8) {
-        throw new IOException(path + " is larger than 2 GiB (" + len + " bytes)");
+    Opened f = open(path);
+    try (FSDataInputStream in = f.in()) {
+      if (f.length() > Integer.MAX_VALUE - 8) {
+        throw new IOException(path + " is larger than 2 GiB (" + f.length() + " bytes)");
       }
-      byte[] out = new byte[(int) len];
-      try (FSDataInputStream in = fs.open(p)) {
-        in.readFully(0, out);
-      }
+      byte[] out = new byte[(int) f.length()];
+      in.readFully(0, out);
       return out;
-    } catch (IllegalArgumentException e) {
-      // Hadoop paths are URIs: a ':' in a file name fails deep inside (e.g. building the name
-      // of the local checksum file), as an unchecked URISyntaxException
-      throw new IOException("Hadoop cannot open this file name (" + e.getMessage()
-          + "; a ':' in a file name is not supported by Hadoop paths)", e);
     }
   }
 

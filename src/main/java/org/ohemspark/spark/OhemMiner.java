@@ -11,7 +11,6 @@ import org.apache.spark.storage.StorageLevel;
 import org.apache.spark.util.LongAccumulator;
 import org.ohemspark.core.BadRecordException;
 import org.ohemspark.core.ImageLosses;
-import org.ohemspark.core.KeepRule;
 import org.ohemspark.core.LabelConvention;
 import org.ohemspark.core.OhemOutcome;
 import org.ohemspark.core.OhemParams;

@@ -149,7 +149,7 @@ public final class WebDatasetTars implements ImageSource {
         .parallelize(paths, paths.size())
         .flatMap(tar -> {
           List<Row> out = new ArrayList<>();
-          try (HadoopChannel ch = HadoopChannel.open(tar, conf.get())) {
+          try (HadoopChannel ch = HadoopChannel.open(tar, conf)) {
             for (WebDatasetTar.Sample s : WebDatasetTar.index(tar, ch)) {
               out.add(RowFactory.create(s.key(), tar));
             }
@@ -188,9 +188,8 @@ public final class WebDatasetTars implements ImageSource {
     String tar = record.getString(0);
     WebDatasetTar.SampleStream samples;
     try {
-      Path p = new Path(tar);
-      samples = WebDatasetTar.stream(tar, new BufferedInputStream(
-          p.getFileSystem(conf.get()).open(p), BUFFER), mode != BadRecordMode.FAILFAST);
+      samples = WebDatasetTar.stream(tar, new BufferedInputStream(conf.open(tar).in(), BUFFER),
+          mode != BadRecordMode.FAILFAST);
     } catch (IOException e) {
       throw new BadRecordException(tar, null, "cannot read: " + e.getMessage(), e);
     }
