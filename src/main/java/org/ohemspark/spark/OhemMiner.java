@@ -120,7 +120,7 @@ public final class OhemMiner {
             ? "empty dataset: no image found"
             : "no good record: all " + bad.count() + " records are bad" + first);
       }
-      Dataset<Row> lossFrame = RowFrames.of(spark, 
+      Dataset<Row> lossFrame = RowFrames.of(spark,
           good.map(r -> LossFrame.toRow(r.losses(), r.source())), LossFrame.SCHEMA);
       return mineGood(records, images, lossFrame, bad, totals, firstPassNanos, decoded);
     } catch (RuntimeException e) {
@@ -170,8 +170,8 @@ public final class OhemMiner {
     MiningSummary summary = new MiningSummary(o.mean(), o.status(), groupBy, nImages, nValid,
         o.nMin(), o.nHard(), o.nKept(), o.usedTopk(), o.kthLoss(), o.lossThreshold(),
         o.usedTopk() ? 1 : 0, o.mean() == null ? 1 : 0, passes, mode, bad.count());
-    Dataset<Row> images = ImageReport.of(spark, frame, groupBy, params, keep)
-        .persist(StorageLevel.MEMORY_AND_DISK());
+    // read once, by the writer: no need to cache it (the image scope sums it first)
+    Dataset<Row> images = ImageReport.of(spark, frame, groupBy, params, keep);
     return new Result(summary, cached, lossFrame, images,
         HardPixels.of(spark, frame, keep, params.ignoreIndex()), bad.quarantine(),
         firstPassNanos, System.nanoTime() - t1, decoded);
