@@ -193,6 +193,14 @@ public final class NpyArray {
     int w = (int) s[1];
     int n = Math.multiplyExact(h, w);
     int[] out = new int[n];
+    if (itemSize == 1 && !fortranOrder) { // uint8 / int8 / bool masks, C order: every value fits
+      for (int i = 0; i < n; i++) {
+        out[i] = kind == 'i' ? data.get(i) : data.get(i) & 0xff;
+      }
+      dims[0] = h;
+      dims[1] = w;
+      return out;
+    }
     for (int i = 0; i < n; i++) {
       long v = element(i);
       if (v < Integer.MIN_VALUE || v > Integer.MAX_VALUE || (kind == 'u' && itemSize == 8
@@ -200,9 +208,8 @@ public final class NpyArray {
         throw new BadRecordException(source, imageId, "label value " + Long.toUnsignedString(v)
             + " does not fit a 32-bit label");
       }
-      int y = fortranOrder ? i % h : i / w;
-      int x = fortranOrder ? i / h : i % w;
-      out[y * w + x] = (int) v;
+      // C order stores [y, x] at i = y * W + x; Fortran order at i = x * H + y
+      out[fortranOrder ? (i % h) * w + i / h : i] = (int) v;
     }
     dims[0] = h;
     dims[1] = w;
