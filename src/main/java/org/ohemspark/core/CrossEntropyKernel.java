@@ -15,9 +15,15 @@ package org.ohemspark.core;
  * which is {@code F.cross_entropy(..., weight=w, reduction='none')} computed by max-shifted
  * log-sum-exp, so logits of magnitude 1e4 neither overflow nor lose the target term.
  *
- * <p>The kernel works a row at a time with a {@code [C, W]} double buffer and no per-pixel
+ * <p>The kernel works a row at a time with a {@code [C, W]} buffer and no per-pixel
  * allocation; the max / exp-sum / log arithmetic over that buffer is a {@link RowMath} (Vector
- * API lanes where available). With a resize, each source row is interpolated along x once and
+ * API lanes where available). Float16 and float32 logits that need no resize go through a float
+ * buffer, where the exponentials take float lanes (twice as many as double lanes; losses within
+ * {@link RowMath#floatLogSumExpError}, about 1e-6, of exact arithmetic, as PyTorch's float32
+ * is); a pixel whose loss lands within that bound of the threshold {@code -ln(thresh)} is
+ * recomputed in double, so the strict {@code loss > -ln(thresh)} decision (and so
+ * {@code n_hard}) is that of double precision. Resized and float64 logits are computed in double
+ * throughout. With a resize, each source row is interpolated along x once and
  * kept while output rows need it, so an output row costs one vertical blend. An instance holds
  * scratch buffers: use one per thread.
  *
@@ -28,6 +34,8 @@ public final class CrossEntropyKernel {
   private final OhemParams params;
   private final RowMath math;
   private double[] row = new double[0];
+  /** The row as floats, {@code [C, W]}: float16/float32 logits that need no resize. */
+  private float[] floatRow = new float[0];
   /** One source row as read, {@code [C, w]} (resize only). */
   private double[] src = new double[0];
   /** Source rows {@code cached0}, {@code cached1} resized along x, {@code [C, W]} each. */
@@ -90,6 +98,9 @@ public final class CrossEntropyKernel {
     final BilinearAxis ay = resize ? new BilinearAxis(h, height) : null;
     final BilinearAxis ax = resize ? new BilinearAxis(w, width) : null;
     final double t = params.lossThreshold();
+    final boolean floats = !resize && logits.floatExact();
+    final float[] frow = floatRow;
+    final double band = floats ? math.floatLogSumExpError(c) : 0;
     final double[] losses = new double[n];
     long nValid = 0;
     long nHard = 0;
@@ -120,13 +131,26 @@ public final class CrossEntropyKernel {
           cached1 = y1;
         }
         math.blend(hrow0, hrow1, ay.w0[y], ay.w1[y], row, cw);
+        if (!math.logSumExp(row, c, width, max, logSum)) {
+          throw notFinite(imageId, c, width, y, true);
+        }
+      } else if (floats) {
+        for (int ch = 0; ch < c; ch++) {
+          logits.readRow(ch, y, frow, ch * width);
+        }
+        if (!math.logSumExp(frow, c, width, max, logSum)) {
+          for (int i = 0; i < cw; i++) {
+            row[i] = frow[i];
+          }
+          throw notFinite(imageId, c, width, y, false);
+        }
       } else {
         for (int ch = 0; ch < c; ch++) {
           logits.readRow(ch, y, row, ch * width);
         }
-      }
-      if (!math.logSumExp(row, c, width, max, logSum)) {
-        throw notFinite(imageId, c, width, y, resize);
+        if (!math.logSumExp(row, c, width, max, logSum)) {
+          throw notFinite(imageId, c, width, y, false);
+        }
       }
       final int base = y * width;
       for (int x = 0; x < width; x++) {
@@ -134,8 +158,18 @@ public final class CrossEntropyKernel {
         if (label == ignore) {
           continue;
         }
-        double nll = logSum[x] - (row[label * width + x] - max[x]);
-        double loss = (weights == null ? nll : weights[label] * nll) + 0.0; // -0.0 -> +0.0
+        final double wy = weights == null ? 1.0 : weights[label];
+        double nll;
+        if (floats) {
+          nll = logSum[x] - (frow[label * width + x] - max[x]);
+          if (Math.abs(wy * nll - t) <= band * wy) {
+            // near the threshold the float exps could tip the strict loss > t: redo in double
+            nll = exactNll(frow, c, width, x, label);
+          }
+        } else {
+          nll = logSum[x] - (row[label * width + x] - max[x]);
+        }
+        double loss = wy * nll + 0.0; // -0.0 -> +0.0
         if (loss < 0) {
           loss = 0.0; // cannot happen in exact arithmetic; keeps the bit-pattern order valid
         }
@@ -155,7 +189,26 @@ public final class CrossEntropyKernel {
         sumLoss, maxLoss);
   }
 
+  /**
+   * One pixel's {@code ln(sum_c exp(l_c - m)) - (l_label - m)} in double precision with
+   * {@link Math#exp}, from the float row.
+   */
+  private static double exactNll(float[] frow, int c, int width, int x, int label) {
+    double m = frow[x];
+    for (int ch = 1; ch < c; ch++) {
+      m = Math.max(m, frow[ch * width + x]);
+    }
+    double s = 0;
+    for (int ch = 0; ch < c; ch++) {
+      s += Math.exp(frow[ch * width + x] - m);
+    }
+    return Math.log(s) - (frow[label * width + x] - m);
+  }
+
   private void ensure(int c, int w, int width) {
+    if (floatRow.length < c * width) {
+      floatRow = new float[c * width];
+    }
     if (row.length < c * width) {
       row = new double[c * width];
       hrow0 = new double[c * width];

@@ -154,6 +154,51 @@ public final class DenseLogits implements Logits {
     }
   }
 
+  /** Float16 and float32 storage: every value is a float. */
+  @Override
+  public boolean floatExact() {
+    return dtype != DType.FLOAT64;
+  }
+
+  @Override
+  public void readRow(int ch, int y, float[] dst, int off) {
+    long base = ch * strideC + y * strideY;
+    switch (dtype) {
+      case FLOAT32 -> {
+        if (rowsContiguous) {
+          if (floats == null) {
+            floats = data.asFloatBuffer();
+          }
+          floats.get((int) base, dst, off, w);
+          return;
+        }
+        for (int x = 0; x < w; x++) {
+          dst[off + x] = data.getFloat((int) ((base + x * strideX) << 2));
+        }
+      }
+      case FLOAT16 -> {
+        if (rowsContiguous) {
+          if (shorts == null) {
+            shorts = data.asShortBuffer();
+            shortRow = new short[w];
+          }
+          shorts.get((int) base, shortRow, 0, w);
+          Float16.toFloats(shortRow, 0, dst, off, w);
+          return;
+        }
+        for (int x = 0; x < w; x++) {
+          dst[off + x] = Float16.toFloat(data.getShort((int) ((base + x * strideX) << 1)));
+        }
+      }
+      case FLOAT64 -> {
+        for (int x = 0; x < w; x++) {
+          dst[off + x] = (float) data.getDouble((int) ((base + x * strideX) << 3));
+        }
+      }
+      default -> throw new IllegalStateException(dtype.toString());
+    }
+  }
+
   /** Elements {@code [base, base + w)} in bulk. */
   private void readContiguous(int base, double[] dst, int off) {
     switch (dtype) {

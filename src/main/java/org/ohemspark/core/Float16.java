@@ -54,6 +54,17 @@ public final class Float16 {
   }
 
   /**
+   * Converts {@code n} half patterns {@code src[from..from+n)} to floats
+   * {@code dst[off..off+n)}, exactly.
+   */
+  public static void toFloats(short[] src, int from, float[] dst, int off, int n) {
+    final float[] t = Table.VALUES;
+    for (int i = 0; i < n; i++) {
+      dst[off + i] = t[src[from + i] & 0xffff];
+    }
+  }
+
+  /**
    * The half nearest to {@code f} (ties to even), as NumPy's {@code astype(float16)}: values of
    * magnitude 65520 or more become infinity, tiny values become subnormals or zero, NaN stays
    * NaN.

@@ -20,4 +20,25 @@ public interface Logits {
    * {@code dst[off .. off+w)} as doubles.
    */
   void readRow(int c, int y, double[] dst, int off);
+
+  /**
+   * True when every value is a float32 (float16 or float32 storage), so that
+   * {@link #readRow(int, int, float[], int)} is exact. False by default.
+   */
+  default boolean floatExact() {
+    return false;
+  }
+
+  /**
+   * Copies row {@code y} of channel {@code c} into {@code dst[off .. off+w)} as floats; exact
+   * only where {@link #floatExact()}. By default through {@link #readRow(int, int, double[],
+   * int)}.
+   */
+  default void readRow(int c, int y, float[] dst, int off) {
+    double[] t = new double[width()];
+    readRow(c, y, t, 0);
+    for (int x = 0; x < t.length; x++) {
+      dst[off + x] = (float) t[x];
+    }
+  }
 }

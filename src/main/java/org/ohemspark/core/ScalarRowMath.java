@@ -49,6 +49,44 @@ final class ScalarRowMath implements RowMath {
   }
 
   @Override
+  public boolean logSumExp(float[] row, int c, int width, double[] max, double[] logSum) {
+    return logSumExpFrom(row, c, width, 0, max, logSum);
+  }
+
+  /** Double precision throughout: only the final {@link Math#log} rounds, and the sum. */
+  @Override
+  public double floatLogSumExpError(int c) {
+    return 1e-14 * c;
+  }
+
+  /**
+   * The float-row log-sum-exp of pixels {@code [from, width)} in double precision, pixel by
+   * pixel ({@link Math#exp}); false when one of their logits is NaN or infinite.
+   */
+  static boolean logSumExpFrom(float[] row, int c, int width, int from, double[] max,
+      double[] logSum) {
+    for (int x = from; x < width; x++) {
+      double m = row[x];
+      double probe = m * 0.0;
+      for (int ch = 1; ch < c; ch++) {
+        double v = row[ch * width + x];
+        probe += v * 0.0;
+        m = Math.max(m, v);
+      }
+      if (probe != 0.0) {
+        return false;
+      }
+      double s = 0;
+      for (int ch = 0; ch < c; ch++) {
+        s += Math.exp(row[ch * width + x] - m);
+      }
+      max[x] = m;
+      logSum[x] = Math.log(s);
+    }
+    return true;
+  }
+
+  @Override
   public void blend(double[] a, double[] b, double wa, double wb, double[] dst, int n) {
     for (int i = 0; i < n; i++) {
       dst[i] = a[i] * wa + b[i] * wb;

@@ -3,21 +3,20 @@ package org.ohemspark.core;
 import java.nio.ByteOrder;
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.LongVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * {@link RowMath} on the Vector API: a block of {@code L} pixels (the preferred double vector:
- * 8 lanes with AVX-512, 4 with AVX2) is carried through all channels at once, so max, exp and
- * sum stay in registers and each channel's values are loaded once per pass. {@code exp} of the
- * max-shifted logits ({@code x <= 0}) is {@link #expNonPositive}: range reduction by
- * {@code ln 2}, a degree-12 Taylor polynomial and an exponent shift, all multiply-adds (about
- * 2e-16 relative error, as {@link Math#exp}, and the same bits compiled or interpreted);
+ * {@link RowMath} on the Vector API: a block of pixels (the preferred vector: 8 doubles or 16
+ * floats with AVX-512, 4 or 8 with AVX2) is carried through all channels at once, so max, exp
+ * and sum stay in registers and each channel's values are loaded once per pass. {@code exp} of
+ * the max-shifted logits ({@code x <= 0}) is {@link VectorExp}: multiply-adds only, so the same
+ * bits compiled or interpreted. Double rows use its degree-12 polynomial (about 2e-16 relative
+ * error, as {@link Math#exp}); float rows its float one, widened to double before the sum.
  * {@code log} is {@link Math#log}, once per pixel (the lanewise SVML {@code LOG} is not used: its
  * compiled and interpreted results can differ by an ulp, which would make reruns differ). The
- * last {@code width mod L} pixels take the scalar loop.
+ * last {@code width mod lanes} pixels take the scalar loop.
  *
  * <p>Loaded only by name from {@link RowMathChoice}, so that a JVM without
  * {@code jdk.incubator.vector} never links this class.
@@ -27,43 +26,9 @@ final class VectorRowMath implements RowMath, RowMathChoice.VectorRowMathProbe {
   /** Floats with as many lanes as {@link #S}: half its bit size. */
   private static final VectorSpecies<Float> F =
       VectorSpecies.of(float.class, VectorShape.forBitSize(S.vectorBitSize() / 2));
-  private static final double LOG2E = 1.4426950408889634;
-  private static final double LN2_HI = 0x1.62e42fefa39efp-1;
-  private static final double LN2_LO = 0x1.abc9e3b39803fp-56;
-  /** 1.5 * 2^52: adding it rounds a double of magnitude below 2^51 to an integer. */
-  private static final double SHIFTER = 0x1.8p52;
-  /** exp(x) for x below this is taken as exp(-708) ~ 3e-308: nothing beside the max's 1. */
-  private static final double LOWEST = -708.0;
-  private static final double[] TAYLOR = new double[13];
-
-  static {
-    double f = 1;
-    for (int n = 0; n < TAYLOR.length; n++) {
-      f = n == 0 ? 1 : f * n;
-      TAYLOR[n] = 1.0 / f;
-    }
-  }
-
-  /**
-   * {@code e^x} for lanes {@code x <= 0} (NaN stays NaN): {@code x = k ln2 + r} with
-   * {@code |r| <= ln2 / 2}, {@code e^r} by Horner over the Taylor terms to {@code r^12/12!}
-   * (truncation below 2e-16 relative), times {@code 2^k} built in the exponent bits. Lanes below
-   * -708 give {@code e^-708}, which cannot change a sum that holds the max's {@code e^0 = 1}.
-   */
-  static DoubleVector expNonPositive(DoubleVector x) {
-    DoubleVector xc = x.max(LOWEST);
-    DoubleVector t = xc.fma(LOG2E, SHIFTER);
-    DoubleVector k = t.sub(SHIFTER);
-    DoubleVector r = k.fma(DoubleVector.broadcast(S, -LN2_HI), xc);
-    r = k.fma(DoubleVector.broadcast(S, -LN2_LO), r);
-    DoubleVector p = DoubleVector.broadcast(S, TAYLOR[12]);
-    for (int n = 11; n >= 0; n--) {
-      p = p.fma(r, DoubleVector.broadcast(S, TAYLOR[n]));
-    }
-    // the low bits of t's pattern hold k; (bits + 1023) << 52 is 2^k's pattern (mod 2^64)
-    LongVector bits = t.reinterpretAsLongs().add(1023L).lanewise(VectorOperators.LSHL, 52);
-    return p.mul(bits.reinterpretAsDoubles());
-  }
+  /** Floats with twice the lanes of {@link #S}: one float vector widens into two of S. */
+  private static final VectorSpecies<Float> F2 =
+      VectorSpecies.of(float.class, VectorShape.forBitSize(S.vectorBitSize()));
 
   @Override
   public boolean logSumExp(double[] row, int c, int width, double[] max, double[] logSum) {
@@ -80,9 +45,9 @@ final class VectorRowMath implements RowMath, RowMathChoice.VectorRowMathProbe {
       }
       // NaN propagates through max; +inf makes m infinite, -inf makes lo infinite
       probe = probe.add(m.sub(lo).mul(0.0));
-      DoubleVector s = expNonPositive(DoubleVector.fromArray(S, row, x).sub(m));
+      DoubleVector s = VectorExp.ofDoubles(DoubleVector.fromArray(S, row, x).sub(m));
       for (int ch = 1; ch < c; ch++) {
-        s = s.add(expNonPositive(DoubleVector.fromArray(S, row, ch * width + x).sub(m)));
+        s = s.add(VectorExp.ofDoubles(DoubleVector.fromArray(S, row, ch * width + x).sub(m)));
       }
       m.intoArray(max, x);
       s.intoArray(logSum, x);
@@ -114,6 +79,60 @@ final class VectorRowMath implements RowMath, RowMathChoice.VectorRowMathProbe {
       logSum[x] = Math.log(s);
     }
     return true;
+  }
+
+  /**
+   * Float lanes: max and {@code e^(x - max)} on {@code 2L} floats at once ({@link
+   * VectorExp#ofFloats}), each exp widened to double before it is summed, {@link Math#log} once
+   * per pixel. The error is what {@link RowMath#floatLogSumExpError} bounds; the last
+   * {@code width mod 2L} pixels take the exact double loop.
+   */
+  @Override
+  public boolean logSumExp(float[] row, int c, int width, double[] max, double[] logSum) {
+    final int lanes = F2.length();
+    final int bound = F2.loopBound(width);
+    FloatVector probe = FloatVector.zero(F2);
+    for (int x = 0; x < bound; x += lanes) {
+      FloatVector m = FloatVector.fromArray(F2, row, x);
+      FloatVector lo = m;
+      for (int ch = 1; ch < c; ch++) {
+        FloatVector v = FloatVector.fromArray(F2, row, ch * width + x);
+        m = m.max(v);
+        lo = lo.min(v);
+      }
+      // NaN propagates through max and min; 0 * inf is NaN
+      probe = probe.add(m.mul(0f)).add(lo.mul(0f));
+      DoubleVector s0 = DoubleVector.zero(S);
+      DoubleVector s1 = DoubleVector.zero(S);
+      for (int ch = 0; ch < c; ch++) {
+        FloatVector e = VectorExp.ofFloats(FloatVector.fromArray(F2, row, ch * width + x).sub(m));
+        s0 = s0.add(e.convertShape(VectorOperators.F2D, S, 0));
+        s1 = s1.add(e.convertShape(VectorOperators.F2D, S, 1));
+      }
+      ((DoubleVector) m.convertShape(VectorOperators.F2D, S, 0)).intoArray(max, x);
+      ((DoubleVector) m.convertShape(VectorOperators.F2D, S, 1)).intoArray(max, x + S.length());
+      s0.intoArray(logSum, x);
+      s1.intoArray(logSum, x + S.length());
+    }
+    if (probe.reduceLanes(VectorOperators.ADD) != 0f) {
+      return false;
+    }
+    for (int x = 0; x < bound; x++) {
+      logSum[x] = Math.log(logSum[x]);
+    }
+    return ScalarRowMath.logSumExpFrom(row, c, width, bound, max, logSum);
+  }
+
+  /**
+   * Each float exp is within {@code 3u} of the exact {@code e^x} of its argument, and that
+   * argument, {@code l_c - max} rounded to float, is within {@code u|x|} of the exact
+   * difference ({@code u = 2^-24}). Summed with weights {@code e^x <= 1}, and since
+   * {@code |x| e^x <= 1/e} for the {@code c - 1} terms beside the max, the sum's relative error
+   * is below {@code u ((c - 1)/e + 3)}, which is the log's absolute error. Doubled for margin.
+   */
+  @Override
+  public double floatLogSumExpError(int c) {
+    return 2 * 0x1p-24 * ((c - 1) / Math.E + 4);
   }
 
   @Override

@@ -55,6 +55,90 @@ class RowMathTest {
   }
 
   @Test
+  void floatRowLogSumExpIsWithinItsBoundOfADoubleReference() {
+    SplittableRandom r = new SplittableRandom(7);
+    for (RowMath math : BOTH) {
+      for (int c : CLASSES) {
+        double bound = math.floatLogSumExpError(c);
+        assertTrue(bound < 1e-5, math.name() + " C=" + c + " bound " + bound);
+        for (int width : WIDTHS) {
+          float[] row = new float[c * width];
+          for (int i = 0; i < row.length; i++) {
+            row[i] = (float) (r.nextGaussian() * (r.nextInt(10) == 0 ? 300 : 5));
+          }
+          double[] max = new double[width];
+          double[] logSum = new double[width];
+          assertTrue(math.logSumExp(row, c, width, max, logSum));
+          for (int x = 0; x < width; x++) {
+            double m = Double.NEGATIVE_INFINITY;
+            for (int ch = 0; ch < c; ch++) {
+              m = Math.max(m, row[ch * width + x]);
+            }
+            double s = 0;
+            for (int ch = 0; ch < c; ch++) {
+              s += Math.exp(row[ch * width + x] - m);
+            }
+            String where = math.name() + " C=" + c + " W=" + width + " x=" + x;
+            assertEquals(m, max[x], 0.0, where);
+            assertEquals(Math.log(s), logSum[x], bound, where);
+          }
+        }
+      }
+    }
+  }
+
+  @Test
+  void nonFiniteFloatsAreReportedAnywhereInTheRow() {
+    for (RowMath math : BOTH) {
+      for (int width : new int[] {1, 7, 16, 17, 33, 100}) {
+        for (int pos : new int[] {0, width - 1, 2 * width + width / 2}) {
+          for (float bad : new float[] {Float.NaN, Float.POSITIVE_INFINITY,
+              Float.NEGATIVE_INFINITY}) {
+            float[] row = new float[3 * width];
+            row[pos] = bad;
+            assertFalse(math.logSumExp(row, 3, width, new double[width], new double[width]),
+                math.name() + " W=" + width + " pos=" + pos + " " + bad);
+          }
+        }
+        float[] huge = new float[2 * width];
+        java.util.Arrays.fill(huge, 0, width, Float.MAX_VALUE);
+        java.util.Arrays.fill(huge, width, 2 * width, -Float.MAX_VALUE);
+        double[] logSum = new double[width];
+        assertTrue(math.logSumExp(huge, 2, width, new double[width], logSum), math.name());
+        assertEquals(0.0, logSum[width - 1], 0.0, math.name() + " finite extremes");
+      }
+    }
+  }
+
+  @Test
+  void floatVectorExpIsWithinThreeUnitsInTheLastPlace() {
+    Assumptions.assumeTrue(RowMath.best().name().startsWith("vector-"));
+    var species = jdk.incubator.vector.FloatVector.SPECIES_PREFERRED;
+    SplittableRandom r = new SplittableRandom(31);
+    float[] x = new float[species.length()];
+    float[] y = new float[species.length()];
+    double worst = 0;
+    for (int i = 0; i < 200_000; i++) {
+      for (int l = 0; l < x.length; l++) {
+        x[l] = i < 100 ? -i * 0.9f - l : (float) (-r.nextDouble() * Math.pow(10, r.nextInt(-9, 3)));
+      }
+      VectorExp.ofFloats(jdk.incubator.vector.FloatVector.fromArray(species, x, 0))
+          .intoArray(y, 0);
+      for (int l = 0; l < x.length; l++) {
+        double want = Math.exp(x[l]);
+        if (x[l] < -87) {
+          assertTrue(y[l] > 0 && y[l] < 2e-38, x[l] + " -> " + y[l]);
+          continue;
+        }
+        double rel = Math.abs(y[l] - want) / want;
+        worst = Math.max(worst, rel);
+        assertTrue(rel <= 3 * 0x1p-24, "exp(" + x[l] + ") = " + y[l] + ", Math.exp " + want);
+      }
+    }
+    assertTrue(worst > 0, "float exp must differ from double somewhere: " + worst);
+  }
+
+  @Test
   void nonFiniteValuesAreReportedAnywhereInTheRow() {
     for (RowMath math : BOTH) {
       for (int width : WIDTHS) {
@@ -107,7 +191,7 @@ class RowMathTest {
       for (int l = 0; l < x.length; l++) {
         x[l] = i < 100 ? -i * 7.5 - l : -r.nextDouble() * Math.pow(10, r.nextInt(-12, 3));
       }
-      VectorRowMath.expNonPositive(DoubleVector.fromArray(species, x, 0)).intoArray(y, 0);
+      VectorExp.ofDoubles(DoubleVector.fromArray(species, x, 0)).intoArray(y, 0);
       for (int l = 0; l < x.length; l++) {
         double want = Math.exp(x[l]);
         if (x[l] < -708) {
@@ -126,7 +210,7 @@ class RowMathTest {
 
   private static double expOf(double v) {
     var species = DoubleVector.SPECIES_PREFERRED;
-    return VectorRowMath.expNonPositive(DoubleVector.broadcast(species, v)).lane(0);
+    return VectorExp.ofDoubles(DoubleVector.broadcast(species, v)).lane(0);
   }
 
   @Test
