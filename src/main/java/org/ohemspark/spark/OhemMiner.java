@@ -2,6 +2,7 @@ package org.ohemspark.spark;
 
 import java.util.HashMap;
 import java.util.Map;
+import org.apache.spark.api.java.JavaFutureAction;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Dataset;
@@ -104,8 +105,13 @@ public final class OhemMiner {
     JavaRDD<LossRecord> records = LossFrames.compute(source.records(spark, partitions), source,
         conf, params, convention, classes, mode, decoded)
         .persist(StorageLevel.MEMORY_AND_DISK());
+    long t0 = System.nanoTime();
+    // Start the loss pass now: the executors fill the cache while this thread plans the
+    // bad-record split, whose first use of Spark SQL costs the driver seconds (session state,
+    // code generation). That split's stage then reads the cached records (FIFO: this job's
+    // tasks run first; a block being computed is waited for, never computed twice).
+    JavaFutureAction<Long> lossPass = records.countAsync();
     try {
-      long t0 = System.nanoTime();
       JavaRDD<LossRecord> all = UnreadRecords.append(source, records, mode);
       BadRecords bad = BadRecords.split(spark, all, mode);
       JavaRDD<LossRecord> good = bad.good();
@@ -124,6 +130,7 @@ public final class OhemMiner {
           good.map(r -> LossFrame.toRow(r.losses(), r.source())), LossFrame.SCHEMA);
       return mineGood(records, images, lossFrame, bad, totals, firstPassNanos, decoded);
     } catch (RuntimeException e) {
+      lossPass.cancel(true);
       records.unpersist();
       throw e;
     }
