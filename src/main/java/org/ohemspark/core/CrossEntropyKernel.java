@@ -22,10 +22,10 @@ package org.ohemspark.core;
  * {@link RowMath#floatLogSumExpError}, about 1e-6, of exact arithmetic, as PyTorch's float32
  * is); a pixel whose loss lands within that bound of the threshold {@code -ln(thresh)} is
  * recomputed in double, so the strict {@code loss > -ln(thresh)} decision (and so
- * {@code n_hard}) is that of double precision. Resized and float64 logits are computed in double
- * throughout. With a resize, each source row is interpolated along x once and
- * kept while output rows need it, so an output row costs one vertical blend. An instance holds
- * scratch buffers: use one per thread.
+ * {@code n_hard}) is that of double precision. Resized logits, and
+ * float64 logits that are not all floats, are computed in double throughout. With a resize,
+ * each source row is interpolated along x once and kept while output rows need it, so an output
+ * row costs one vertical blend. An instance holds scratch buffers: use one per thread.
  *
  * @see <a href="https://pytorch.org/docs/stable/generated/torch.nn.functional.cross_entropy.html">
  *     torch.nn.functional.cross_entropy</a>

@@ -43,6 +43,8 @@ public final class DenseLogits implements Logits {
   private DoubleBuffer doubles;
   private float[] floatRow = new float[0];
   private short[] shortRow = new short[0];
+  /** Float64 storage only: whether every value is a float; null until asked. */
+  private Boolean float64HoldsFloats;
 
   /**
    * @param data the elements, starting at {@code data.position()}; its order is taken from
@@ -154,10 +156,25 @@ public final class DenseLogits implements Logits {
     }
   }
 
-  /** Float16 and float32 storage: every value is a float. */
+  /**
+   * Float16 and float32 storage; float64 storage whose every value is a float (checked once, in
+   * one pass), so that the same values give the same losses whatever the storage type.
+   */
   @Override
   public boolean floatExact() {
-    return dtype != DType.FLOAT64;
+    if (dtype != DType.FLOAT64) {
+      return true;
+    }
+    if (float64HoldsFloats == null) {
+      boolean all = true;
+      long n = (long) c * h * w;
+      for (long i = 0; i < n && all; i++) {
+        double v = data.getDouble((int) (i << 3));
+        all = (float) v == v || v != v; // NaN: reported by the kernel either way
+      }
+      float64HoldsFloats = all;
+    }
+    return float64HoldsFloats;
   }
 
   @Override

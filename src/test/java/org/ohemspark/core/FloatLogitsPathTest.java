@@ -2,6 +2,7 @@ package org.ohemspark.core;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.ByteBuffer;
@@ -155,6 +156,7 @@ class FloatLogitsPathTest {
           }
           b.flip();
           DenseLogits l = new DenseLogits(b, order, t, c, h, w, fortran);
+          // float64 values here are not floats (N(0, 100) doubles)
           assertEquals(t != DenseLogits.DType.FLOAT64, l.floatExact(), t.toString());
           for (int ch = 0; ch < c; ch++) {
             for (int y = 0; y < h; y++) {
@@ -175,5 +177,36 @@ class FloatLogitsPathTest {
         }
       }
     }
+  }
+
+  @Test
+  void float64LogitsHoldingFloatsGiveTheBitsOfFloat32Storage() {
+    SplittableRandom r = new SplittableRandom(37);
+    int c = 19;
+    int w = 64;
+    float[] v = new float[c * w];
+    for (int i = 0; i < v.length; i++) {
+      v[i] = (float) (r.nextGaussian() * 4);
+    }
+    ByteBuffer b = ByteBuffer.allocate(8 * v.length).order(ByteOrder.LITTLE_ENDIAN);
+    for (float f : v) {
+      b.putDouble(f);
+    }
+    b.flip();
+    DenseLogits wide = new DenseLogits(b, ByteOrder.LITTLE_ENDIAN, DenseLogits.DType.FLOAT64, c,
+        1, w, false);
+    assertTrue(wide.floatExact());
+    int[] labels = new int[w];
+    for (int x = 0; x < w; x++) {
+      labels[x] = r.nextInt(c);
+    }
+    ImageLosses a = new CrossEntropyKernel(OhemParams.DEFAULTS)
+        .compute("f32", float32(v, c, 1, w), labels, 1, w);
+    ImageLosses d = new CrossEntropyKernel(OhemParams.DEFAULTS)
+        .compute("f64", wide, labels, 1, w);
+    assertArrayEquals(a.losses(), d.losses());
+    b.putDouble(8 * 5, 0.1); // 0.1 is not a float
+    assertFalse(new DenseLogits(b, ByteOrder.LITTLE_ENDIAN, DenseLogits.DType.FLOAT64, c, 1, w,
+        false).floatExact());
   }
 }
