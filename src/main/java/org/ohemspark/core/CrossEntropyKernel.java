@@ -164,7 +164,8 @@ public final class CrossEntropyKernel {
           nll = logSum[x] - (frow[label * width + x] - max[x]);
           if (Math.abs(wy * nll - t) <= band * wy) {
             // near the threshold the float exps could tip the strict loss > t: redo in double
-            nll = exactNll(frow, c, width, x, label);
+            ScalarRowMath.logSumExpFrom(frow, c, width, x, x + 1, max, logSum);
+            nll = logSum[x] - (frow[label * width + x] - max[x]);
           }
         } else {
           nll = logSum[x] - (row[label * width + x] - max[x]);
@@ -187,22 +188,6 @@ public final class CrossEntropyKernel {
     }
     return new ImageLosses(imageId, height, width, labels, losses, nValid, nHard, sumHard,
         sumLoss, maxLoss);
-  }
-
-  /**
-   * One pixel's {@code ln(sum_c exp(l_c - m)) - (l_label - m)} in double precision with
-   * {@link Math#exp}, from the float row.
-   */
-  private static double exactNll(float[] frow, int c, int width, int x, int label) {
-    double m = frow[x];
-    for (int ch = 1; ch < c; ch++) {
-      m = Math.max(m, frow[ch * width + x]);
-    }
-    double s = 0;
-    for (int ch = 0; ch < c; ch++) {
-      s += Math.exp(frow[ch * width + x] - m);
-    }
-    return Math.log(s) - (frow[label * width + x] - m);
   }
 
   private void ensure(int c, int w, int width) {

@@ -50,7 +50,7 @@ final class ScalarRowMath implements RowMath {
 
   @Override
   public boolean logSumExp(float[] row, int c, int width, double[] max, double[] logSum) {
-    return logSumExpFrom(row, c, width, 0, max, logSum);
+    return logSumExpFrom(row, c, width, 0, width, max, logSum);
   }
 
   /** Double precision throughout: only the final {@link Math#log} rounds, and the sum. */
@@ -60,12 +60,12 @@ final class ScalarRowMath implements RowMath {
   }
 
   /**
-   * The float-row log-sum-exp of pixels {@code [from, width)} in double precision, pixel by
+   * The float-row log-sum-exp of pixels {@code [from, to)} in double precision, pixel by
    * pixel ({@link Math#exp}); false when one of their logits is NaN or infinite.
    */
-  static boolean logSumExpFrom(float[] row, int c, int width, int from, double[] max,
+  static boolean logSumExpFrom(float[] row, int c, int width, int from, int to, double[] max,
       double[] logSum) {
-    for (int x = from; x < width; x++) {
+    for (int x = from; x < to; x++) {
       double m = row[x];
       double probe = m * 0.0;
       for (int ch = 1; ch < c; ch++) {

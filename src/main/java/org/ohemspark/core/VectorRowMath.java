@@ -120,7 +120,7 @@ final class VectorRowMath implements RowMath, RowMathChoice.VectorRowMathProbe {
     for (int x = 0; x < bound; x++) {
       logSum[x] = Math.log(logSum[x]);
     }
-    return ScalarRowMath.logSumExpFrom(row, c, width, bound, max, logSum);
+    return ScalarRowMath.logSumExpFrom(row, c, width, bound, width, max, logSum);
   }
 
   /**
