@@ -48,9 +48,44 @@ final class ScalarRowMath implements RowMath {
     return true;
   }
 
+  /**
+   * Channel-outer like the double row (unit-stride loops the JIT can unroll); each pixel's
+   * figures are those of {@link #logSumExpFrom}, bit for bit (the same maximum, and the same
+   * double exp terms summed in channel order).
+   */
   @Override
   public boolean logSumExp(float[] row, int c, int width, double[] max, double[] logSum) {
-    return logSumExpFrom(row, c, width, 0, width, max, logSum);
+    float probe = 0;
+    int n = c * width;
+    for (int i = 0; i < n; i++) {
+      probe += row[i] * 0.0f; // NaN for NaN or infinite values
+    }
+    if (probe != 0.0f) {
+      return false;
+    }
+    for (int x = 0; x < width; x++) {
+      max[x] = row[x];
+    }
+    for (int ch = 1; ch < c; ch++) {
+      int d = ch * width;
+      for (int x = 0; x < width; x++) {
+        double v = row[d + x];
+        if (v > max[x]) {
+          max[x] = v;
+        }
+      }
+    }
+    Arrays.fill(logSum, 0, width, 0.0);
+    for (int ch = 0; ch < c; ch++) {
+      int d = ch * width;
+      for (int x = 0; x < width; x++) {
+        logSum[x] += Math.exp(row[d + x] - max[x]);
+      }
+    }
+    for (int x = 0; x < width; x++) {
+      logSum[x] = Math.log(logSum[x]);
+    }
+    return true;
   }
 
   /** Double precision throughout: only the final {@link Math#log} rounds, and the sum. */

@@ -88,6 +88,33 @@ class RowMathTest {
   }
 
   @Test
+  void scalarFloatRowGivesThePerPixelLoopsBits() {
+    SplittableRandom r = new SplittableRandom(11);
+    for (int c : CLASSES) {
+      for (int width : WIDTHS) {
+        float[] row = new float[c * width];
+        for (int i = 0; i < row.length; i++) {
+          // ties and signed zeros too: the maximum must be the same value either way
+          row[i] = r.nextInt(8) == 0 ? (r.nextBoolean() ? 0.0f : -0.0f)
+              : (float) (r.nextGaussian() * (r.nextInt(10) == 0 ? 300 : 5));
+        }
+        double[] max = new double[width];
+        double[] logSum = new double[width];
+        double[] max1 = new double[width];
+        double[] logSum1 = new double[width];
+        assertTrue(RowMath.scalar().logSumExp(row, c, width, max, logSum));
+        assertTrue(ScalarRowMath.logSumExpFrom(row, c, width, 0, width, max1, logSum1));
+        for (int x = 0; x < width; x++) {
+          String where = "C=" + c + " W=" + width + " x=" + x;
+          assertEquals(max1[x], max[x], 0.0, where);
+          assertEquals(Double.doubleToLongBits(logSum1[x]), Double.doubleToLongBits(logSum[x]),
+              where);
+        }
+      }
+    }
+  }
+
+  @Test
   void nonFiniteFloatsAreReportedAnywhereInTheRow() {
     for (RowMath math : BOTH) {
       for (int width : new int[] {1, 7, 16, 17, 33, 100}) {
