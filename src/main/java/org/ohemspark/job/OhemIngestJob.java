@@ -78,6 +78,7 @@ public final class OhemIngestJob {
 
     StagedOutput staged;
     try {
+      StagedOutput.requireApart(hadoop, config.input(), config.output());
       staged = new StagedOutput(hadoop, config.output(), config.overwrite());
     } catch (IllegalArgumentException | IOException e) {
       err.println("ohem-ingest: " + e.getMessage());

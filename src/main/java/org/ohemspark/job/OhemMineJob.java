@@ -68,6 +68,7 @@ public final class OhemMineJob {
 
     StagedOutput staged;
     try {
+      StagedOutput.requireApart(hadoop, config.input(), config.output());
       staged = new StagedOutput(hadoop, config.output(), config.overwrite());
     } catch (IllegalArgumentException | IOException e) {
       err.println("ohem-mine: " + e.getMessage());

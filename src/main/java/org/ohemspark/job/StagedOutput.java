@@ -26,6 +26,35 @@ public final class StagedOutput {
   private final boolean overwrite;
 
   /**
+   * Checks that {@code output} neither is, nor contains, nor lies inside {@code input}, both
+   * made absolute on their file systems (no symbolic link is followed). Jobs call it before
+   * staging: with {@code --overwrite}, an output that is or contains the input would be
+   * replaced, input and all, and one inside it would be read as input or replace part of it.
+   *
+   * @throws IllegalArgumentException naming both paths when they overlap
+   */
+  public static void requireApart(Configuration conf, String input, String output)
+      throws IOException {
+    String inPath = comparable(conf, input);
+    String outPath = comparable(conf, output);
+    String relation = inPath.equals(outPath) ? "is the input"
+        : inPath.startsWith(outPath) ? "contains the input"
+        : outPath.startsWith(inPath) ? "lies inside the input" : null;
+    if (relation != null) {
+      throw new IllegalArgumentException("output " + output + " " + relation + " " + input
+          + ": choose an output outside the input (replacing it would delete input data)");
+    }
+  }
+
+  /** scheme://authority/path/ of a qualified, normalized path ("file:/x" = "file:///x"). */
+  private static String comparable(Configuration conf, String path) throws IOException {
+    Path p = new Path(path);
+    java.net.URI u = p.getFileSystem(conf).makeQualified(p).toUri().normalize();
+    String dir = u.getPath().endsWith("/") ? u.getPath() : u.getPath() + "/";
+    return u.getScheme() + "://" + (u.getAuthority() == null ? "" : u.getAuthority()) + dir;
+  }
+
+  /**
    * @throws IllegalArgumentException if the target exists, is not empty and {@code overwrite}
    *     is false
    */

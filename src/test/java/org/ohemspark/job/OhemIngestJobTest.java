@@ -151,6 +151,26 @@ class OhemIngestJobTest {
   }
 
   @Test
+  void overwriteNeverReplacesTheInput() throws IOException {
+    Path data = tmp.resolve("data");
+    try (Stream<Path> files = Files.walk(SAMPLE)) {
+      for (Path f : (Iterable<Path>) files::iterator) {
+        Files.copy(f, data.resolve(SAMPLE.relativize(f).toString()));
+      }
+    }
+    long before;
+    try (Stream<Path> files = Files.walk(data)) {
+      before = files.count();
+    }
+    JobRun same = ingest("--input", data.toString(), "--output", data.toString(), "--overwrite");
+    assertEquals(ExitCode.BAD_ARGUMENTS, same.code(), same.err());
+    assertTrue(same.err().contains("is the input"), same.err());
+    try (Stream<Path> files = Files.walk(data)) {
+      assertEquals(before, files.count(), "the input is untouched");
+    }
+  }
+
+  @Test
   void formatIsAConfigurationKeyAndAFlag() {
     java.util.Properties file = new java.util.Properties();
     file.setProperty("format", "parquet");

@@ -135,6 +135,32 @@ class OhemMineJobTest {
   }
 
   @Test
+  void overwriteNeverReplacesTheInput() throws IOException {
+    Path data = tmp.resolve("data");
+    try (Stream<Path> files = Files.walk(SAMPLE)) {
+      for (Path f : files.collect(Collectors.toList())) {
+        Files.copy(f, data.resolve(SAMPLE.relativize(f).toString()));
+      }
+    }
+    List<Path> before;
+    try (Stream<Path> files = Files.walk(data)) {
+      before = files.sorted().collect(Collectors.toList());
+    }
+    String[][] outputs = {{data.toString(), "is the input"},
+        {tmp.toString(), "contains the input"},
+        {data.resolve("logits").toString(), "lies inside the input"}};
+    for (String[] o : outputs) {
+      JobRun r = run("--input", data.toString(), "--output", o[0], "--overwrite");
+      assertEquals(ExitCode.BAD_ARGUMENTS, r.code(), o[0] + ": " + r.err());
+      assertTrue(r.err().contains(o[1]), r.err());
+      try (Stream<Path> files = Files.walk(data)) {
+        assertEquals(before, files.sorted().collect(Collectors.toList()),
+            "the input is untouched, no staging directory left: " + o[0]);
+      }
+    }
+  }
+
+  @Test
   void badArgumentsExitWith2() {
     assertEquals(ExitCode.BAD_ARGUMENTS, run("--input", SAMPLE.toString(), "--bogus").code());
     JobRun t = run("--input", SAMPLE.toString(), "--output", tmp.resolve("o").toString(),
