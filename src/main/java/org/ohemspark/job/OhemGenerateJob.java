@@ -82,9 +82,9 @@ public final class OhemGenerateJob {
         ShardWriter.Result r = ShardWriter.write(spark, new SyntheticImages(spec, cmd.images,
             half), OhemParams.DEFAULTS, LabelConvention.TRAIN_IDS, spec.classes(), root,
             TARGET_FILE_BYTES, logitBytes(cmd, spec));
-        try (var o = fs.create(new Path(dir, "_dataset.json"), true)) {
-          o.write(descriptor(cmd, spec).getBytes(StandardCharsets.UTF_8));
-        }
+        new HadoopConf(spark.sparkContext().hadoopConfiguration()).writeAll(
+            root + "/_dataset.json",
+            descriptor(cmd, spec).getBytes(StandardCharsets.UTF_8));
         printDone(out, cmd, spec, root + " (" + r.files() + " Parquet shards)", t0);
         return ExitCode.OK;
       }
@@ -110,9 +110,8 @@ public final class OhemGenerateJob {
             ? LabelPngWriter.grey8(img.labels(), spec.height(), spec.width())
             : NpyWriter.uint8(img.labels(), spec.height(), spec.width()));
       });
-      try (var o = fs.create(new Path(dir, "dataset.json"), true)) {
-        o.write(descriptor(cmd, spec).getBytes(StandardCharsets.UTF_8));
-      }
+      conf.value().writeAll(root + "/dataset.json",
+          descriptor(cmd, spec).getBytes(StandardCharsets.UTF_8));
       printDone(out, cmd, spec, root, t0);
       return ExitCode.OK;
     } catch (Exception e) { // SparkException is checked but thrown from Scala undeclared

@@ -20,12 +20,15 @@ import org.ohemspark.core.BadRecordException;
 import org.ohemspark.core.ImageRecord;
 import org.ohemspark.io.LabelDecoder;
 import org.ohemspark.io.NpyArray;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A dataset directory as inference dumps lay it out: {@code logits/<id>.npy} ({@code [C,h,w]})
  * and {@code labels/<id>.png} or {@code labels/<id>.npy} ({@code [H,W]}), on any Hadoop
- * FileSystem. Files of other extensions, and hidden files ({@code .x}, {@code _x}), in those
- * folders are not read.
+ * FileSystem. Hidden files ({@code .x}, {@code _x}) in those folders are not read; any other
+ * entry that is not such a file (another extension, a sub-folder) is not read either, and is
+ * named in a warning on the driver's log.
  *
  * <p>The two folders are listed on the driver through the Hadoop FileSystem API (as Spark's own
  * file sources do for a couple of root folders) and paired by image id there: one small row of
@@ -37,6 +40,7 @@ import org.ohemspark.io.NpyArray;
  */
 public final class DatasetDirectory implements ImageSource {
   private static final long serialVersionUID = 1L;
+  private static final Logger LOG = LoggerFactory.getLogger(DatasetDirectory.class);
   private final String input;
 
   /** Columns of {@link #records}. */
@@ -66,7 +70,15 @@ public final class DatasetDirectory implements ImageSource {
    */
   @Override
   public Dataset<Row> records(SparkSession spark, int partitions) {
-    List<Row> rows = listPairs(spark, input);
+    Listing listing = listing(spark.sparkContext().hadoopConfiguration(), input);
+    List<String> notRead = listing.notRead();
+    if (!notRead.isEmpty()) {
+      LOG.warn("{} entries of {} are not read (neither <id>.npy in logits/ nor <id>.png or "
+          + "<id>.npy in labels/, nor hidden; folders are not searched): {}{}", notRead.size(),
+          input, notRead.subList(0, Math.min(10, notRead.size())),
+          notRead.size() > 10 ? " ..." : "");
+    }
+    List<Row> rows = listing.pairs();
     int parts = partitions;
     if (parts <= 0) {
       parts = (int) Math.max(1, Math.min(rows.size(),
@@ -76,15 +88,29 @@ public final class DatasetDirectory implements ImageSource {
     return spark.createDataFrame(jsc.parallelize(rows, parts), PAIRS);
   }
 
-  /** One row per image id of either folder, sorted by id; label paths min / max by name. */
-  private static List<Row> listPairs(SparkSession spark, String input) {
-    Configuration conf = spark.sparkContext().hadoopConfiguration();
+  /**
+   * What the driver's listing finds.
+   *
+   * @param pairs one row of {@link #PAIRS} per image id of either folder, sorted by id; label
+   *     paths min / max by name
+   * @param notRead the entries of {@code logits/} and {@code labels/} that are not read: not
+   *     hidden, and not a file of the folder's extensions (sub-folders end in {@code /})
+   */
+  record Listing(List<Row> pairs, List<String> notRead) {}
+
+  /**
+   * Lists {@code logits/} and {@code labels/} under {@code input}.
+   *
+   * @throws BadRecordException if either folder is missing or cannot be listed
+   */
+  static Listing listing(Configuration conf, String input) {
+    List<String> notRead = new ArrayList<>();
     TreeMap<String, String> logits = new TreeMap<>();
-    for (Path p : list(conf, input + "/logits", ".npy")) {
+    for (Path p : list(conf, input + "/logits", notRead, ".npy")) {
       logits.put(stripExtension(p.getName()), p.toString());
     }
     TreeMap<String, TreeSet<String>> labels = new TreeMap<>();
-    for (Path p : list(conf, input + "/labels", ".png", ".PNG", ".npy")) {
+    for (Path p : list(conf, input + "/labels", notRead, ".png", ".PNG", ".npy")) {
       labels.computeIfAbsent(stripExtension(p.getName()), k -> new TreeSet<>()).add(p.toString());
     }
     TreeSet<String> ids = new TreeSet<>(logits.keySet());
@@ -95,10 +121,11 @@ public final class DatasetDirectory implements ImageSource {
       rows.add(RowFactory.create(id, logits.get(id), l == null ? null : l.first(),
           l == null ? null : (long) l.size(), l == null ? null : l.last()));
     }
-    return rows;
+    return new Listing(rows, notRead);
   }
 
-  private static List<Path> list(Configuration conf, String dir, String... extensions) {
+  private static List<Path> list(Configuration conf, String dir, List<String> notRead,
+      String... extensions) {
     try {
       Path p = new Path(dir);
       FileSystem fs = p.getFileSystem(conf);
@@ -109,14 +136,19 @@ public final class DatasetDirectory implements ImageSource {
       List<Path> out = new ArrayList<>();
       for (FileStatus st : fs.listStatus(p)) {
         String name = st.getPath().getName();
-        if (!st.isFile() || name.startsWith(".") || name.startsWith("_")) {
+        if (name.startsWith(".") || name.startsWith("_")) {
           continue;
         }
+        boolean read = false;
         for (String ext : extensions) {
-          if (name.endsWith(ext)) {
+          if (st.isFile() && name.endsWith(ext)) {
             out.add(fs.makeQualified(st.getPath()));
+            read = true;
             break;
           }
+        }
+        if (!read) {
+          notRead.add(fs.makeQualified(st.getPath()) + (st.isDirectory() ? "/" : ""));
         }
       }
       return out;
@@ -150,14 +182,21 @@ public final class DatasetDirectory implements ImageSource {
           + " label files, e.g. " + labelsPath + " and " + pair.getAs("labels_path_2"));
     }
     try {
-      var logits = NpyArray.parse(logitsPath, conf.readAll(logitsPath)).asLogits(id);
-      var mask = LabelDecoder.decode(labelsPath, id, conf.readAll(labelsPath));
+      var logits = NpyArray.parse(logitsPath, readAll(conf, logitsPath, id)).asLogits(id);
+      var mask = LabelDecoder.decode(labelsPath, id, readAll(conf, labelsPath, id));
       return new ImageRecord(id, logitsPath + ", " + labelsPath, logits, mask.height(),
           mask.width(), mask.values());
-    } catch (IOException e) {
-      throw new BadRecordException(logitsPath, id, "cannot read: " + e.getMessage(), e);
     } catch (BadRecordException e) {
       throw e.withContext(logitsPath, id);
+    }
+  }
+
+  /** The file's bytes; a read error names that file. */
+  private static byte[] readAll(HadoopConf conf, String path, String id) {
+    try {
+      return conf.readAll(path);
+    } catch (IOException e) {
+      throw new BadRecordException(path, id, "cannot read: " + e.getMessage(), e);
     }
   }
 }

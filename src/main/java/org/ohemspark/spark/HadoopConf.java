@@ -5,6 +5,8 @@ import java.io.ObjectInputStream;
 import java.io.ObjectOutputStream;
 import java.io.Serializable;
 import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.ChecksumException;
+import org.apache.hadoop.fs.ChecksumFileSystem;
 import org.apache.hadoop.fs.FSDataInputStream;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
@@ -63,6 +65,12 @@ public final class HadoopConf implements Serializable {
       byte[] out = new byte[(int) f.length()];
       in.readFully(0, out);
       return out;
+    } catch (ChecksumException e) {
+      Path p = new Path(path);
+      throw new IOException("the file does not match its Hadoop checksum file "
+          + new Path(p.getParent(), "." + p.getName() + ".crc") + " (" + e.getMessage()
+          + "): it is corrupt, or another program changed it after Hadoop wrote it; if it was"
+          + " changed on purpose, delete the .crc file", e);
     }
   }
 
@@ -73,7 +81,11 @@ public final class HadoopConf implements Serializable {
    */
   public void writeAll(String path, byte[] bytes) throws IOException {
     Path p = new Path(path);
-    try (var out = p.getFileSystem(conf).create(p, true)) {
+    FileSystem fs = p.getFileSystem(conf);
+    // no hidden .crc file beside a local file: users edit datasets with numpy, and a stale
+    // checksum would then fail every later read of the edited file
+    FileSystem target = fs instanceof ChecksumFileSystem c ? c.getRawFileSystem() : fs;
+    try (var out = target.create(p, true)) {
       out.write(bytes);
     }
   }

@@ -140,6 +140,17 @@ class BadInputModesTest {
               new float[(C + 1) * 16])));
       Files.write(d.resolve("labels/" + id + ".npy"), labels(1));
     }, "classes = 5"});
+    // a label file Hadoop wrote (with its hidden .crc), then changed by another program
+    k.put("stale_crc_labels", new Object[] {(Breaker) (d, id) -> {
+      Files.write(d.resolve("logits/" + id + ".npy"), goodLogits());
+      Path labels = d.resolve("labels/" + id + ".npy");
+      try (var out = org.apache.hadoop.fs.FileSystem.getLocal(
+          new org.apache.hadoop.conf.Configuration()).create(
+          new org.apache.hadoop.fs.Path("file:" + labels), true)) {
+        out.write(goodLabelsNpy());
+      }
+      Files.write(labels, labels(1));
+    }, "delete the .crc file"});
     // Hadoop paths are URIs: a ':' in a file name cannot be opened through them
     k.put("colon:name", new Object[] {(Breaker) (d, id) -> {
       Files.write(d.resolve("logits/" + id + ".npy"), goodLogits());
@@ -179,7 +190,7 @@ class BadInputModesTest {
     assertTrue(r.err().contains("image_id='" + id + "'"), r.err());
     assertTrue(r.err().contains(id + "."), "names the file: " + r.err());
     assertTrue(r.err().contains((String) kinds().get(kind)[1]), r.err());
-    if (kind.equals("label_out_of_range")) {
+    if (kind.equals("label_out_of_range") || kind.equals("stale_crc_labels")) {
       assertTrue(r.err().contains("labels/" + id + ".npy"), "names the label file: " + r.err());
     }
     assertFalse(Files.exists(out), "a failed run commits no output");

@@ -1,0 +1,51 @@
+package org.ohemspark.spark;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Whole-file reads and writes on Hadoop's local (checksummed) file system. */
+class HadoopConfTest {
+  private static final Configuration CONF = new Configuration();
+
+  @TempDir
+  Path tmp;
+
+  @Test
+  void writeAllLeavesNoChecksumFileSoOtherProgramsCanEditTheData() throws IOException {
+    Path f = tmp.resolve("a.npy");
+    HadoopConf hc = new HadoopConf(CONF);
+    hc.writeAll("file:" + f, "first".getBytes(StandardCharsets.UTF_8));
+    assertFalse(Files.exists(tmp.resolve(".a.npy.crc")));
+    Files.writeString(f, "edited by numpy");
+    assertArrayEquals("edited by numpy".getBytes(StandardCharsets.UTF_8),
+        hc.readAll("file:" + f));
+  }
+
+  @Test
+  void aStaleChecksumFileIsNamedWithWhatToDo() throws IOException {
+    Path f = tmp.resolve("b.npy");
+    org.apache.hadoop.fs.Path p = new org.apache.hadoop.fs.Path("file:" + f);
+    try (var out = FileSystem.getLocal(CONF).create(p, true)) { // checksummed: writes .b.npy.crc
+      out.write(new byte[4096]);
+    }
+    assertTrue(Files.exists(tmp.resolve(".b.npy.crc")));
+    byte[] changed = new byte[4096];
+    changed[100] = 1;
+    Files.write(f, changed);
+    IOException e = assertThrows(IOException.class, () -> new HadoopConf(CONF).readAll(
+        "file:" + f));
+    assertTrue(e.getMessage().contains(".b.npy.crc") && e.getMessage().contains(
+        "delete the .crc file"), e.getMessage());
+  }
+}
