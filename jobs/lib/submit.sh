@@ -48,12 +48,28 @@ ohem_submit() {
         [ $# -ge 2 ] || { echo "ohem-spark: --conf needs a value" >&2; exit 2; }
         if [[ "$2" == *=* ]]; then spark_args+=("$1" "$2"); else app_args+=("$1" "$2"); has_app_conf=yes; fi
         shift 2 ;;
+      --conf=*)  # --conf=FILE (the job's) or --conf=spark.key=value (Spark's)
+        local v="${1#--conf=}"
+        if [[ "$v" == *=* ]]; then spark_args+=(--conf "$v"); else app_args+=(--conf "$v"); has_app_conf=yes; fi
+        shift ;;
       *)
         app_args+=("$1"); shift ;;
     esac
   done
   if [ -z "$has_app_conf" ] && [ -n "$default_conf" ] && [ -f "$default_conf" ]; then
     app_args+=(--conf "$default_conf")
+  fi
+  local heap=()
+  local i
+  for ((i = 0; i < ${#spark_args[@]}; i++)); do
+    if [ "${spark_args[$i]}" = --driver-memory ]; then heap=("-Xmx${spark_args[$((i + 1))]}"); fi
+    if [[ "${spark_args[$i]}" == --driver-memory=* ]]; then heap=("-Xmx${spark_args[$i]#--driver-memory=}"); fi
+  done
+  if [ "${OHEM_DRY_RUN:-0}" = 1 ]; then  # tests: how the arguments were split, then stop
+    printf 'spark: %s\n' "${spark_args[@]}"
+    printf 'app: %s\n' "${app_args[@]}"
+    printf 'heap: %s\n' "${heap[@]}"
+    return 0
   fi
   ohem_build_if_needed
   local log_conf="-Dlog4j2.configurationFile=file:$OHEM_ROOT/conf/log4j2.properties"
@@ -65,11 +81,6 @@ ohem_submit() {
   export SPARK_SCALA_VERSION=2.13
   local jvm_flags
   mapfile -t jvm_flags < "$OHEM_ROOT/jobs/lib/jvm-flags"
-  local heap=()
-  local i
-  for ((i = 0; i < ${#spark_args[@]}; i++)); do
-    if [ "${spark_args[$i]}" = --driver-memory ]; then heap=("-Xmx${spark_args[$((i + 1))]}"); fi
-  done
   [ -n "$has_master" ] || spark_args=(--master 'local[*]' "${spark_args[@]}")
   # JVM messages go to stderr: stdout is the job's result.
   local cmd=(java "${heap[@]}" "${jvm_flags[@]}" -Xlog:disable -Xlog:all=warning:stderr

@@ -1,0 +1,45 @@
+package org.ohemspark.job;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * How {@code jobs/lib/submit.sh} splits a command line between Spark and the job, in both
+ * spellings of an option ({@code --opt value}, {@code --opt=value}); {@code OHEM_DRY_RUN=1}
+ * prints the split instead of starting Spark.
+ */
+class SubmitScriptTest {
+  private static List<String> split(String... args) throws IOException, InterruptedException {
+    List<String> cmd = new ArrayList<>(List.of("bash", "jobs/ohem-mine.sh"));
+    cmd.addAll(List.of(args));
+    ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+    pb.environment().put("OHEM_DRY_RUN", "1");
+    Process p = pb.start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertEquals(0, p.waitFor(), out);
+    return out.lines().toList();
+  }
+
+  @Test
+  void bothSpellingsOfConfAndDriverMemoryReachTheRightPlace() throws Exception {
+    assertEquals(List.of("spark: --conf", "spark: spark.a=b", "spark: --conf", "spark: spark.c=d",
+        "spark: --driver-memory=2g", "spark: --master", "spark: local[2]",
+        "app: --input", "app: in", "app: --conf", "app: my.properties", "app: --thresh",
+        "app: 0.6", "heap: -Xmx2g"),
+        split("--input", "in", "--conf=my.properties", "--conf", "spark.a=b",
+            "--conf=spark.c=d", "--driver-memory=2g", "--master", "local[2]", "--thresh", "0.6"));
+  }
+
+  @Test
+  void withoutAJobConfFileTheDefaultOneIsGivenOnce() throws Exception {
+    List<String> lines = split("--input", "in", "--driver-memory", "3g");
+    assertEquals(List.of("spark: --driver-memory", "spark: 3g", "app: --input", "app: in",
+        "app: --conf", "app: " + new java.io.File("conf/ohem-spark.properties")
+            .getAbsolutePath(), "heap: -Xmx3g"), lines);
+  }
+}
