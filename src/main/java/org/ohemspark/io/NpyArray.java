@@ -88,6 +88,10 @@ public final class NpyArray {
           + "object dtype?): " + header.trim());
     }
     char kind = d.group(2).charAt(0);
+    if ("biufcmMOSUV".indexOf(kind) < 0) {
+      throw new BadRecordException(source, null, "unsupported .npy dtype '" + d.group(1) + kind
+          + d.group(3) + "': '" + kind + "' is not a NumPy type code");
+    }
     int size = Integer.parseInt(d.group(3));
     ByteOrder order = d.group(1).equals(">") ? ByteOrder.BIG_ENDIAN : ByteOrder.LITTLE_ENDIAN;
     String shapeText = s.group(1).trim();

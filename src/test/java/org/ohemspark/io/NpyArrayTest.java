@@ -260,6 +260,10 @@ class NpyArrayTest {
         false, SHAPE, NpyBytes.ints(LITTLE_ENDIAN, new int[24]))).asLogits("img3"));
     assertTrue(il.getMessage().contains("<i4") && il.getMessage().contains("img3"),
         il.getMessage());
+    // a type code NumPy does not have: named as a dtype, not as a truncated file
+    BadRecordException x9 = bad("x9.npy", () -> NpyArray.parse("x9.npy", NpyBytes.file("<X9",
+        false, SHAPE, new byte[24 * 4])));
+    assertTrue(x9.getMessage().contains("unsupported .npy dtype '<X9'"), x9.getMessage());
     // structured dtype
     bad("st.npy", () -> NpyArray.parse("st.npy", NpyBytes.file(1,
         "{'descr': [('a', '<f4')], 'fortran_order': False, 'shape': (2,), }", new byte[8])));
