@@ -95,6 +95,13 @@ public final class OhemMineJob {
             config.mode() == BadRecordMode.PERMISSIVE ? "quarantined" : "dropped",
             config.mode(), BadRecords.describe(first));
       }
+      if (r.stretched().count() > 0) {
+        err.printf(Locale.ROOT, "ohem-mine: warning: %d image(s) have logits of another aspect "
+            + "ratio than their label mask, e.g. %s; they were resized (stretched) bilinearly to "
+            + "the label size, as torch.nn.functional.interpolate does. Transposed logits, or "
+            + "logits of another image, look like this.%n", r.stretched().count(),
+            r.stretched().examples().stream().sorted().findFirst().orElse("?"));
+      }
       staged.writeText("summary.json", SummaryJson.toJson(r.summary(), config));
       staged.commit();
       long t2 = System.nanoTime();

@@ -37,17 +37,20 @@ public final class LossFrames {
    * @param classes declared class count or null
    * @param decoded counts the images whose logits were decoded (every task attempt counts, so a
    *     value above the image count means some logits were read more than once)
+   * @param stretched notes the images whose logits are resized to another aspect ratio
    * @return the records, lazily (not persisted)
    */
   public static JavaRDD<LossRecord> compute(Dataset<Row> inputs, ImageSource reader,
       Broadcast<HadoopConf> conf, OhemParams params, LabelConvention convention,
-      Integer classes, BadRecordMode mode, LongAccumulator decoded) {
+      Integer classes, BadRecordMode mode, LongAccumulator decoded, StretchedImages stretched) {
     return inputs.javaRDD().mapPartitions(rows -> {
       ImageLossComputer computer = new ImageLossComputer(params, convention, classes);
       return ImageRecords.map(rows, reader, conf.value(),
           r -> {
             decoded.add(1);
-            return LossRecord.good(computer.compute(r), r.source());
+            LossRecord good = LossRecord.good(computer.compute(r), r.source());
+            stretched.check(r);
+            return good;
           },
           (bad, input) -> {
             if (mode == BadRecordMode.FAILFAST) {

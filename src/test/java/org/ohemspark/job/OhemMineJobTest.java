@@ -74,6 +74,7 @@ class OhemMineJobTest {
       assertEquals(exp.get(k).asLong(), s.get(k).asLong(), k);
     }
     assertEquals(3, s.get("n_images").asLong());
+    assertFalse(r.err().contains("aspect ratio"), "no resize here: " + r.err());
     assertEquals("palette_index", s.get("params").get("label_convention").asText(),
         "dataset.json is read");
 
@@ -158,6 +159,26 @@ class OhemMineJobTest {
             "the input is untouched, no staging directory left: " + o[0]);
       }
     }
+  }
+
+  @Test
+  void logitsStretchedToAnotherAspectRatioAreReported() throws IOException {
+    Path data = tmp.resolve("stretch");
+    Files.createDirectories(data.resolve("logits"));
+    Files.createDirectories(data.resolve("labels"));
+    byte[] labels = org.ohemspark.testing.NpyBytes.file("|u1", false, new long[] {16, 16},
+        new byte[256]);
+    // 'a' at 1/4 size (a model's output stride), 'b' with one side cut (not a resize)
+    Files.write(data.resolve("logits/a.npy"), org.ohemspark.testing.NpyBytes.file("<f4", false,
+        new long[] {3, 4, 4}, new byte[3 * 16 * 4]));
+    Files.write(data.resolve("logits/b.npy"), org.ohemspark.testing.NpyBytes.file("<f4", false,
+        new long[] {3, 4, 6}, new byte[3 * 24 * 4]));
+    Files.write(data.resolve("labels/a.npy"), labels);
+    Files.write(data.resolve("labels/b.npy"), labels);
+    JobRun r = run("--input", data.toString(), "--output", tmp.resolve("o").toString());
+    assertEquals(ExitCode.OK, r.code(), r.err());
+    assertTrue(r.err().contains("warning: 1 image(s) have logits of another aspect ratio")
+        && r.err().contains("image_id='b' logits [3,4,6] labels [16,16]"), r.err());
   }
 
   @Test
