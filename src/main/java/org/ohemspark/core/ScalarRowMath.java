@@ -48,44 +48,27 @@ final class ScalarRowMath implements RowMath {
     return true;
   }
 
+  /** Widened float rows, per thread (this class is otherwise stateless). */
+  private static final ThreadLocal<double[]> WIDE = ThreadLocal.withInitial(() -> new double[0]);
+
   /**
-   * Channel-outer like the double row (unit-stride loops the JIT can unroll); each pixel's
-   * figures are those of {@link #logSumExpFrom}, bit for bit (the same maximum, and the same
-   * double exp terms summed in channel order).
+   * The row widened to double, then {@link #logSumExp(double[], int, int, double[], double[])}:
+   * channel-outer, unit-stride loops; each pixel's figures are those of {@link
+   * #logSumExpFrom}, bit for bit (the same maximum, the same double exp terms summed in channel
+   * order). Widening costs little beside one {@link Math#exp} per logit.
    */
   @Override
   public boolean logSumExp(float[] row, int c, int width, double[] max, double[] logSum) {
-    float probe = 0;
     int n = c * width;
+    double[] wide = WIDE.get();
+    if (wide.length < n) {
+      wide = new double[n];
+      WIDE.set(wide);
+    }
     for (int i = 0; i < n; i++) {
-      probe += row[i] * 0.0f; // NaN for NaN or infinite values
+      wide[i] = row[i];
     }
-    if (probe != 0.0f) {
-      return false;
-    }
-    for (int x = 0; x < width; x++) {
-      max[x] = row[x];
-    }
-    for (int ch = 1; ch < c; ch++) {
-      int d = ch * width;
-      for (int x = 0; x < width; x++) {
-        double v = row[d + x];
-        if (v > max[x]) {
-          max[x] = v;
-        }
-      }
-    }
-    Arrays.fill(logSum, 0, width, 0.0);
-    for (int ch = 0; ch < c; ch++) {
-      int d = ch * width;
-      for (int x = 0; x < width; x++) {
-        logSum[x] += Math.exp(row[d + x] - max[x]);
-      }
-    }
-    for (int x = 0; x < width; x++) {
-      logSum[x] = Math.log(logSum[x]);
-    }
-    return true;
+    return logSumExp(wide, c, width, max, logSum);
   }
 
   /** Double precision throughout: only the final {@link Math#log} rounds, and the sum. */
