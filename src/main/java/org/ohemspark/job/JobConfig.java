@@ -127,6 +127,39 @@ public record JobConfig(String input, String output, OhemParams params,
         BadRecordMode.parse(p.getProperty("mode")), InputFormat.parse(p.getProperty("format")));
   }
 
+  /**
+   * The configuration file's keys that {@code dataset.json} overrides (the layers' order is
+   * file, dataset, flags), for a note to the user: e.g. {@code dataset.json sets
+   * ignore_index=255; the configuration file's ignore_index=0 is not used}. Listed only where
+   * the file changes a built-in default (the shipped file repeats them), no flag sets the key,
+   * and the values differ.
+   */
+  public static java.util.List<String> overriddenByDataset(Properties file,
+      DatasetDescriptor dataset, Map<String, String> flags) {
+    Properties fromDataset = new Properties();
+    if (dataset.classes() != null) {
+      fromDataset.setProperty("classes", dataset.classes().toString());
+    }
+    if (dataset.ignoreIndex() != null) {
+      fromDataset.setProperty("ignore_index", dataset.ignoreIndex().toString());
+    }
+    if (dataset.labelConvention() != null) {
+      fromDataset.setProperty("label_convention", dataset.labelConvention());
+    }
+    java.util.List<String> notes = new java.util.ArrayList<>();
+    for (String k : new java.util.TreeSet<>(fromDataset.stringPropertyNames())) {
+      String mine = file.getProperty(k);
+      String theirs = fromDataset.getProperty(k);
+      String builtIn = defaults().getProperty(k);
+      if (mine != null && !mine.isBlank() && !mine.trim().equals(builtIn)
+          && flags.get(k) == null && !mine.trim().equals(theirs)) {
+        notes.add("dataset.json sets " + k + "=" + theirs + "; the configuration file's " + k
+            + "=" + mine.trim() + " is not used (a flag would override both)");
+      }
+    }
+    return notes;
+  }
+
   private static double parseDouble(Properties p, String key) {
     String v = p.getProperty(key);
     try {

@@ -51,7 +51,11 @@ public final class OhemMineJob {
     try {
       Properties file = readConfFile(cmd.confFile);
       String input = cmd.input != null ? cmd.input : file.getProperty("input");
-      config = JobConfig.resolve(file, readDescriptor(hadoop, input), cmd.flags());
+      DatasetDescriptor descriptor = readDescriptor(hadoop, input);
+      config = JobConfig.resolve(file, descriptor, cmd.flags());
+      for (String note : JobConfig.overriddenByDataset(file, descriptor, cmd.flags())) {
+        err.println("ohem-mine: note: " + note);
+      }
       Path in = new Path(config.input());
       if (!in.getFileSystem(hadoop).exists(in)) {
         throw new IllegalArgumentException("input " + config.input() + " does not exist");
