@@ -140,10 +140,14 @@ public final class WebDatasetTar {
     List<Sample> out = new ArrayList<>();
     Set<String> seen = new HashSet<>();
     Group g = null;
-    try (TarFile tf = new TarFile(channel)) {
+    // TarFile closes the channel when closed: the failure path streams it again first
+    TarFile tf = null;
+    try {
+      tf = new TarFile(channel);
       long end = 0; // where the last member's padded data ends
       String lastMember = null;
       for (TarArchiveEntry e : tf.getEntries()) {
+        requireChecksum(e);
         end = e.getDataOffset() + padded(e.getSize());
         lastMember = e.getName();
         MemberName n = e.isFile() ? MemberName.parse(e.getName()) : null;
@@ -168,6 +172,14 @@ public final class WebDatasetTar {
       }
       throw whereUnreadable(tar, channel, new BadRecordException(tar, g == null ? null : g.key,
           "cannot read tar: " + e, e));
+    } finally {
+      if (tf != null) {
+        try {
+          tf.close();
+        } catch (IOException ignored) {
+          // read-only: nothing is lost
+        }
+      }
     }
     if (g != null) {
       out.add(g.finish(seen));
@@ -196,6 +208,17 @@ public final class WebDatasetTar {
       return fallback;
     }
     return fallback;
+  }
+
+  /**
+   * A member header whose checksum does not match was damaged (a wrong byte in a name would
+   * otherwise give an image another id): the tar is unreadable from there.
+   */
+  private static void requireChecksum(TarArchiveEntry e) throws IOException {
+    if (!e.isCheckSumOK()) {
+      throw new IOException("corrupt tar header of member " + e.getName()
+          + ": its checksum does not match its bytes");
+    }
   }
 
   /** A tar is read in records of this many bytes; it ends with at least one zero record. */
@@ -280,6 +303,7 @@ public final class WebDatasetTar {
       try {
         TarArchiveEntry e;
         while ((e = in.getNextEntry()) != null) {
+          requireChecksum(e);
           end = in.getBytesRead() + padded(e.getSize());
           lastMember = e.getName();
           MemberName n = e.isFile() ? MemberName.parse(e.getName()) : null;

@@ -205,11 +205,27 @@ class WebDatasetTarTest {
       BadRecordException e = bad(notTar);
       assertTrue(e.reason().contains("no end-of-archive record after the start (the tar has "
           + notTar.length + " bytes"), e.reason());
-      assertThrows(BadRecordException.class, () -> index(notTar));
+      BadRecordException viaIndex = assertThrows(BadRecordException.class, () -> index(notTar));
+      assertTrue(viaIndex.reason().contains("no end-of-archive record after the start (the tar "
+          + "has " + notTar.length + " bytes"), "the index says why, as the stream does: "
+          + viaIndex.reason());
     }
     assertEquals(List.of(), stream(new byte[4096]), "only end-of-archive records: empty");
     assertEquals(List.of(), index(new byte[4096]));
     assertEquals(List.of(), stream(Tars.create().bytes()));
+  }
+
+  @Test
+  void aMemberHeaderWithAWrongChecksumIsBadNotAnotherName() throws IOException {
+    byte[] tar = twoSamples();
+    int b = headerOf(tar, "b.logits.npy");
+    tar[b] = 'c'; // the name now reads c.logits.npy; the header's checksum no longer matches
+    BadRecordException viaStream = bad(tar);
+    assertTrue(viaStream.reason().contains("corrupt tar header of member c.logits.npy"),
+        viaStream.reason());
+    BadRecordException viaIndex = assertThrows(BadRecordException.class, () -> index(tar));
+    assertTrue(viaIndex.reason().contains("corrupt tar header of member c.logits.npy"),
+        viaIndex.reason());
   }
 
   @Test
