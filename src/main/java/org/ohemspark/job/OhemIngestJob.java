@@ -101,6 +101,9 @@ public final class OhemIngestJob {
       staged.abort();
       BadRecordException bad = OhemMineJob.badRecord(e);
       String msg = bad != null ? bad.getMessage() : OhemMineJob.badRecordMessage(e);
+      if (msg == null) {
+        msg = OhemMineJob.unreadableFileMessage(e);
+      }
       if (msg != null) {
         err.println("ohem-ingest: bad input: " + msg);
         return ExitCode.BAD_INPUT;

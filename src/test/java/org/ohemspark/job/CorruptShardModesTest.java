@@ -334,6 +334,11 @@ class CorruptShardModesTest {
     assertEquals(ExitCode.BAD_INPUT, r.code(), r.err());
     assertTrue(r.err().contains("p5.parquet") && r.err().contains("could not verify page "
         + "integrity"), r.err());
+    JobRun reshard = JobRun.of(OhemIngestJob::run, spark, "--input", data.toString(),
+        "--output", tmp.resolve("pq-data-reshard").toString());
+    assertEquals(ExitCode.BAD_INPUT, reshard.code(), "re-sharding says bad input too: "
+        + reshard.err());
+    assertTrue(reshard.err().contains("p5.parquet"), reshard.err());
     Path clean = shards("pq-data-clean", "p1.parquet", "p4-good.parquet");
     Path cleanOut = tmp.resolve("pq-data-clean-out");
     assertEquals(ExitCode.OK, mine(clean, cleanOut, "FAILFAST").code());
