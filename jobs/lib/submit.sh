@@ -4,7 +4,8 @@
 #   - Without: Spark from the project's Maven dependencies (target/jars), through the same
 #     org.apache.spark.deploy.SparkSubmit entry, master local[*] unless --master is given.
 # Spark's own options (--master, --conf spark.x=y, --executor-memory, ...) go to Spark; every
-# other argument goes to the job. --conf FILE (no '=') is the job's configuration file.
+# other argument goes to the job. --conf FILE (an existing file, or no '=') is the job's
+# configuration file.
 
 OHEM_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 OHEM_JAR="$OHEM_ROOT/target/ohem-spark.jar"
@@ -46,11 +47,11 @@ ohem_submit() {
         spark_args+=("$1"); shift ;;
       --conf)
         [ $# -ge 2 ] || { echo "ohem-spark: --conf needs a value" >&2; exit 2; }
-        if [[ "$2" == *=* ]]; then spark_args+=("$1" "$2"); else app_args+=("$1" "$2"); has_app_conf=yes; fi
+        if [[ "$2" == *=* && ! -f "$2" ]]; then spark_args+=("$1" "$2"); else app_args+=("$1" "$2"); has_app_conf=yes; fi
         shift 2 ;;
       --conf=*)  # --conf=FILE (the job's) or --conf=spark.key=value (Spark's)
         local v="${1#--conf=}"
-        if [[ "$v" == *=* ]]; then spark_args+=(--conf "$v"); else app_args+=(--conf "$v"); has_app_conf=yes; fi
+        if [[ "$v" == *=* && ! -f "$v" ]]; then spark_args+=(--conf "$v"); else app_args+=(--conf "$v"); has_app_conf=yes; fi
         shift ;;
       *)
         app_args+=("$1"); shift ;;
@@ -64,11 +65,19 @@ ohem_submit() {
   for ((i = 0; i < ${#spark_args[@]}; i++)); do
     if [ "${spark_args[$i]}" = --driver-memory ]; then heap=("-Xmx${spark_args[$((i + 1))]}"); fi
     if [[ "${spark_args[$i]}" == --driver-memory=* ]]; then heap=("-Xmx${spark_args[$i]#--driver-memory=}"); fi
+    if [[ "${spark_args[$i]}" == spark.driver.memory=* ]]; then heap=("-Xmx${spark_args[$i]#spark.driver.memory=}"); fi
+  done
+  # the local driver is this JVM: its Java options must be on its command line
+  local driver_opts=()
+  for ((i = 0; i < ${#spark_args[@]}; i++)); do
+    if [ "${spark_args[$i]}" = --driver-java-options ]; then read -ra driver_opts <<< "${spark_args[$((i + 1))]}"; fi
   done
   if [ "${OHEM_DRY_RUN:-0}" = 1 ]; then  # tests: how the arguments were split, then stop
-    printf 'spark: %s\n' "${spark_args[@]}"
-    printf 'app: %s\n' "${app_args[@]}"
-    printf 'heap: %s\n' "${heap[@]}"
+    local a
+    for a in "${spark_args[@]}"; do echo "spark: $a"; done
+    for a in "${app_args[@]}"; do echo "app: $a"; done
+    for a in "${heap[@]}"; do echo "heap: $a"; done
+    for a in "${driver_opts[@]}"; do echo "driver-java-options: $a"; done
     return 0
   fi
   ohem_build_if_needed
@@ -83,7 +92,7 @@ ohem_submit() {
   mapfile -t jvm_flags < "$OHEM_ROOT/jobs/lib/jvm-flags"
   [ -n "$has_master" ] || spark_args=(--master 'local[*]' "${spark_args[@]}")
   # JVM messages go to stderr: stdout is the job's result.
-  local cmd=(java "${heap[@]}" "${jvm_flags[@]}" -Xlog:disable -Xlog:all=warning:stderr
+  local cmd=(java "${heap[@]}" "${jvm_flags[@]}" "${driver_opts[@]}" -Xlog:disable -Xlog:all=warning:stderr
     -Xlog:cds*=off:stderr
     "$log_conf")
   # Class-data sharing: the driver loads some 15,000 classes from the jars of target/jars,

@@ -36,6 +36,26 @@ class SubmitScriptTest {
   }
 
   @Test
+  void anExistingFileWithAnEqualsSignIsTheJobsConfAndSparkDriverMemorySetsTheHeap()
+      throws Exception {
+    java.nio.file.Path f = java.nio.file.Files.createTempFile("run=2", ".properties");
+    try {
+      assertEquals(List.of("spark: --conf", "spark: spark.driver.memory=1g", "app: --conf",
+          "app: " + f, "heap: -Xmx1g"), split("--conf", f.toString(), "--conf",
+          "spark.driver.memory=1g"));
+    } finally {
+      java.nio.file.Files.delete(f);
+    }
+  }
+
+  @Test
+  void driverJavaOptionsReachTheLocalDriversJvm() throws Exception {
+    List<String> lines = split("--input", "in", "--driver-java-options", "-Xmx300m -Dk=v");
+    assertEquals(List.of("driver-java-options: -Xmx300m", "driver-java-options: -Dk=v"),
+        lines.subList(lines.size() - 2, lines.size()));
+  }
+
+  @Test
   void withoutAJobConfFileTheDefaultOneIsGivenOnce() throws Exception {
     List<String> lines = split("--input", "in", "--driver-memory", "3g");
     assertEquals(List.of("spark: --driver-memory", "spark: 3g", "app: --input", "app: in",
