@@ -70,19 +70,7 @@ public record JobConfig(String input, String output, OhemParams params,
     }
     Properties p = defaults();
     p.putAll(file);
-    if (dataset.classes() != null) {
-      p.setProperty("classes", dataset.classes().toString());
-    }
-    if (dataset.ignoreIndex() != null) {
-      p.setProperty("ignore_index", dataset.ignoreIndex().toString());
-    }
-    if (dataset.labelConvention() != null) {
-      p.setProperty("label_convention", dataset.labelConvention());
-    }
-    if (dataset.classWeights() != null) {
-      p.setProperty("class_weights", Arrays.toString(dataset.classWeights())
-          .replaceAll("[\\[\\] ]", ""));
-    }
+    p.putAll(datasetLayer(dataset));
     flags.forEach((k, v) -> {
       if (v != null) {
         p.setProperty(k, v);
@@ -136,16 +124,7 @@ public record JobConfig(String input, String output, OhemParams params,
    */
   public static java.util.List<String> overriddenByDataset(Properties file,
       DatasetDescriptor dataset, Map<String, String> flags) {
-    Properties fromDataset = new Properties();
-    if (dataset.classes() != null) {
-      fromDataset.setProperty("classes", dataset.classes().toString());
-    }
-    if (dataset.ignoreIndex() != null) {
-      fromDataset.setProperty("ignore_index", dataset.ignoreIndex().toString());
-    }
-    if (dataset.labelConvention() != null) {
-      fromDataset.setProperty("label_convention", dataset.labelConvention());
-    }
+    Properties fromDataset = datasetLayer(dataset);
     java.util.List<String> notes = new java.util.ArrayList<>();
     for (String k : new java.util.TreeSet<>(fromDataset.stringPropertyNames())) {
       String mine = file.getProperty(k);
@@ -158,6 +137,25 @@ public record JobConfig(String input, String output, OhemParams params,
       }
     }
     return notes;
+  }
+
+  /** The keys {@code dataset.json} sets, as configuration values. */
+  private static Properties datasetLayer(DatasetDescriptor dataset) {
+    Properties p = new Properties();
+    if (dataset.classes() != null) {
+      p.setProperty("classes", dataset.classes().toString());
+    }
+    if (dataset.ignoreIndex() != null) {
+      p.setProperty("ignore_index", dataset.ignoreIndex().toString());
+    }
+    if (dataset.labelConvention() != null) {
+      p.setProperty("label_convention", dataset.labelConvention());
+    }
+    if (dataset.classWeights() != null) {
+      p.setProperty("class_weights", Arrays.toString(dataset.classWeights())
+          .replaceAll("[\\[\\] ]", ""));
+    }
+    return p;
   }
 
   private static double parseDouble(Properties p, String key) {
