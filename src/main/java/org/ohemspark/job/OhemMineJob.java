@@ -200,8 +200,10 @@ public final class OhemMineJob {
         return DatasetDescriptor.EMPTY;
       }
     }
-    try (var in = fs.open(p)) {
-      return DatasetDescriptor.parse(p.toString(), in.readAllBytes());
+    try {
+      // HadoopConf.readAll explains a stale .crc (a user edits dataset.json by hand)
+      return DatasetDescriptor.parse(p.toString(), new org.ohemspark.spark.HadoopConf(conf)
+          .readAll(p.toString()));
     } catch (IllegalArgumentException e) {
       throw new BadRecordException(p.toString(), null, e.getMessage());
     }

@@ -5,6 +5,7 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.UUID;
 import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.ChecksumFileSystem;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
@@ -87,9 +88,14 @@ public final class StagedOutput {
     return new Path(staging, child).toString();
   }
 
-  /** Writes a small text file into the staging directory. */
+  /**
+   * Writes a small text file into the staging directory, without a hidden {@code .crc} beside
+   * it on Hadoop's local file system: users read and edit these files ({@code summary.json},
+   * {@code _dataset.json}), and a stale checksum would fail later reads.
+   */
   public void writeText(String child, String text) throws IOException {
-    try (OutputStream out = fs.create(new Path(staging, child), true)) {
+    FileSystem target = fs instanceof ChecksumFileSystem c ? c.getRawFileSystem() : fs;
+    try (OutputStream out = target.create(new Path(staging, child), true)) {
       out.write(text.getBytes(StandardCharsets.UTF_8));
     }
   }

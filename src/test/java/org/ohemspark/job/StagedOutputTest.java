@@ -37,6 +37,16 @@ class StagedOutputTest {
   }
 
   @Test
+  void textFilesHaveNoChecksumFileSoUsersCanEditThem() throws java.io.IOException {
+    Path out = tmp.resolve("out");
+    StagedOutput staged = new StagedOutput(CONF, out.toString(), false);
+    staged.writeText("_dataset.json", "{}");
+    staged.commit();
+    assertTrue(java.nio.file.Files.exists(out.resolve("_dataset.json")));
+    assertTrue(!java.nio.file.Files.exists(out.resolve("._dataset.json.crc")));
+  }
+
+  @Test
   void siblingsAndPrefixesOfNamesAreApart() {
     String data = tmp.resolve("data").toString();
     assertDoesNotThrow(() -> StagedOutput.requireApart(CONF, data, data + "2"));
