@@ -60,16 +60,13 @@ ohem_submit() {
   if [ -z "$has_app_conf" ] && [ -n "$default_conf" ] && [ -f "$default_conf" ]; then
     app_args+=(--conf "$default_conf")
   fi
-  local heap=()
+  local heap=() driver_opts=()
   local i
   for ((i = 0; i < ${#spark_args[@]}; i++)); do
     if [ "${spark_args[$i]}" = --driver-memory ]; then heap=("-Xmx${spark_args[$((i + 1))]}"); fi
     if [[ "${spark_args[$i]}" == --driver-memory=* ]]; then heap=("-Xmx${spark_args[$i]#--driver-memory=}"); fi
     if [[ "${spark_args[$i]}" == spark.driver.memory=* ]]; then heap=("-Xmx${spark_args[$i]#spark.driver.memory=}"); fi
-  done
-  # the local driver is this JVM: its Java options must be on its command line
-  local driver_opts=()
-  for ((i = 0; i < ${#spark_args[@]}; i++)); do
+    # the local driver is this JVM: its Java options must be on its command line
     if [ "${spark_args[$i]}" = --driver-java-options ]; then read -ra driver_opts <<< "${spark_args[$((i + 1))]}"; fi
   done
   if [ "${OHEM_DRY_RUN:-0}" = 1 ]; then  # tests: how the arguments were split, then stop

@@ -18,6 +18,7 @@ import org.ohemspark.io.DatasetDescriptor;
 import org.ohemspark.spark.BadRecordMode;
 import org.ohemspark.spark.BadRecords;
 import org.ohemspark.spark.ExecutorHeapPeaks;
+import org.ohemspark.spark.HadoopConf;
 import org.ohemspark.spark.ImageSource;
 import org.ohemspark.spark.MiningSummary;
 import org.ohemspark.spark.OhemMiner;
@@ -202,7 +203,7 @@ public final class OhemMineJob {
     }
     try {
       // HadoopConf.readAll explains a stale .crc (a user edits dataset.json by hand)
-      return DatasetDescriptor.parse(p.toString(), new org.ohemspark.spark.HadoopConf(conf)
+      return DatasetDescriptor.parse(p.toString(), new HadoopConf(conf)
           .readAll(p.toString()));
     } catch (IllegalArgumentException e) {
       throw new BadRecordException(p.toString(), null, e.getMessage());

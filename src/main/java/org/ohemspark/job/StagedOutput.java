@@ -5,10 +5,10 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.UUID;
 import org.apache.hadoop.conf.Configuration;
-import org.apache.hadoop.fs.ChecksumFileSystem;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
+import org.ohemspark.spark.HadoopConf;
 
 /**
  * An output directory written all at once: everything goes to a hidden staging directory beside
@@ -94,8 +94,8 @@ public final class StagedOutput {
    * {@code _dataset.json}), and a stale checksum would fail later reads.
    */
   public void writeText(String child, String text) throws IOException {
-    FileSystem target = fs instanceof ChecksumFileSystem c ? c.getRawFileSystem() : fs;
-    try (OutputStream out = target.create(new Path(staging, child), true)) {
+    try (OutputStream out = HadoopConf.withoutChecksumFiles(fs).create(new Path(staging, child),
+        true)) {
       out.write(text.getBytes(StandardCharsets.UTF_8));
     }
   }

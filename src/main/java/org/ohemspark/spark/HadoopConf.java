@@ -81,13 +81,18 @@ public final class HadoopConf implements Serializable {
    */
   public void writeAll(String path, byte[] bytes) throws IOException {
     Path p = new Path(path);
-    FileSystem fs = p.getFileSystem(conf);
-    // no hidden .crc file beside a local file: users edit datasets with numpy, and a stale
-    // checksum would then fail every later read of the edited file
-    FileSystem target = fs instanceof ChecksumFileSystem c ? c.getRawFileSystem() : fs;
-    try (var out = target.create(p, true)) {
+    try (var out = withoutChecksumFiles(p.getFileSystem(conf)).create(p, true)) {
       out.write(bytes);
     }
+  }
+
+  /**
+   * The file system to write user-editable files through: on Hadoop's local (checksummed) file
+   * system its raw one, so no hidden {@code .crc} file lands beside them (users edit datasets
+   * with numpy or by hand, and a stale checksum would fail every later read); else {@code fs}.
+   */
+  public static FileSystem withoutChecksumFiles(FileSystem fs) {
+    return fs instanceof ChecksumFileSystem c ? c.getRawFileSystem() : fs;
   }
 
   private void writeObject(ObjectOutputStream out) throws IOException {
