@@ -4,6 +4,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.ohemspark.core.BadRecordException;
@@ -24,6 +25,10 @@ public final class NpyArray {
   private static final byte[] MAGIC = {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y'};
   private static final Pattern DESCR = Pattern.compile("'descr'\\s*:\\s*'([<>|=])([a-zA-Z])(\\d+)'");
   private static final Pattern FORTRAN = Pattern.compile("'fortran_order'\\s*:\\s*(True|False)");
+  /** NumPy type codes that hold no numbers, by what they are. */
+  private static final Map<Character, String> NON_NUMERIC = Map.of(
+      'U', "unicode strings", 'S', "byte strings", 'a', "byte strings", 'V', "raw void bytes",
+      'O', "Python objects", 'M', "datetimes", 'm', "timedeltas");
   private static final Pattern SHAPE = Pattern.compile("'shape'\\s*:\\s*\\(([^)]*)\\)");
 
   private final String source;
@@ -88,9 +93,15 @@ public final class NpyArray {
           + "object dtype?): " + header.trim());
     }
     char kind = d.group(2).charAt(0);
-    if ("biufcmMOSUV".indexOf(kind) < 0) {
+    if ("biufcmMOSUVa".indexOf(kind) < 0) {
       throw new BadRecordException(source, null, "unsupported .npy dtype '" + d.group(1) + kind
           + d.group(3) + "': '" + kind + "' is not a NumPy type code");
+    }
+    String kindName = NON_NUMERIC.get(kind);
+    if (kindName != null) { // e.g. <U3 counts characters, not bytes: name it, not its size
+      throw new BadRecordException(source, null, "unsupported .npy dtype '" + d.group(1) + kind
+          + d.group(3) + "' (" + kindName + "): logits must be float16, float32 or float64 and "
+          + "labels integer or bool");
     }
     int size = Integer.parseInt(d.group(3));
     ByteOrder order = d.group(1).equals(">") ? ByteOrder.BIG_ENDIAN : ByteOrder.LITTLE_ENDIAN;

@@ -264,6 +264,11 @@ class NpyArrayTest {
     BadRecordException x9 = bad("x9.npy", () -> NpyArray.parse("x9.npy", NpyBytes.file("<X9",
         false, SHAPE, new byte[24 * 4])));
     assertTrue(x9.getMessage().contains("unsupported .npy dtype '<X9'"), x9.getMessage());
+    // a string array: its size is in characters (4 bytes each), so name the dtype, not a size
+    BadRecordException u3 = bad("u3.npy", () -> NpyArray.parse("u3.npy", NpyBytes.file("<U3",
+        false, new long[] {2, 2}, new byte[2 * 2 * 3 * 4])));
+    assertTrue(u3.getMessage().contains("unsupported .npy dtype '<U3' (unicode strings)"),
+        u3.getMessage());
     // structured dtype
     bad("st.npy", () -> NpyArray.parse("st.npy", NpyBytes.file(1,
         "{'descr': [('a', '<f4')], 'fortran_order': False, 'shape': (2,), }", new byte[8])));
