@@ -15,7 +15,8 @@ import org.ohemspark.spark.InputFormat;
  * The resolved settings of one mining run. Each key is resolved in one place, in this order
  * (later wins): built-in defaults, the configuration file ({@code --conf}, a Java properties
  * file such as {@code conf/ohem-spark.properties}), the dataset's {@code dataset.json} (for
- * {@code classes}, {@code ignore_index}, {@code label_convention}, {@code class_weights}), and
+ * {@code classes}, {@code ignore_index}, {@code label_convention}, {@code class_weights}; for a
+ * single-file input, the one in the file's folder: {@link OhemMineJob#readDescriptor}), and
  * command-line flags.
  *
  * <p>Keys (properties file / flag): {@code input} / {@code --input}, {@code output} /

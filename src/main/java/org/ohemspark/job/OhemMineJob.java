@@ -1,5 +1,6 @@
 package org.ohemspark.job;
 
+import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.Reader;
@@ -186,17 +187,21 @@ public final class OhemMineJob {
 
   /**
    * The input's {@code dataset.json}, else its {@code _dataset.json} (beside Parquet shards,
-   * where Parquet readers skip {@code _} files), else {@link DatasetDescriptor#EMPTY}.
+   * where Parquet readers skip {@code _} files), else {@link DatasetDescriptor#EMPTY}. For a
+   * single file (one {@code *.parquet} shard or one {@code *.tar}) these are looked for in the
+   * file's folder, so the file is mined with the settings its folder declares.
    */
   static DatasetDescriptor readDescriptor(Configuration conf, String input)
       throws IOException {
     if (input == null) {
       return DatasetDescriptor.EMPTY;
     }
-    Path p = new Path(input, "dataset.json");
-    FileSystem fs = p.getFileSystem(conf);
+    Path in = new Path(input);
+    FileSystem fs = in.getFileSystem(conf);
+    Path folder = descriptorFolder(fs, in);
+    Path p = new Path(folder, "dataset.json");
     if (!fs.exists(p)) {
-      p = new Path(input, "_dataset.json");
+      p = new Path(folder, "_dataset.json");
       if (!fs.exists(p)) {
         return DatasetDescriptor.EMPTY;
       }
@@ -207,6 +212,16 @@ public final class OhemMineJob {
           .readAll(p.toString()));
     } catch (IllegalArgumentException e) {
       throw new BadRecordException(p.toString(), null, e.getMessage());
+    }
+  }
+
+  /** Where the input's descriptor lies: the input itself, or a single file's folder. */
+  private static Path descriptorFolder(FileSystem fs, Path in) throws IOException {
+    try {
+      Path parent = in.getParent();
+      return fs.getFileStatus(in).isFile() && parent != null ? parent : in;
+    } catch (FileNotFoundException e) {
+      return in; // the caller reports the missing input
     }
   }
 
