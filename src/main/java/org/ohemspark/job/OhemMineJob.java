@@ -106,7 +106,7 @@ public final class OhemMineJob {
             + "ratio than their label mask, e.g. %s; they were resized (stretched) bilinearly to "
             + "the label size, as torch.nn.functional.interpolate does. Transposed logits, or "
             + "logits of another image, look like this.%n", r.stretched().count(),
-            r.stretched().examples().stream().sorted().findFirst().orElse("?"));
+            r.stretched().example());
       }
       staged.writeText("summary.json", SummaryJson.toJson(r.summary(), config));
       staged.commit();

@@ -8,8 +8,10 @@ import org.ohemspark.core.ImageLosses;
 /**
  * The dataset's first-pass figures, summed over the images' own ({@link ImageLosses}): images,
  * {@code n_valid}, {@code n_hard} and {@code sum_hard} (nats, an {@link ExactSum}, so the same
- * bits whatever order the tasks finish in). Built by one {@code treeAggregate} over the cached
- * records; only this object reaches the driver.
+ * bits whatever order the tasks finish in), and the images whose logits were stretched to
+ * another aspect ratio ({@link StretchedImages}: their count and the smallest id, so the same
+ * example whatever the order). Built by one {@code treeAggregate} over the cached records; only
+ * this object reaches the driver.
  */
 public final class DatasetTotals implements Serializable {
   private static final long serialVersionUID = 1L;
@@ -17,17 +19,25 @@ public final class DatasetTotals implements Serializable {
   private long nValid;
   private long nHard;
   private final ExactSum sumHard = new ExactSum();
+  private long nStretched;
+  private String stretchedId;
+  private String stretchedShapes;
 
-  /** Sums the figures of {@code images}. */
-  public static DatasetTotals of(JavaRDD<ImageLosses> images) {
-    return images.treeAggregate(new DatasetTotals(), DatasetTotals::add, DatasetTotals::merge, 2);
+  /** Sums the figures of {@code good}, the good records (each with its losses). */
+  public static DatasetTotals of(JavaRDD<LossRecord> good) {
+    return good.treeAggregate(new DatasetTotals(), DatasetTotals::add, DatasetTotals::merge, 2);
   }
 
-  private DatasetTotals add(ImageLosses img) {
+  private DatasetTotals add(LossRecord r) {
+    ImageLosses img = r.losses();
     images++;
     nValid += img.nValid();
     nHard += img.nHard();
     sumHard.add(img.sumHard());
+    if (r.isStretched()) {
+      nStretched++;
+      keepExample(r.imageId(), r.stretched());
+    }
     return this;
   }
 
@@ -36,7 +46,19 @@ public final class DatasetTotals implements Serializable {
     nValid += o.nValid;
     nHard += o.nHard;
     sumHard.merge(o.sumHard);
+    nStretched += o.nStretched;
+    if (o.stretchedId != null) {
+      keepExample(o.stretchedId, o.stretchedShapes);
+    }
     return this;
+  }
+
+  /** Keeps the stretched image of the smallest id. */
+  private void keepExample(String id, String shapes) {
+    if (stretchedId == null || id.compareTo(stretchedId) < 0) {
+      stretchedId = id;
+      stretchedShapes = shapes;
+    }
   }
 
   /** Good images summed. */
@@ -57,5 +79,11 @@ public final class DatasetTotals implements Serializable {
   /** Sum of the losses of the hard pixels, nats. */
   public double sumHard() {
     return sumHard.toDouble();
+  }
+
+  /** Good images whose logits were stretched to another aspect ratio, and the first by id. */
+  public StretchedImages stretched() {
+    return nStretched == 0 ? StretchedImages.NONE : new StretchedImages(nStretched,
+        "image_id='" + stretchedId + "' " + stretchedShapes);
   }
 }

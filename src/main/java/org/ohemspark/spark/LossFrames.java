@@ -15,7 +15,9 @@ import org.ohemspark.core.OhemParams;
  * This is the only pass that reads logits; the caller persists its result, and every later pass
  * reads the cached records in place. A bad record fails the task in
  * {@link BadRecordMode#FAILFAST}; in the other modes it becomes a bad {@link LossRecord} (its
- * {@code error} says why) and the pass goes on.
+ * {@code error} says why) and the pass goes on. A good record also says whether its logits
+ * were stretched to another aspect ratio ({@link LossRecord#stretched}), counted from the
+ * records like every other figure ({@link DatasetTotals}).
  */
 public final class LossFrames {
   private LossFrames() {}
@@ -37,20 +39,18 @@ public final class LossFrames {
    * @param classes declared class count or null
    * @param decoded counts the images whose logits were decoded (every task attempt counts, so a
    *     value above the image count means some logits were read more than once)
-   * @param stretched notes the images whose logits are resized to another aspect ratio
    * @return the records, lazily (not persisted)
    */
   public static JavaRDD<LossRecord> compute(Dataset<Row> inputs, ImageSource reader,
       Broadcast<HadoopConf> conf, OhemParams params, LabelConvention convention,
-      Integer classes, BadRecordMode mode, LongAccumulator decoded, StretchedImages stretched) {
+      Integer classes, BadRecordMode mode, LongAccumulator decoded) {
     return inputs.javaRDD().mapPartitions(rows -> {
       ImageLossComputer computer = new ImageLossComputer(params, convention, classes);
       return ImageRecords.map(rows, reader, conf.value(),
           r -> {
             decoded.add(1);
-            LossRecord good = LossRecord.good(computer.compute(r), r.source());
-            stretched.check(r);
-            return good;
+            return LossRecord.good(computer.compute(r), r.source(),
+                StretchedImages.shapes(r));
           },
           (bad, input) -> {
             if (mode == BadRecordMode.FAILFAST) {

@@ -12,22 +12,33 @@ import org.ohemspark.core.ImageLosses;
  * @param source file, shard or tar member the record came from (for messages and quarantine/)
  * @param error null for a good record; else what was expected and what was found
  * @param losses the image's losses and first-pass figures; null for a bad record
+ * @param stretched for a good image whose logits were resized to another aspect ratio than its
+ *     label mask, the two shapes ({@link StretchedImages#shapes}); else null
  */
-public record LossRecord(String imageId, String source, String error, ImageLosses losses)
-    implements Serializable {
+public record LossRecord(String imageId, String source, String error, ImageLosses losses,
+    String stretched) implements Serializable {
 
-  /** A good record. */
-  public static LossRecord good(ImageLosses losses, String source) {
-    return new LossRecord(losses.imageId(), source, null, losses);
+  /**
+   * A good record.
+   *
+   * @param stretched {@link StretchedImages#shapes} of the decoded image (null if not stretched)
+   */
+  public static LossRecord good(ImageLosses losses, String source, String stretched) {
+    return new LossRecord(losses.imageId(), source, null, losses, stretched);
   }
 
   /** A bad record. */
   public static LossRecord bad(String imageId, String source, String reason) {
-    return new LossRecord(imageId, source, reason, null);
+    return new LossRecord(imageId, source, reason, null, null);
   }
 
   /** True when this is a good record. */
   public boolean isGood() {
     return error == null;
+  }
+
+  /** True when this image's logits were resized to another aspect ratio. */
+  public boolean isStretched() {
+    return stretched != null;
   }
 }

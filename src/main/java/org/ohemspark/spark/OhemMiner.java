@@ -102,9 +102,8 @@ public final class OhemMiner {
         new HadoopConf(spark.sparkContext().hadoopConfiguration()),
         scala.reflect.ClassTag$.MODULE$.apply(HadoopConf.class));
     LongAccumulator decoded = spark.sparkContext().longAccumulator("ohem.images_decoded");
-    StretchedImages stretched = StretchedImages.register(spark.sparkContext());
     JavaRDD<LossRecord> records = LossFrames.compute(source.records(spark, partitions), source,
-        conf, params, convention, classes, mode, decoded, stretched)
+        conf, params, convention, classes, mode, decoded)
         .persist(StorageLevel.MEMORY_AND_DISK());
     long t0 = System.nanoTime();
     // Start the loss pass now: the executors fill the cache while this thread plans the
@@ -117,7 +116,7 @@ public final class OhemMiner {
       BadRecords bad = BadRecords.split(spark, all, mode);
       JavaRDD<LossRecord> good = bad.good();
       JavaRDD<ImageLosses> images = good.map(LossRecord::losses);
-      DatasetTotals totals = DatasetTotals.of(images);
+      DatasetTotals totals = DatasetTotals.of(good);
       long firstPassNanos = System.nanoTime() - t0;
       if (totals.images() == 0) {
         String first = bad.count() == 0 ? "" : "; first: " + bad.quarantine().limit(3)
@@ -129,8 +128,7 @@ public final class OhemMiner {
       }
       Dataset<Row> lossFrame = RowFrames.of(spark,
           good.map(r -> LossFrame.toRow(r.losses(), r.source())), LossFrame.SCHEMA);
-      return mineGood(records, images, lossFrame, bad, totals, firstPassNanos, decoded,
-          stretched);
+      return mineGood(records, images, lossFrame, bad, totals, firstPassNanos, decoded);
     } catch (RuntimeException e) {
       lossPass.cancel(true);
       records.unpersist();
@@ -141,7 +139,7 @@ public final class OhemMiner {
   /** Mines the good images; the result unpersists {@code cached}. */
   private Result mineGood(JavaRDD<LossRecord> cached, JavaRDD<ImageLosses> frame,
       Dataset<Row> lossFrame, BadRecords bad, DatasetTotals totals, long firstPassNanos,
-      LongAccumulator decoded, StretchedImages stretched) {
+      LongAccumulator decoded) {
     long nImages = totals.images();
     long nValid = totals.nValid();
     long nHard = totals.nHard();
@@ -159,7 +157,7 @@ public final class OhemMiner {
           params.lossThreshold(), s.nTopk(), s.nEmpty(), 0, mode, bad.count());
       return new Result(summary, cached, lossFrame, images,
           HardPixels.of(spark, frame, keep, params.ignoreIndex()), bad.quarantine(),
-          firstPassNanos, System.nanoTime() - t1, decoded, stretched);
+          firstPassNanos, System.nanoTime() - t1, decoded, totals.stretched());
     }
 
     TopK topk = null;
@@ -183,7 +181,7 @@ public final class OhemMiner {
     Dataset<Row> images = ImageReport.of(spark, frame, groupBy, params, keep);
     return new Result(summary, cached, lossFrame, images,
         HardPixels.of(spark, frame, keep, params.ignoreIndex()), bad.quarantine(),
-        firstPassNanos, System.nanoTime() - t1, decoded, stretched);
+        firstPassNanos, System.nanoTime() - t1, decoded, totals.stretched());
   }
 
   /** Ties go to images in ascending id order until the budget is spent. */
@@ -212,7 +210,8 @@ public final class OhemMiner {
    * @param selectionNanos time of the selection (top-k passes, tie quota)
    * @param imagesDecoded counts images whose logits were decoded; it grows while the outputs
    *     are written if cached records had to be recomputed
-   * @param stretched the images whose logits were resized to another aspect ratio (a warning)
+   * @param stretched the good images whose logits were resized to another aspect ratio (for a
+   *     warning): counted from the cached records, exact as the summary's figures
    */
   public record Result(MiningSummary summary, JavaRDD<LossRecord> cached, Dataset<Row> lossFrame,
       Dataset<Row> images, Dataset<Row> hardPixels, Dataset<Row> quarantine,

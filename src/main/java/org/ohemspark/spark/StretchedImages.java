@@ -1,53 +1,32 @@
 package org.ohemspark.spark;
 
 import java.io.Serializable;
-import java.util.List;
-import org.apache.spark.SparkContext;
-import org.apache.spark.util.CollectionAccumulator;
-import org.apache.spark.util.LongAccumulator;
 import org.ohemspark.core.ImageRecord;
 
 /**
- * Counts, on the executors, the images whose logits are resized to a different aspect ratio
- * ({@link ImageRecord#aspectDiffers}), with a few examples for the driver's note. Like every
- * Spark accumulator read by the driver, a record decoded twice (a retried task) counts twice:
- * this feeds a warning, never a result.
+ * The mined images whose logits were resized to another aspect ratio than their label mask
+ * ({@link ImageRecord#aspectDiffers}), for the job's warning. Summed from the cached
+ * {@link LossRecord}s by {@link DatasetTotals}, so a retried task or a recomputed partition
+ * counts each image once, as every other figure of a run.
+ *
+ * @param count good images whose logits were stretched
+ * @param example the one with the smallest image id, e.g. {@code image_id='b' logits [3,4,6]
+ *     labels [16,16]}; null when {@code count} is 0
  */
-public final class StretchedImages implements Serializable {
-  private static final long serialVersionUID = 1L;
-  private final LongAccumulator count;
-  private final CollectionAccumulator<String> examples;
+public record StretchedImages(long count, String example) implements Serializable {
 
-  private StretchedImages(LongAccumulator count, CollectionAccumulator<String> examples) {
-    this.count = count;
-    this.examples = examples;
-  }
+  /** No stretched image. */
+  public static final StretchedImages NONE = new StretchedImages(0, null);
 
-  /** Registers the two accumulators on the driver. */
-  public static StretchedImages register(SparkContext sc) {
-    return new StretchedImages(sc.longAccumulator("ohem.images_stretched"),
-        sc.collectionAccumulator("ohem.images_stretched_examples"));
-  }
-
-  /** Executor side: notes {@code r} if its resize changes the aspect ratio. */
-  void check(ImageRecord r) {
-    if (r.aspectDiffers()) {
-      count.add(1);
-      if (examples.isZero()) { // a task's copy starts empty: at most one example per task
-        examples.add("image_id='" + r.imageId() + "' logits [" + r.logits().channels() + ","
-            + r.logits().height() + "," + r.logits().width() + "] labels [" + r.height() + ","
-            + r.width() + "]");
-      }
+  /**
+   * How {@code r}'s logits are stretched, {@code logits [C,h,w] labels [H,W]}, or null when
+   * their resize keeps the aspect ratio (as a model's output stride does).
+   */
+  public static String shapes(ImageRecord r) {
+    if (!r.aspectDiffers()) {
+      return null;
     }
-  }
-
-  /** Images found (driver side, after an action). */
-  public long count() {
-    return count.value();
-  }
-
-  /** Up to one example per task, e.g. {@code image_id='a' logits [19,64,48] labels [64,64]}. */
-  public List<String> examples() {
-    return examples.value();
+    return "logits [" + r.logits().channels() + "," + r.logits().height() + ","
+        + r.logits().width() + "] labels [" + r.height() + "," + r.width() + "]";
   }
 }
