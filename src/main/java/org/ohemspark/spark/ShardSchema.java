@@ -67,33 +67,41 @@ public final class ShardSchema {
   private static final List<String> INTS = List.of("height", "width", "classes",
       "logits_height", "logits_width");
 
+  /** What {@code logits} may be, for messages. */
+  private static final String LOGITS_TYPES = "binary (with logits_dtype), array<float>, "
+      + "array<double> or array<smallint> (float16 bits)";
+  /** What {@code labels} may be, for messages. */
+  private static final String LABELS_TYPES = "binary (with labels_dtype) or array<int>";
+
   /**
-   * The columns of {@code actual} a reader needs, checked.
+   * The columns of {@code actual} a reader needs, checked. Columns not in the shard schema are
+   * allowed (not read); {@link #unknownColumns} names them.
    *
-   * @param source the shards' location, for messages
+   * @param source the shard file (or the shards' location), for messages
    * @return the names of the columns to select
-   * @throws BadRecordException naming the column when one is missing or of another type
+   * @throws BadRecordException naming the column, its type and the type expected when one is
+   *     missing or of another type (a missing column's message also names the columns that are
+   *     not in the shard schema, e.g. a renamed one)
    */
   public static List<String> check(StructType actual, String source) {
     require(actual, source, "image_id", DataTypes.StringType);
     for (String c : INTS) {
       require(actual, source, c, DataTypes.IntegerType);
     }
-    DataType logits = type(actual, source, "logits");
+    DataType logits = type(actual, source, "logits", LOGITS_TYPES);
     if (logits.equals(DataTypes.BinaryType)) {
       require(actual, source, "logits_dtype", DataTypes.StringType);
     } else if (!isArrayOf(logits, DataTypes.FloatType, DataTypes.DoubleType,
         DataTypes.ShortType)) {
       throw new BadRecordException(source, null, "column logits is " + logits.simpleString()
-          + "; expected binary (with logits_dtype), array<float>, array<double> or "
-          + "array<smallint> (float16 bits)");
+          + "; expected " + LOGITS_TYPES);
     }
-    DataType labels = type(actual, source, "labels");
+    DataType labels = type(actual, source, "labels", LABELS_TYPES);
     if (labels.equals(DataTypes.BinaryType)) {
       require(actual, source, "labels_dtype", DataTypes.StringType);
     } else if (!isArrayOf(labels, DataTypes.IntegerType)) {
       throw new BadRecordException(source, null, "column labels is " + labels.simpleString()
-          + "; expected binary (with labels_dtype) or array<int>");
+          + "; expected " + LABELS_TYPES);
     }
     List<String> cols = new java.util.ArrayList<>(List.of("image_id", "height", "width",
         "classes", "logits_height", "logits_width", "logits", "labels"));
@@ -106,18 +114,63 @@ public final class ShardSchema {
     return cols;
   }
 
-  private static DataType type(StructType actual, String source, String name) {
+  /**
+   * The schema to read shards of schema {@code actual} with: the columns {@code needed} (as
+   * {@link #check} returned them), of their types in {@code actual}, nullable (arrays with
+   * nullable elements). Reading with it
+   * instead of letting Spark infer a schema from one file reads every file alike.
+   */
+  public static StructType readSchema(StructType actual, List<String> needed) {
+    StructType out = new StructType();
+    for (String name : needed) {
+      DataType t = actual.apply(name).dataType();
+      if (t instanceof ArrayType a) { // whether a file's arrays may hold nulls does not matter
+        t = DataTypes.createArrayType(a.elementType(), true);
+      }
+      out = out.add(name, t, true);
+    }
+    return out;
+  }
+
+  /**
+   * The columns of {@code actual} that are neither in {@link #SCHEMA} nor in {@link #OPTIONAL}
+   * (a renamed column, one another tool adds such as pandas' {@code __index_level_0__}), in
+   * their order: the reader does not read them.
+   */
+  public static List<String> unknownColumns(StructType actual) {
+    List<String> out = new java.util.ArrayList<>();
+    for (StructField f : actual.fields()) {
+      if (!known(SCHEMA, f.name()) && !known(OPTIONAL, f.name())) {
+        out.add(f.name());
+      }
+    }
+    return out;
+  }
+
+  private static boolean known(StructType schema, String name) {
+    for (String n : schema.fieldNames()) {
+      if (n.equals(name)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static DataType type(StructType actual, String source, String name,
+      String expected) {
     for (StructField f : actual.fields()) {
       if (f.name().equals(name)) {
         return f.dataType();
       }
     }
+    List<String> unknown = unknownColumns(actual);
     throw new BadRecordException(source, null, "not an ohem-spark shard: no column '" + name
-        + "' (expected " + SCHEMA.simpleString() + ")");
+        + "' (expected " + expected + ")" + (unknown.isEmpty() ? ""
+            : "; columns not in the shard schema: " + unknown));
   }
 
   private static void require(StructType actual, String source, String name, DataType t) {
-    DataType found = type(actual, source, name);
+    DataType found = type(actual, source, name, t.simpleString());
     if (!found.equals(t)) {
       throw new BadRecordException(source, null, "column " + name + " is "
           + found.simpleString() + ", expected " + t.simpleString());

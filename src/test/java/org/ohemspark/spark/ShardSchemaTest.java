@@ -121,8 +121,54 @@ class ShardSchemaTest {
         .add("logits", DataTypes.BinaryType);
     BadRecordException e = assertThrows(BadRecordException.class,
         () -> ShardSchema.check(noLabels, "hdfs://x/shards"));
-    assertTrue(e.getMessage().contains("no column 'labels'"), e.getMessage());
+    assertEquals("not an ohem-spark shard: no column 'labels' (expected binary (with "
+        + "labels_dtype) or array<int>)", e.reason());
     assertEquals("hdfs://x/shards", e.source());
+    StructType renamed = noLabels.add("label", DataTypes.BinaryType)
+        .add("batch", DataTypes.LongType);
+    assertEquals("not an ohem-spark shard: no column 'labels' (expected binary (with "
+        + "labels_dtype) or array<int>); columns not in the shard schema: [label]",
+        assertThrows(BadRecordException.class, () -> ShardSchema.check(renamed, "f.parquet"))
+        .reason(), "the renamed column is named; an optional one is not");
+    StructType noHeight = new StructType().add("image_id", DataTypes.StringType);
+    assertEquals("not an ohem-spark shard: no column 'height' (expected int)",
+        assertThrows(BadRecordException.class, () -> ShardSchema.check(noHeight, "f"))
+        .reason());
+  }
+
+  @Test
+  void wrongTypesAreNamedWithWhatWasExpected() {
+    StructType canonical = ShardSchema.SCHEMA;
+    StructType labelsString = new StructType(java.util.Arrays.stream(canonical.fields())
+        .map(f -> f.name().equals("labels") ? f.copy(f.name(), DataTypes.StringType,
+            f.nullable(), f.metadata()) : f)
+        .toArray(org.apache.spark.sql.types.StructField[]::new));
+    assertEquals("column labels is string; expected binary (with labels_dtype) or array<int>",
+        assertThrows(BadRecordException.class, () -> ShardSchema.check(labelsString, "f"))
+        .reason());
+    StructType logitsMap = new StructType(java.util.Arrays.stream(canonical.fields())
+        .map(f -> f.name().equals("logits") ? f.copy(f.name(), DataTypes.createMapType(
+            DataTypes.IntegerType, DataTypes.FloatType), f.nullable(), f.metadata()) : f)
+        .toArray(org.apache.spark.sql.types.StructField[]::new));
+    assertEquals("column logits is map<int,float>; expected binary (with logits_dtype), "
+        + "array<float>, array<double> or array<smallint> (float16 bits)",
+        assertThrows(BadRecordException.class, () -> ShardSchema.check(logitsMap, "f"))
+        .reason());
+  }
+
+  @Test
+  void extraColumnsAreNamedAndNotRead() {
+    StructType extra = ShardSchema.SCHEMA.add("__index_level_0__", DataTypes.LongType)
+        .add("group", DataTypes.StringType).add("note", DataTypes.StringType);
+    List<String> needed = ShardSchema.check(extra, "f");
+    assertEquals(List.of("__index_level_0__", "note"), ShardSchema.unknownColumns(extra));
+    assertEquals(List.of(), ShardSchema.unknownColumns(ShardSchema.SCHEMA));
+    StructType read = ShardSchema.readSchema(extra, needed);
+    assertEquals(needed, List.of(read.fieldNames()), "only the checked columns are read");
+    StructType arrays = org.ohemspark.testing.ArrayShards.schema(DenseLogits.DType.FLOAT32);
+    StructType arraysRead = ShardSchema.readSchema(arrays, ShardSchema.check(arrays, "f"));
+    assertEquals(DataTypes.createArrayType(DataTypes.FloatType, true),
+        arraysRead.apply("logits").dataType(), "element nullability does not split files");
   }
 
   @Test
