@@ -6,16 +6,23 @@ import java.net.URISyntaxException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
 import org.apache.parquet.hadoop.ParquetFileReader;
 import org.apache.parquet.hadoop.util.HadoopInputFile;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.execution.datasources.parquet.ParquetToSparkSchemaConverter;
+import org.apache.spark.sql.internal.SQLConf;
+import org.apache.spark.sql.internal.SQLConf$;
+import org.apache.spark.sql.types.StructType;
 
 /**
  * The footers of Parquet files, read on the executors (a small Spark job, one footer read per
- * file: O(files), no data page read): each file's row count, or why its footer cannot be read
- * (truncated file, garbage in place of the footer, not a Parquet file).
+ * file: O(files), no data page read): each file's row count and its own schema (as Spark types),
+ * or why its footer cannot be read (truncated file, garbage in place of the footer, not a
+ * Parquet file). Each file's schema is its own: Spark's schema inference would take one file's
+ * (which one depends on the listing order) for all.
  */
 final class ParquetFooters {
   private ParquetFooters() {}
@@ -25,9 +32,11 @@ final class ParquetFooters {
    *
    * @param file the file, as {@link #normalize} writes it
    * @param rows the rows the footer declares (0 when unreadable)
+   * @param schema the file's schema as Spark reads it (null when unreadable)
    * @param error why the footer cannot be read, or null
    */
-  record Footer(String file, long rows, String error) implements Serializable {
+  record Footer(String file, long rows, StructType schema, String error)
+      implements Serializable {
     boolean readable() {
       return error == null;
     }
@@ -43,7 +52,7 @@ final class ParquetFooters {
     if (files.isEmpty()) {
       return List.of();
     }
-    HadoopConf conf = new HadoopConf(spark.sparkContext().hadoopConfiguration());
+    HadoopConf conf = new HadoopConf(schemaConf(spark));
     int slices = Math.max(1, Math.min(files.size(), spark.sparkContext().defaultParallelism()));
     List<Footer> out = new ArrayList<>(JavaSparkContext.fromSparkContext(spark.sparkContext())
         .parallelize(files, slices)
@@ -53,17 +62,48 @@ final class ParquetFooters {
     return out;
   }
 
-  /** Reads one footer; any failure becomes the footer's error. */
+  /**
+   * The session's Hadoop configuration with the SQL settings Spark's Parquet schema conversion
+   * reads from it ({@code binaryAsString}, case sensitivity...), set as Spark's own Parquet
+   * reader sets them, so a file's schema here is the one Spark reads.
+   */
+  private static Configuration schemaConf(SparkSession spark) {
+    Configuration c = new Configuration(spark.sparkContext().hadoopConfiguration());
+    SQLConf sql = spark.sessionState().conf();
+    SQLConf$ keys = SQLConf$.MODULE$;
+    for (String key : List.of(keys.PARQUET_BINARY_AS_STRING().key(),
+        keys.PARQUET_INT96_AS_TIMESTAMP().key(), keys.CASE_SENSITIVE().key(),
+        keys.PARQUET_INFER_TIMESTAMP_NTZ_ENABLED().key(),
+        keys.LEGACY_PARQUET_NANOS_AS_LONG().key(), keys.PARQUET_FIELD_ID_READ_ENABLED().key(),
+        keys.PARQUET_IGNORE_VARIANT_ANNOTATION().key(),
+        keys.PARQUET_READER_RESPECT_UNKNOWN_TYPE_ANNOTATION().key())) {
+      c.set(key, sql.getConfString(key));
+    }
+    return c;
+  }
+
+  /**
+   * Reads one footer; any failure becomes the footer's error. The schema is converted as
+   * Spark's Parquet reader converts it (with the session's settings in {@code conf}).
+   */
   static Footer footer(String file, HadoopConf conf) {
     try (ParquetFileReader r = ParquetFileReader.open(HadoopInputFile.fromPath(new Path(file),
         conf.get()))) {
-      return new Footer(file, r.getRecordCount(), null);
+      StructType schema;
+      try {
+        schema = new ParquetToSparkSchemaConverter(conf.get())
+            .convert(r.getFooter().getFileMetaData().getSchema());
+      } catch (RuntimeException e) { // a Parquet type Spark has no type for
+        return new Footer(file, r.getRecordCount(), null, "Parquet schema Spark cannot read ("
+            + e + "): " + r.getFooter().getFileMetaData().getSchema());
+      }
+      return new Footer(file, r.getRecordCount(), schema, null);
     } catch (Exception e) { // IOException, RuntimeException: whatever the footer parser threw
       Throwable root = e;
       while (root.getCause() != null && root.getCause() != root) {
         root = root.getCause();
       }
-      return new Footer(file, 0, "unreadable Parquet footer: " + e
+      return new Footer(file, 0, null, "unreadable Parquet footer: " + e
           + (root == e ? "" : " (" + root + ")"));
     }
   }

@@ -19,9 +19,12 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 import org.ohemspark.core.BadRecordException;
 import org.ohemspark.core.ImageRecord;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Parquet shards ({@link ShardSchema}): the {@code *.parquet} files of a folder (or one file) on
@@ -30,21 +33,25 @@ import org.ohemspark.core.ImageRecord;
  *
  * <p>{@link #records} keeps Spark's file partitioning (no shuffle of the big rows; at most a
  * {@code coalesce} when fewer partitions are asked for), and selects only the columns the
- * loss pass needs plus the file name ({@code _shard}, for messages). Before that it checks the
- * schema; an {@code image_id} found twice is caught with every source's, after the loss pass,
- * in every bad-record mode ({@link BadRecords}).
+ * loss pass needs plus the file name ({@code _shard}, for messages). Before that it checks each
+ * file's own schema, from its footer ({@link #split}): never one file's schema for all, as
+ * Spark's schema inference would take it (which file depends on the name order). An
+ * {@code image_id} found twice is caught with every source's, after the loss pass, in every
+ * bad-record mode ({@link BadRecords}).
  * The labels in shards are already after the label convention: mine them with
  * {@code train_ids} (the {@code dataset.json} the ingest writes says so).
  *
- * <p>Corrupt files, by {@link BadRecordMode} (given at construction). First, in every mode, the
- * footer of every file is read ({@link ParquetFooters}: one small job, no data page read).
+ * <p>Corrupt files and files that are not shards, by {@link BadRecordMode} (given at
+ * construction). First, in every mode, the footer of every file is read ({@link ParquetFooters}:
+ * one small job, no data page read), and each file's schema checked ({@link #split}).
  *
  * <ul>
- *   <li>{@code FAILFAST}: a file whose footer cannot be read is a {@link BadRecordException}
- *       naming it; a corrupt page fails Spark's read (its {@code FAILED_READ_FILE} error names
- *       the file).</li>
- *   <li>{@code PERMISSIVE}, {@code DROPMALFORMED}: a file whose footer cannot be read is one bad
- *       record (image_id null, source the file, reason the footer error), raised by
+ *   <li>{@code FAILFAST}: a file whose footer cannot be read or whose schema is not a shard's
+ *       is a {@link BadRecordException} naming it (the first by name) and the column; a corrupt
+ *       page fails Spark's read (its {@code FAILED_READ_FILE} error names the file).</li>
+ *   <li>{@code PERMISSIVE}, {@code DROPMALFORMED}: a file whose footer cannot be read or whose
+ *       schema is not a shard's is one bad record (image_id null, source the file, reason the
+ *       footer or schema error and the rows not read), raised by
  *       {@link #read} from an extra row ({@code _error}) so the loss pass makes its error row;
  *       Spark reads the other files with {@code ignoreCorruptFiles}, and after the loss pass
  *       {@link #unreadRecords} reports each file that gave fewer rows than its footer declares
@@ -54,6 +61,7 @@ import org.ohemspark.core.ImageRecord;
  */
 public final class ParquetShards implements ImageSource {
   private static final long serialVersionUID = 1L;
+  private static final Logger LOG = LoggerFactory.getLogger(ParquetShards.class);
   private final String input;
   private final BadRecordMode mode;
   /** The footers of the files {@link #records} read last (driver only). */
@@ -135,51 +143,61 @@ public final class ParquetShards implements ImageSource {
 
   /**
    * One row per image: the columns {@link ShardSchema#check} names plus {@code _shard} (and, in
-   * {@code PERMISSIVE}/{@code DROPMALFORMED}, {@code _error}: one extra row per file whose
-   * footer cannot be read, its other columns null).
+   * {@code PERMISSIVE}/{@code DROPMALFORMED}, {@code _error}: one extra row per file that is
+   * not read, its other columns null).
+   *
+   * <p>Each file's own schema (from its footer, read anyway) is checked, so the outcome does
+   * not depend on which file sorts first: a file whose footer cannot be read, a file whose
+   * columns are not a shard's ({@link ShardSchema#check}: a column missing or of another type)
+   * and a file that stores {@code logits} or {@code labels} otherwise than most files
+   * ({@link #split}) are not read. The other files are read with one explicit schema (the
+   * checked columns only; columns not in the shard schema are not read, and a warning names
+   * them).
    *
    * @param partitions 0 keeps Spark's file partitioning; fewer than that coalesces
-   * @throws BadRecordException for a schema that is not a shard's, no readable file, and in
-   *     {@code FAILFAST} the first file whose footer cannot be read
+   * @throws BadRecordException for no Parquet file, in {@code FAILFAST} the first file (by
+   *     name) that is not read, naming it and why, and in the other modes the same when no
+   *     file can be read
    */
   @Override
   public Dataset<Row> records(SparkSession spark, int partitions) {
     requireInput(spark);
-    List<ParquetFooters.Footer> all = ParquetFooters.read(spark, files(spark));
-    List<ParquetFooters.Footer> good = all.stream().filter(ParquetFooters.Footer::readable)
-        .toList();
-    List<ParquetFooters.Footer> bad = all.stream().filter(f -> !f.readable()).toList();
+    Split split = split(ParquetFooters.read(spark, files(spark)));
+    List<ParquetFooters.Footer> good = split.good();
+    List<ParquetFooters.Footer> bad = split.bad();
     if (!bad.isEmpty() && (!lenient() || good.isEmpty())) {
       ParquetFooters.Footer f = bad.get(0);
       throw new BadRecordException(f.file(), null, f.error() + (bad.size() == 1 ? ""
-          : " (and " + (bad.size() - 1) + " more unreadable files)"));
+          : " (and " + (bad.size() - 1) + " more files not read)"));
     }
+    if (good.isEmpty()) {
+      throw new BadRecordException(input, null, "no Parquet shard (*.parquet) in it");
+    }
+    warnUnknownColumns(good);
     footers = good;
-    DataFrameReader reader = spark.read().option(VERIFY_PAGE_CHECKSUMS, "true");
+    DataFrameReader reader = spark.read().option(VERIFY_PAGE_CHECKSUMS, "true")
+        .schema(split.schema());
+    if (lenient()) {
+      reader = reader.option("ignoreCorruptFiles", "true");
+    }
     Dataset<Row> data;
-    if (!lenient()) {
+    if (bad.isEmpty()) {
       data = parquet(spark, reader, input);
     } else {
-      reader = reader.option("ignoreCorruptFiles", "true");
-      if (bad.isEmpty()) {
-        data = parquet(spark, reader, input);
-      } else {
-        try {
-          Path p = new Path(input);
-          FileSystem fs = p.getFileSystem(spark.sparkContext().hadoopConfiguration());
-          if (fs.getFileStatus(p).isDirectory()) {
-            reader = reader.option("basePath", input);
-          }
-        } catch (IOException e) {
-          throw new BadRecordException(input, null, "cannot list: " + e.getMessage(), e);
+      try {
+        Path p = new Path(input);
+        FileSystem fs = p.getFileSystem(spark.sparkContext().hadoopConfiguration());
+        if (fs.getFileStatus(p).isDirectory()) {
+          reader = reader.option("basePath", input);
         }
-        data = parquet(spark, reader, good.stream().map(ParquetFooters.Footer::file)
-            .toArray(String[]::new));
+      } catch (IOException e) {
+        throw new BadRecordException(input, null, "cannot list: " + e.getMessage(), e);
       }
+      data = parquet(spark, reader, good.stream().map(ParquetFooters.Footer::file)
+          .toArray(String[]::new));
     }
-    List<String> needed = ShardSchema.check(data.schema(), input);
     List<Column> cols = new ArrayList<>();
-    for (String c : needed) {
+    for (String c : split.schema().fieldNames()) {
       cols.add(col(c));
     }
     cols.add(col("_metadata.file_path").as("_shard"));
@@ -200,6 +218,88 @@ public final class ParquetShards implements ImageSource {
       rows = rows.coalesce(partitions);
     }
     return rows;
+  }
+
+  /**
+   * The files to read and the files not to read, from their footers.
+   *
+   * @param good files to read, all of {@code schema}'s columns and types
+   * @param schema the read schema ({@link ShardSchema#readSchema}); null when {@code good} is
+   *     empty
+   * @param bad files not read, by name, each with its reason as its {@code error}: the footer's
+   *     error, or the schema's (with {@code N rows not read})
+   */
+  record Split(List<ParquetFooters.Footer> good, StructType schema,
+      List<ParquetFooters.Footer> bad) {}
+
+  /**
+   * Checks each readable file's own schema ({@link ShardSchema#check}). The files that pass may
+   * still store {@code logits} or {@code labels} differently (binary in one, an array in
+   * another); Spark reads a column with one type, so the read schema is the one most files
+   * have (a tie goes to the one with more binary columns, the canonical choice, then to the
+   * smaller schema string: never to a file name) and the others are bad files naming the column
+   * and how the other files store it.
+   */
+  static Split split(List<ParquetFooters.Footer> footers) {
+    List<ParquetFooters.Footer> bad = new ArrayList<>();
+    Map<StructType, List<ParquetFooters.Footer>> bySchema = new java.util.LinkedHashMap<>();
+    for (ParquetFooters.Footer f : footers) {
+      if (!f.readable()) {
+        bad.add(f);
+        continue;
+      }
+      try {
+        StructType s = ShardSchema.readSchema(f.schema(), ShardSchema.check(f.schema(),
+            f.file()));
+        bySchema.computeIfAbsent(s, k -> new ArrayList<>()).add(f);
+      } catch (BadRecordException e) {
+        bad.add(notRead(f, e.reason()));
+      }
+    }
+    StructType schema = bySchema.keySet().stream().min(java.util.Comparator
+        .<StructType>comparingInt(s -> -bySchema.get(s).size())
+        .thenComparingInt(s -> -binaryColumns(s))
+        .thenComparing(java.util.Comparator.comparing(StructType::simpleString)))
+        .orElse(null);
+    List<ParquetFooters.Footer> good = schema == null ? List.of() : bySchema.get(schema);
+    bySchema.forEach((s, files) -> {
+      if (!s.equals(schema)) {
+        String column = s.apply("logits").dataType().equals(schema.apply("logits").dataType())
+            ? "labels" : "logits";
+        for (ParquetFooters.Footer f : files) {
+          bad.add(notRead(f, "column " + column + " is " + s.apply(column).dataType()
+              .simpleString() + ", but " + schema.apply(column).dataType().simpleString()
+              + " in the other shards (e.g. " + good.get(0).file() + ", " + good.size()
+              + " file(s)): the shards of a folder must store each column alike"));
+        }
+      }
+    });
+    bad.sort(java.util.Comparator.comparing(ParquetFooters.Footer::file));
+    return new Split(good, schema, bad);
+  }
+
+  private static int binaryColumns(StructType s) {
+    int n = 0;
+    for (StructField f : s.fields()) {
+      n += f.dataType().equals(DataTypes.BinaryType) ? 1 : 0;
+    }
+    return n;
+  }
+
+  /** {@code f} as a file not read for {@code reason}, with the rows that are lost. */
+  private static ParquetFooters.Footer notRead(ParquetFooters.Footer f, String reason) {
+    return new ParquetFooters.Footer(f.file(), f.rows(), f.schema(), reason + "; "
+        + (f.rows() == 1 ? "1 row" : f.rows() + " rows") + " not read");
+  }
+
+  private void warnUnknownColumns(List<ParquetFooters.Footer> good) {
+    List<ParquetFooters.Footer> extra = good.stream()
+        .filter(f -> !ShardSchema.unknownColumns(f.schema()).isEmpty()).toList();
+    if (!extra.isEmpty()) {
+      LOG.warn("{} of {} Parquet shards of {} have columns the shard schema does not define; "
+          + "they are not read: e.g. {}: {}", extra.size(), good.size(), input,
+          extra.get(0).file(), ShardSchema.unknownColumns(extra.get(0).schema()));
+    }
   }
 
   /**

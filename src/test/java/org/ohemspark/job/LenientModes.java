@@ -5,7 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.apache.spark.sql.SparkSession;
 import org.ohemspark.testing.JobOutputs;
 
@@ -20,9 +22,12 @@ final class LenientModes {
    * the summary figures and hard-pixel rows of {@code cleanOut} (a run over the good records
    * only), {@code nBad} bad records, the mode in the summary, {@code quarantine/} only in
    * PERMISSIVE.
+   *
+   * @return the two runs, by mode (their stderr holds the bad-record report line)
    */
-  static void giveTheCleanResult(SparkSession spark, Path data, Path cleanOut, String outPrefix,
+  static Map<String, JobRun> giveTheCleanResult(SparkSession spark, Path data, Path cleanOut, String outPrefix,
       long nBad) throws IOException {
+    Map<String, JobRun> runs = new LinkedHashMap<>();
     for (String mode : MODES) {
       Path out = Path.of(outPrefix + mode);
       JobRun r = JobRun.of(OhemMineJob::run, spark, "--input", data.toString(), "--output",
@@ -34,6 +39,8 @@ final class LenientModes {
       assertEquals(mode, JobOutputs.summary(out).get("mode").asText());
       assertEquals(JobOutputs.hardRows(spark, cleanOut), JobOutputs.hardRows(spark, out), mode);
       assertEquals(mode.equals("PERMISSIVE"), Files.exists(out.resolve("quarantine")), mode);
+      runs.put(mode, r);
     }
+    return runs;
   }
 }

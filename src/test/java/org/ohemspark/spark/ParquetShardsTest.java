@@ -139,4 +139,52 @@ class ParquetShardsTest {
         () -> new ParquetShards(noParquet.toString()).records(spark, 0));
     assertTrue(empty.reason().contains("no Parquet shard"), empty.reason());
   }
+
+  private static ParquetFooters.Footer footer(String file, long rows,
+      org.apache.spark.sql.types.StructType schema) {
+    return new ParquetFooters.Footer(file, rows, schema, null);
+  }
+
+  @Test
+  void eachFilesOwnSchemaDecidesWhateverTheNameOrder() {
+    org.apache.spark.sql.types.StructType binary = ShardSchema.SCHEMA;
+    org.apache.spark.sql.types.StructType noLabels = new org.apache.spark.sql.types.StructType(
+        java.util.Arrays.stream(binary.fields()).filter(f -> !f.name().equals("labels"))
+            .toArray(org.apache.spark.sql.types.StructField[]::new));
+    org.apache.spark.sql.types.StructType arrays = ArrayShards.schema(DenseLogits.DType.FLOAT32);
+    for (String bad : java.util.List.of("a.parquet", "z.parquet")) {
+      ParquetShards.Split s = ParquetShards.split(java.util.List.of(footer("m.parquet", 3,
+          binary), footer(bad, 2, noLabels), footer("n.parquet", 1, binary),
+          new ParquetFooters.Footer("p.parquet", 0, null, "unreadable Parquet footer: x")));
+      assertEquals(java.util.List.of("m.parquet", "n.parquet"), s.good().stream()
+          .map(ParquetFooters.Footer::file).toList(), bad);
+      assertEquals(ShardSchema.readSchema(binary, ShardSchema.check(binary, "m")), s.schema());
+      assertEquals(2, s.bad().size());
+      ParquetFooters.Footer b = s.bad().get(bad.startsWith("a") ? 0 : 1);
+      assertEquals(bad, b.file());
+      assertEquals("not an ohem-spark shard: no column 'labels' (expected binary (with "
+          + "labels_dtype) or array<int>); 2 rows not read", b.error());
+      assertEquals("unreadable Parquet footer: x", s.bad().get(bad.startsWith("a") ? 1 : 0)
+          .error(), "a footer error is kept as it is");
+    }
+    // one binary file and one of arrays: a tie goes to binary, whichever name sorts first
+    for (String[] names : new String[][] {{"a.parquet", "z.parquet"},
+        {"z.parquet", "a.parquet"}}) {
+      ParquetShards.Split s = ParquetShards.split(java.util.List.of(footer(names[0], 1, binary),
+          footer(names[1], 1, arrays)));
+      assertEquals(java.util.List.of(names[0]), s.good().stream()
+          .map(ParquetFooters.Footer::file).toList());
+      assertEquals("column logits is array<float>, but binary in the other shards (e.g. "
+          + names[0] + ", 1 file(s)): the shards of a folder must store each column alike; "
+          + "1 row not read", s.bad().get(0).error());
+    }
+    // most files decide
+    ParquetShards.Split s = ParquetShards.split(java.util.List.of(footer("a.parquet", 1, binary),
+        footer("b.parquet", 1, arrays), footer("c.parquet", 1, arrays)));
+    assertEquals(2, s.good().size());
+    assertEquals("a.parquet", s.bad().get(0).file());
+    assertTrue(s.bad().get(0).error().startsWith("column logits is binary, but array<float> in "
+        + "the other shards (e.g. b.parquet, 2 file(s))"), s.bad().get(0).error());
+    assertEquals(0, ParquetShards.split(java.util.List.of()).good().size());
+  }
 }

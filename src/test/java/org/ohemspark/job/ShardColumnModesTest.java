@@ -1,0 +1,216 @@
+package org.ohemspark.job;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.concat;
+import static org.apache.spark.sql.functions.lit;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.apache.spark.api.java.function.MapFunction;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.ohemspark.core.DenseLogits;
+import org.ohemspark.spark.ShardSchema;
+import org.ohemspark.testing.ArrayShards;
+import org.ohemspark.testing.JobOutputs;
+import org.ohemspark.testing.SparkTestSession;
+
+/**
+ * One Parquet shard of a folder whose columns are not a shard's (a column missing or renamed,
+ * of another type, or stored otherwise than in the other shards), with the bad shard sorting
+ * first and last by name: FAILFAST exits 3 naming the file, the column and what was expected;
+ * PERMISSIVE quarantines the file as one bad record and DROPMALFORMED counts it (named in the
+ * report line), and both give the result of the good shards alone, whatever the name order. An
+ * extra column is not read and changes nothing.
+ */
+class ShardColumnModesTest {
+  private static SparkSession spark;
+  private static final Path SAMPLE = Paths.get("samples", "tiny");
+
+  @TempDir
+  static Path tmp;
+  private static Path files;
+  private static Path cleanOut;
+
+  @BeforeAll
+  static void start() throws IOException {
+    spark = SparkTestSession.create("shard-column-modes");
+    files = tmp.resolve("files");
+    Path ingested = tmp.resolve("ingested");
+    JobRun r = JobRun.of(OhemIngestJob::run, spark, "--input", SAMPLE.toString(), "--output",
+        ingested.toString());
+    assertEquals(ExitCode.OK, r.code(), r.err());
+    Files.createDirectories(files);
+    Files.copy(ingested.resolve("_dataset.json"), files.resolve("_dataset.json"));
+    Dataset<Row> rows = spark.read().parquet(ingested.toString());
+    // m: the good shard (3 images); x: two other images, written as each bad variant
+    write(prefixed(rows, "m_"), "m.parquet");
+    Dataset<Row> x = prefixed(rows, "x_").filter(col("image_id").notEqual("x_street_0003"));
+    write(x, "x.parquet");
+    write(x.drop("labels"), "no-labels.parquet");
+    write(x.withColumnRenamed("labels", "label"), "renamed.parquet");
+    write(x.withColumn("labels", col("labels").cast("string")), "labels-string.parquet");
+    write(x.withColumn("height", col("height").cast("long")), "height-bigint.parquet");
+    write(x.withColumn("note", lit("written by pandas")), "extra.parquet");
+    write(x.map((MapFunction<Row, Row>) row ->
+            ArrayShards.toRow(ShardSchema.toRecord(row, "x"), DenseLogits.DType.FLOAT32),
+        Encoders.row(ArrayShards.schema(DenseLogits.DType.FLOAT32))), "logits-array.parquet");
+    cleanOut = tmp.resolve("clean-out");
+    JobRun c = mine(folder("clean", "m.parquet", "m.parquet"), cleanOut, "FAILFAST");
+    assertEquals(ExitCode.OK, c.code(), c.err());
+    assertEquals(3, JobOutputs.summary(cleanOut).get("n_images").asInt());
+  }
+
+  @AfterAll
+  static void stop() {
+    spark.stop();
+  }
+
+  private static Dataset<Row> prefixed(Dataset<Row> rows, String prefix) {
+    return rows.withColumn("image_id", concat(lit(prefix), col("image_id")));
+  }
+
+  /** Writes {@code rows} as the one Parquet file {@code files/name} (no checksum file). */
+  private static void write(Dataset<Row> rows, String name) throws IOException {
+    Path staging = tmp.resolve("staging-" + name);
+    rows.coalesce(1).write().parquet(staging.toString());
+    try (Stream<Path> s = Files.list(staging)) {
+      Files.copy(s.filter(p -> p.getFileName().toString().endsWith(".parquet")).findFirst()
+          .orElseThrow(), files.resolve(name));
+    }
+  }
+
+  /** A shard folder: pairs of (name in the folder, file of {@link #files}), _dataset.json. */
+  private static Path folder(String dirName, String... namesAndFiles) throws IOException {
+    Path dir = tmp.resolve(dirName);
+    Files.createDirectories(dir);
+    Files.copy(files.resolve("_dataset.json"), dir.resolve("_dataset.json"));
+    for (int i = 0; i < namesAndFiles.length; i += 2) {
+      Files.copy(files.resolve(namesAndFiles[i + 1]), dir.resolve(namesAndFiles[i]));
+    }
+    return dir;
+  }
+
+  private static JobRun mine(Path input, Path out, String mode) {
+    return JobRun.of(OhemMineJob::run, spark, "--input", input.toString(), "--output",
+        out.toString(), "--mode", mode);
+  }
+
+  private static List<Row> quarantine(Path out) {
+    return spark.read().parquet(out.resolve("quarantine").toString()).orderBy("source")
+        .collectAsList();
+  }
+
+  @Test
+  void missingColumnIsOneBadShardInEveryModeWhateverTheNameOrder() throws IOException {
+    for (String name : List.of("a.parquet", "z.parquet")) {
+      Path data = folder("missing-" + name.replace(".parquet", ""), "m.parquet", "m.parquet", name, "no-labels.parquet");
+      Path ff = tmp.resolve("missing-ff-" + name);
+      JobRun r = mine(data, ff, "FAILFAST");
+      assertEquals(ExitCode.BAD_INPUT, r.code(), name + ": " + r.err());
+      assertTrue(r.err().contains("source=file:" + data.toUri().getPath() + name + ": "),
+          "names the file, not the folder: " + r.err());
+      assertTrue(r.err().contains("no column 'labels' (expected binary (with labels_dtype) or "
+          + "array<int>)"), r.err());
+      assertTrue(r.err().contains("2 rows not read"), r.err());
+      assertFalse(Files.exists(ff), "a failed run commits no output");
+
+      Map<String, JobRun> runs = LenientModes.giveTheCleanResult(spark, data, cleanOut,
+          tmp.resolve("missing-out-" + name + "-").toString(), 1);
+      List<Row> q = quarantine(tmp.resolve("missing-out-" + name + "-PERMISSIVE"));
+      assertEquals(1, q.size(), "one record for the file: " + q);
+      assertNull(q.get(0).getString(0), q.get(0).toString());
+      assertTrue(q.get(0).getString(1).endsWith("/" + name), q.get(0).toString());
+      assertTrue(q.get(0).getString(2).startsWith("not an ohem-spark shard: no column 'labels'"),
+          q.get(0).toString());
+      String dropped = runs.get("DROPMALFORMED").err();
+      assertTrue(dropped.contains("ohem-mine: 1 bad record(s) dropped (DROPMALFORMED); first: "
+          + "source=file:" + data.toUri().getPath() + name + ": not an ohem-spark shard: no column "
+          + "'labels'"), "the report line names the file: " + dropped);
+    }
+  }
+
+  /** Bad shard -> phrases its message holds (column, found, expected). */
+  private static Map<String, List<String>> wrongColumns() {
+    Map<String, List<String>> k = new LinkedHashMap<>();
+    k.put("renamed.parquet", List.of("no column 'labels'",
+        "columns not in the shard schema: [label]"));
+    k.put("labels-string.parquet", List.of("column labels is string; expected binary (with "
+        + "labels_dtype) or array<int>"));
+    k.put("height-bigint.parquet", List.of("column height is bigint, expected int"));
+    k.put("logits-array.parquet", List.of("column logits is array<float>",
+        "but binary in the other shards (e.g. ", "m.parquet"));
+    return k;
+  }
+
+  @Test
+  void wrongColumnsAreNamedInEveryModeWhateverTheNameOrder() throws IOException {
+    // FAILFAST: each bad shard sorting first, then last
+    for (Map.Entry<String, List<String>> e : wrongColumns().entrySet()) {
+      for (String name : List.of("a-" + e.getKey(), "z-" + e.getKey())) {
+        Path data = folder("wrong-" + name.replace(".parquet", ""), "m.parquet", "m.parquet", name, e.getKey());
+        JobRun r = mine(data, tmp.resolve("wrong-ff-" + name), "FAILFAST");
+        assertEquals(ExitCode.BAD_INPUT, r.code(), name + ": " + r.err());
+        assertTrue(r.err().contains("source=file:" + data.toUri().getPath() + name + ": "),
+            "names the file: " + r.err());
+        for (String phrase : e.getValue()) {
+          assertTrue(r.err().contains(phrase), name + " says '" + phrase + "': " + r.err());
+        }
+      }
+    }
+    // PERMISSIVE, DROPMALFORMED: all four in one folder, two sorting first and two last
+    Path data = folder("wrong-all", "m.parquet", "m.parquet",
+        "a-renamed.parquet", "renamed.parquet", "a-labels-string.parquet",
+        "labels-string.parquet", "z-height-bigint.parquet", "height-bigint.parquet",
+        "z-logits-array.parquet", "logits-array.parquet");
+    LenientModes.giveTheCleanResult(spark, data, cleanOut, tmp.resolve("wrong-out-").toString(),
+        4);
+    List<Row> q = quarantine(tmp.resolve("wrong-out-PERMISSIVE"));
+    assertEquals(4, q.size(), q.toString());
+    List<String> order = List.of("a-labels-string.parquet", "a-renamed.parquet",
+        "z-height-bigint.parquet", "z-logits-array.parquet");
+    for (int i = 0; i < 4; i++) {
+      Row row = q.get(i);
+      assertNull(row.getString(0), row.toString());
+      assertTrue(row.getString(1).endsWith("/" + order.get(i)), row.toString());
+      for (String phrase : wrongColumns().get(order.get(i).substring(2))) {
+        assertTrue(row.getString(2).contains(phrase), "'" + phrase + "': " + row);
+      }
+      assertTrue(row.getString(2).endsWith("; 2 rows not read"), row.toString());
+    }
+  }
+
+  @Test
+  void extraColumnIsNotReadWhateverTheNameOrder() throws IOException {
+    Path cleanX = tmp.resolve("extra-clean-out");
+    JobRun c = mine(folder("extra-clean", "m.parquet", "m.parquet", "x.parquet", "x.parquet"),
+        cleanX, "FAILFAST");
+    assertEquals(ExitCode.OK, c.code(), c.err());
+    assertEquals(5, JobOutputs.summary(cleanX).get("n_images").asInt());
+    for (String name : List.of("a.parquet", "z.parquet")) {
+      Path out = tmp.resolve("extra-out-" + name);
+      JobRun r = mine(folder("extra-" + name.replace(".parquet", ""), "m.parquet", "m.parquet", name, "extra.parquet"),
+          out, "FAILFAST");
+      assertEquals(ExitCode.OK, r.code(), name + ": " + r.err());
+      assertEquals(JobOutputs.figures(JobOutputs.summary(cleanX)),
+          JobOutputs.figures(JobOutputs.summary(out)), name);
+      assertEquals(JobOutputs.hardRows(spark, cleanX), JobOutputs.hardRows(spark, out), name);
+    }
+  }
+}
