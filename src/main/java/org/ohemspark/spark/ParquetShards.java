@@ -6,6 +6,8 @@ import static org.apache.spark.sql.functions.lit;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
@@ -242,7 +244,7 @@ public final class ParquetShards implements ImageSource {
    */
   static Split split(List<ParquetFooters.Footer> footers) {
     List<ParquetFooters.Footer> bad = new ArrayList<>();
-    Map<StructType, List<ParquetFooters.Footer>> bySchema = new java.util.LinkedHashMap<>();
+    Map<StructType, List<ParquetFooters.Footer>> bySchema = new LinkedHashMap<>();
     for (ParquetFooters.Footer f : footers) {
       if (!f.readable()) {
         bad.add(f);
@@ -256,10 +258,10 @@ public final class ParquetShards implements ImageSource {
         bad.add(notRead(f, e.reason()));
       }
     }
-    StructType schema = bySchema.keySet().stream().min(java.util.Comparator
+    StructType schema = bySchema.keySet().stream().min(Comparator
         .<StructType>comparingInt(s -> -bySchema.get(s).size())
         .thenComparingInt(s -> -binaryColumns(s))
-        .thenComparing(java.util.Comparator.comparing(StructType::simpleString)))
+        .thenComparing(Comparator.comparing(StructType::simpleString)))
         .orElse(null);
     List<ParquetFooters.Footer> good = schema == null ? List.of() : bySchema.get(schema);
     bySchema.forEach((s, files) -> {
@@ -274,7 +276,7 @@ public final class ParquetShards implements ImageSource {
         }
       }
     });
-    bad.sort(java.util.Comparator.comparing(ParquetFooters.Footer::file));
+    bad.sort(Comparator.comparing(ParquetFooters.Footer::file));
     return new Split(good, schema, bad);
   }
 
