@@ -181,6 +181,10 @@ public final class ParquetShards implements ImageSource {
         .schema(split.schema());
     if (lenient()) {
       reader = reader.option("ignoreCorruptFiles", "true");
+    } else {
+      // never skip a file, whatever spark.sql.files.ignore*Files the session sets: FAILFAST
+      // reports no short file (unreadRecords), so a skipped one would be lost silently
+      reader = reader.option("ignoreCorruptFiles", "false").option("ignoreMissingFiles", "false");
     }
     Dataset<Row> data;
     if (bad.isEmpty()) {

@@ -405,5 +405,21 @@ class CorruptShardModesTest {
     assertTrue(q.get(2).getString(2).contains("PageHeader"), "the reader's error: " + q.get(2));
   }
 
+  // ---- what a lenient run logs -----------------------------------------------------------
+
+  @Test
+  void lenientRunsOverACorruptPageLogNothingWithTheJobsLogConfig() throws IOException {
+    Path data = shards("pq-quiet", "p1.parquet", "p4.parquet");
+    for (String mode : LenientModes.MODES) {
+      List<String> logged = JobLog.capture(() -> {
+        JobRun r = mine(data, tmp.resolve("pq-quiet-" + mode), mode);
+        assertEquals(ExitCode.OK, r.code(), r.err());
+        assertTrue(r.err().contains("1 bad record(s)") && r.err().contains("p4.parquet"),
+            "the job's own line names the file: " + r.err());
+      });
+      assertEquals(List.of(), logged, mode + ": Spark's log under conf/log4j2.properties");
+    }
+  }
+
   // ---- helpers ---------------------------------------------------------------------------
 }
