@@ -12,6 +12,7 @@ import java.util.Properties;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
+import org.apache.spark.SparkThrowable;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.ohemspark.core.BadRecordException;
@@ -240,7 +241,9 @@ public final class OhemMineJob {
 
   /**
    * A file Spark's own reader could not read (a truncated or corrupt Parquet shard): Spark's
-   * {@code FAILED_READ_FILE} error, which names the file, and its deepest cause. Null otherwise.
+   * {@code FAILED_READ_FILE} error, which names the file, and its deepest cause, or where the
+   * file does not match its Hadoop checksum file, what that means and what to do
+   * ({@link HadoopConf#checksumMismatch}). Null otherwise.
    */
   static String unreadableFileMessage(Throwable e) {
     for (Throwable t = e; t != null; t = t.getCause()) {
@@ -251,7 +254,11 @@ public final class OhemMineJob {
           root = root.getCause();
         }
         String first = m.lines().findFirst().orElse(m);
-        return "unreadable input file: " + first + (root == t ? "" : " (" + root + ")");
+        String file = t instanceof SparkThrowable s ? s.getMessageParameters().get("path")
+            : null;
+        String checksum = file == null ? null : HadoopConf.checksumMismatchIn(file, t);
+        return "unreadable input file: " + first + (checksum != null ? " (" + checksum + ")"
+            : root == t ? "" : " (" + root + ")");
       }
       if (t.getCause() == t) {
         break;

@@ -11,14 +11,17 @@ import org.apache.hadoop.fs.FSDataInputStream;
  * A read-only {@link SeekableByteChannel} over a file of any Hadoop FileSystem, for libraries
  * that seek (commons-compress's {@code TarFile} reads tar headers and seeks over member data).
  * Reads are positioned reads ({@code PositionedReadable}), so only the bytes asked for are read.
+ * A stale or mismatched Hadoop checksum file is explained ({@link HadoopConf#checksumMismatch}).
  */
 final class HadoopChannel implements SeekableByteChannel {
+  private final String path;
   private final FSDataInputStream in;
   private final long size;
   private long position;
   private boolean open = true;
 
-  private HadoopChannel(FSDataInputStream in, long size) {
+  private HadoopChannel(String path, FSDataInputStream in, long size) {
+    this.path = path;
     this.in = in;
     this.size = size;
   }
@@ -26,11 +29,19 @@ final class HadoopChannel implements SeekableByteChannel {
   /** Opens {@code path} through its FileSystem ({@link HadoopConf#open}). */
   static HadoopChannel open(String path, HadoopConf conf) throws IOException {
     HadoopConf.Opened f = conf.open(path);
-    return new HadoopChannel(f.in(), f.length());
+    return new HadoopChannel(path, f.in(), f.length());
   }
 
   @Override
   public int read(ByteBuffer dst) throws IOException {
+    try {
+      return readAt(dst);
+    } catch (IOException e) {
+      throw HadoopConf.explained(path, e);
+    }
+  }
+
+  private int readAt(ByteBuffer dst) throws IOException {
     if (!open) {
       throw new ClosedChannelException();
     }

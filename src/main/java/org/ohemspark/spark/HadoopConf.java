@@ -1,6 +1,8 @@
 package org.ohemspark.spark;
 
+import java.io.FilterInputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.ObjectInputStream;
 import java.io.ObjectOutputStream;
 import java.io.Serializable;
@@ -66,11 +68,115 @@ public final class HadoopConf implements Serializable {
       in.readFully(0, out);
       return out;
     } catch (ChecksumException e) {
-      Path p = new Path(path);
-      throw new IOException("the file does not match its Hadoop checksum file "
-          + new Path(p.getParent(), "." + p.getName() + ".crc") + " (" + e.getMessage()
-          + "): it is corrupt, or another program changed it after Hadoop wrote it; if it was"
-          + " changed on purpose, delete the .crc file", e);
+      throw new IOException(checksumMismatch(path, e), e);
+    }
+  }
+
+  /**
+   * Opens a file for reading as a stream whose reads explain a checksum failure
+   * ({@link #checksumMismatch}): the message names the file's {@code .crc} file and what to
+   * do, the exception is still a {@link ChecksumException} (cause: Hadoop's own).
+   *
+   * @throws IOException if it cannot be opened, or its name is not a valid Hadoop path
+   */
+  public InputStream stream(String path) throws IOException {
+    return new ChecksumExplained(path, open(path).in());
+  }
+
+  /**
+   * What a {@link ChecksumException} of Hadoop's local (checksummed) file system means for a
+   * user: the file no longer matches the hidden {@code .<name>.crc} file Hadoop wrote beside it
+   * (it is corrupt, or another program changed it), naming that file and saying to delete it
+   * if the change was intended. The one wording of this for every reader (whole files, tars,
+   * Parquet footers and pages).
+   *
+   * @param path the file read (any Hadoop path or URI)
+   */
+  public static String checksumMismatch(String path, ChecksumException e) {
+    Path p = new Path(path);
+    return "the file does not match its Hadoop checksum file "
+        + new Path(p.getParent(), "." + p.getName() + ".crc") + " (" + e.getMessage()
+        + "): it is corrupt, or another program changed it after Hadoop wrote it; if it was"
+        + " changed on purpose, delete the .crc file";
+  }
+
+  /**
+   * {@link #checksumMismatch} for the first {@link ChecksumException} in {@code e}'s cause
+   * chain (readers such as Parquet's and Spark's wrap it), or null when there is none.
+   */
+  public static String checksumMismatchIn(String path, Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof ChecksumException c) {
+        return c instanceof Explained ? c.getMessage() : checksumMismatch(path, c);
+      }
+      if (t.getCause() == t) {
+        break;
+      }
+    }
+    return null;
+  }
+
+  /**
+   * An {@code IOException} from reading {@code path}, with a checksum failure explained
+   * ({@link #checksumMismatch}); any other exception is returned as it is.
+   */
+  static IOException explained(String path, IOException e) {
+    if (e instanceof ChecksumException c && !(e instanceof Explained)) {
+      return new Explained(checksumMismatch(path, c), c);
+    }
+    return e;
+  }
+
+  /** A checksum failure whose message is already {@link #checksumMismatch}'s. */
+  private static final class Explained extends ChecksumException {
+    private static final long serialVersionUID = 1L;
+
+    Explained(String message, ChecksumException cause) {
+      super(message, cause.getPos());
+      initCause(cause);
+    }
+
+    /** The explanation alone: messages that quote an exception ({@code ": " + e}) read well. */
+    @Override
+    public String toString() {
+      return getMessage();
+    }
+  }
+
+  /** A stream whose checksum failures are {@link #explained}. */
+  private static final class ChecksumExplained extends FilterInputStream {
+    private final String path;
+
+    ChecksumExplained(String path, InputStream in) {
+      super(in);
+      this.path = path;
+    }
+
+    @Override
+    public int read() throws IOException {
+      try {
+        return super.read();
+      } catch (IOException e) {
+        throw explained(path, e);
+      }
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+      try {
+        return in.read(b, off, len);
+      } catch (IOException e) {
+        throw explained(path, e);
+      }
+    }
+
+    @Override
+    public long skip(long n) throws IOException {
+      try {
+        return in.skip(n);
+      } catch (IOException e) {
+        throw explained(path, e);
+      }
     }
   }
 

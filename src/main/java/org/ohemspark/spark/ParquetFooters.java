@@ -103,8 +103,9 @@ final class ParquetFooters {
       while (root.getCause() != null && root.getCause() != root) {
         root = root.getCause();
       }
-      return new Footer(file, 0, null, "unreadable Parquet footer: " + e
-          + (root == e ? "" : " (" + root + ")"));
+      String checksum = HadoopConf.checksumMismatchIn(file, e);
+      return new Footer(file, 0, null, "unreadable Parquet footer: " + (checksum != null
+          ? checksum : e + (root == e ? "" : " (" + root + ")")));
     }
   }
 

@@ -70,7 +70,8 @@ final class ParquetRowCounts {
   /**
    * Why {@code file} cannot be read whole, or null if it can: every value of every row is
    * decoded with Parquet's own record reader, page checksums verified (as the loss pass reads
-   * it). The reader's error, with its deepest cause. Any failure is returned, never thrown.
+   * it). The reader's error, with its deepest cause; a stale Hadoop checksum file explained
+   * ({@link HadoopConf#checksumMismatch}). Any failure is returned, never thrown.
    */
   static String readError(String file, HadoopConf conf) {
     Configuration c = new Configuration(conf.get());
@@ -82,6 +83,10 @@ final class ParquetRowCounts {
       }
       return null;
     } catch (Exception e) { // IOException, or whatever a decoder throws on damaged bytes
+      String checksum = HadoopConf.checksumMismatchIn(file, e);
+      if (checksum != null) {
+        return checksum;
+      }
       // the record reader wraps a page's error in "Can not read value at N in block M in
       // file F": the error itself says more
       Throwable error = e instanceof ParquetDecodingException && e.getCause() != null

@@ -188,7 +188,7 @@ public final class WebDatasetTars implements ImageSource {
     String tar = record.getString(0);
     WebDatasetTar.SampleStream samples;
     try {
-      samples = WebDatasetTar.stream(tar, new BufferedInputStream(conf.open(tar).in(), BUFFER),
+      samples = WebDatasetTar.stream(tar, new BufferedInputStream(conf.stream(tar), BUFFER),
           mode != BadRecordMode.FAILFAST);
     } catch (IOException e) {
       throw new BadRecordException(tar, null, "cannot read: " + e.getMessage(), e);

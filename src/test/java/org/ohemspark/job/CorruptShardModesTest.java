@@ -405,6 +405,102 @@ class CorruptShardModesTest {
     assertTrue(q.get(2).getString(2).contains("PageHeader"), "the reader's error: " + q.get(2));
   }
 
+  // ---- stale Hadoop checksum files -------------------------------------------------------
+
+  /**
+   * Writes {@code first} to {@code file} through Hadoop's checksummed local file system (which
+   * writes {@code .<name>.crc} beside it), then {@code then} over it as another program would:
+   * the checksum file is stale.
+   */
+  private static void writeWithStaleChecksum(Path file, byte[] first, byte[] then)
+      throws IOException {
+    try (var out = org.apache.hadoop.fs.FileSystem.getLocal(new Configuration()).create(
+        new org.apache.hadoop.fs.Path(file.toUri()), true)) {
+      out.write(first);
+    }
+    assertTrue(Files.exists(file.resolveSibling("." + file.getFileName() + ".crc")));
+    Files.write(file, then);
+  }
+
+  /** The message names the file's stale checksum file and what to do about it. */
+  private static void explainsStaleChecksum(String file, String message) {
+    assertTrue(message.contains("does not match its Hadoop checksum file")
+        && message.contains("." + file + ".crc") && message.contains("delete the .crc file"),
+        message);
+  }
+
+  @Test
+  void parquetShardChangedAfterHadoopWroteItNamesTheStaleChecksumFile() throws IOException {
+    Path files = parquetFiles();
+    byte[] good = Files.readAllBytes(files.resolve("p4-good.parquet"));
+    // replaced by another Parquet file: the footer no longer matches the checksums
+    Path replaced = shards("pq-crc-replaced", "p1.parquet");
+    writeWithStaleChecksum(replaced.resolve("edited.parquet"),
+        Files.readAllBytes(files.resolve("p4.parquet")), good);
+    // one byte of page data changed: the footer still matches, Spark's page read does not
+    Path edited = shards("pq-crc-edited", "p1.parquet");
+    byte[] changed = good.clone();
+    changed[100] ^= 1; // in the first column chunk, far from the footer
+    writeWithStaleChecksum(edited.resolve("edited.parquet"), good, changed);
+    Path clean = shards("pq-crc-clean", "p1.parquet");
+    Path cleanOut = tmp.resolve("pq-crc-clean-out");
+    assertEquals(ExitCode.OK, mine(clean, cleanOut, "FAILFAST").code());
+
+    for (Path data : List.of(replaced, edited)) {
+      String kind = data.getFileName().toString();
+      Path ff = tmp.resolve(kind + "-ff");
+      JobRun r = mine(data, ff, "FAILFAST");
+      assertEquals(ExitCode.BAD_INPUT, r.code(), r.err());
+      assertTrue(r.err().contains("edited.parquet"), "names the file: " + r.err());
+      explainsStaleChecksum("edited.parquet", r.err());
+      assertFalse(r.err().contains("\tat "), "one line, no stack trace: " + r.err());
+      assertFalse(Files.exists(ff));
+
+      LenientModes.giveTheCleanResult(spark, data, cleanOut, tmp.resolve(kind + "-").toString(),
+          1);
+      List<Row> q = spark.read().parquet(tmp.resolve(kind + "-PERMISSIVE/quarantine")
+          .toString()).collectAsList();
+      assertEquals(1, q.size(), q.toString());
+      assertNull(q.get(0).getString(0));
+      assertTrue(q.get(0).getString(1).endsWith("edited.parquet"), q.get(0).toString());
+      explainsStaleChecksum("edited.parquet", q.get(0).getString(2));
+      assertTrue(q.get(0).getString(2).startsWith(data == replaced ? "unreadable Parquet footer"
+          : "read 0 of 1 rows; the rest of the file is unreadable"), q.get(0).toString());
+    }
+  }
+
+  @Test
+  void tarChangedAfterHadoopWroteItNamesTheStaleChecksumFile() throws IOException {
+    Path data = tmp.resolve("tar-crc");
+    copyDescriptor(data);
+    sample(Tars.create(), "ok", 1).write(data.resolve("shard-000000.tar"));
+    // the user rebuilt the tar (other samples) after Hadoop had written it
+    writeWithStaleChecksum(data.resolve("shard-000001.tar"),
+        sample(Tars.create(), "old", 2).bytes(), sample(Tars.create(), "new", 3).bytes());
+    Path clean = tmp.resolve("tar-crc-clean");
+    copyDescriptor(clean);
+    sample(Tars.create(), "ok", 1).write(clean.resolve("shard-000000.tar"));
+    Path cleanOut = tmp.resolve("tar-crc-clean-out");
+    assertEquals(ExitCode.OK, mine(clean, cleanOut, "FAILFAST").code());
+
+    JobRun r = mine(data, tmp.resolve("tar-crc-ff"), "FAILFAST");
+    assertEquals(ExitCode.BAD_INPUT, r.code(), r.err());
+    assertTrue(r.err().contains("shard-000001.tar"), r.err());
+    explainsStaleChecksum("shard-000001.tar", r.err());
+    JobRun ingest = JobRun.of(OhemIngestJob::run, spark, "--input", data.toString(),
+        "--output", tmp.resolve("tar-crc-ingest").toString());
+    assertEquals(ExitCode.BAD_INPUT, ingest.code(), ingest.err());
+    explainsStaleChecksum("shard-000001.tar", ingest.err());
+
+    LenientModes.giveTheCleanResult(spark, data, cleanOut, tmp.resolve("tar-crc-").toString(),
+        1);
+    List<Row> q = spark.read().parquet(tmp.resolve("tar-crc-PERMISSIVE/quarantine").toString())
+        .collectAsList();
+    assertEquals(1, q.size(), q.toString());
+    assertTrue(q.get(0).getString(1).endsWith("shard-000001.tar"), q.get(0).toString());
+    explainsStaleChecksum("shard-000001.tar", q.get(0).getString(2));
+  }
+
   // ---- what a lenient run logs -----------------------------------------------------------
 
   @Test

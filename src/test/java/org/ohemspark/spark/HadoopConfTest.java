@@ -1,6 +1,7 @@
 package org.ohemspark.spark;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -9,6 +10,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.junit.jupiter.api.Test;
@@ -47,5 +49,38 @@ class HadoopConfTest {
         "file:" + f));
     assertTrue(e.getMessage().contains(".b.npy.crc") && e.getMessage().contains(
         "delete the .crc file"), e.getMessage());
+  }
+
+  @Test
+  void streamsAndChannelsNameAStaleChecksumFileToo() throws IOException {
+    Path f = tmp.resolve("c.tar");
+    try (var out = FileSystem.getLocal(CONF).create(new org.apache.hadoop.fs.Path("file:" + f),
+        true)) {
+      out.write(new byte[4096]);
+    }
+    byte[] changed = new byte[4096];
+    changed[3000] = 1;
+    Files.write(f, changed);
+    HadoopConf hc = new HadoopConf(CONF);
+    String path = "file:" + f;
+    IOException streamed = assertThrows(IOException.class, () -> {
+      try (var in = hc.stream(path)) {
+        in.readAllBytes();
+      }
+    });
+    IOException channel = assertThrows(IOException.class, () -> {
+      try (HadoopChannel ch = HadoopChannel.open(path, hc)) {
+        ch.position(2560).read(java.nio.ByteBuffer.allocate(1024));
+      }
+    });
+    for (IOException e : List.of(streamed, channel)) {
+      assertTrue(e instanceof org.apache.hadoop.fs.ChecksumException, e.toString());
+      assertTrue(e.toString().startsWith("the file does not match its Hadoop checksum file ")
+          && e.getMessage().contains(".c.tar.crc") && e.getMessage().contains("at 2560")
+          && e.getMessage().contains("delete the .crc file"), e.toString());
+    }
+    try (HadoopChannel ch = HadoopChannel.open(path, hc)) { // the chunks before it still read
+      assertEquals(2048, ch.read(java.nio.ByteBuffer.allocate(2048)));
+    }
   }
 }
