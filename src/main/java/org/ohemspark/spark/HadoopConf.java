@@ -68,7 +68,7 @@ public final class HadoopConf implements Serializable {
       in.readFully(0, out);
       return out;
     } catch (ChecksumException e) {
-      throw new IOException(checksumMismatch(path, e), e);
+      throw local(path) ? new IOException(checksumMismatch(path, e), e) : e;
     }
   }
 
@@ -105,6 +105,9 @@ public final class HadoopConf implements Serializable {
    * chain (readers such as Parquet's and Spark's wrap it), or null when there is none.
    */
   public static String checksumMismatchIn(String path, Throwable e) {
+    if (!local(path)) {
+      return null;
+    }
     for (Throwable t = e; t != null; t = t.getCause()) {
       if (t instanceof ChecksumException c) {
         return c instanceof Explained ? c.getMessage() : checksumMismatch(path, c);
@@ -121,10 +124,24 @@ public final class HadoopConf implements Serializable {
    * ({@link #checksumMismatch}); any other exception is returned as it is.
    */
   static IOException explained(String path, IOException e) {
-    if (e instanceof ChecksumException c && !(e instanceof Explained)) {
+    if (e instanceof ChecksumException c && !(e instanceof Explained) && local(path)) {
       return new Explained(checksumMismatch(path, c), c);
     }
     return e;
+  }
+
+  /**
+   * Whether {@code path} names a local file (no scheme, or {@code file:}): only Hadoop's local
+   * file system keeps {@code .crc} files beside the data (HDFS checks its blocks itself, and a
+   * checksum error there means every replica is damaged).
+   */
+  private static boolean local(String path) {
+    try {
+      String scheme = new Path(path).toUri().getScheme();
+      return scheme == null || scheme.equals("file");
+    } catch (IllegalArgumentException e) {
+      return false;
+    }
   }
 
   /** A checksum failure whose message is already {@link #checksumMismatch}'s. */

@@ -23,7 +23,8 @@ final class JobLog {
   /** The events logged while {@code body} runs, as {@code LEVEL logger: message}. */
   static List<String> capture(Runnable body) {
     LoggerContext ctx = (LoggerContext) LogManager.getContext(false);
-    URI before = ctx.getConfigLocation();
+    URI before = ctx.getConfigLocation() != null ? ctx.getConfigLocation()
+        : testConfig();
     List<String> events = Collections.synchronizedList(new ArrayList<>());
     AbstractAppender recorder = new AbstractAppender("job-log-recorder", null, null, true,
         Property.EMPTY_ARRAY) {
@@ -45,6 +46,14 @@ final class JobLog {
       ctx.getConfiguration().getRootLogger().removeAppender(recorder.getName());
       ctx.setConfigLocation(before);
       recorder.stop();
+    }
+  }
+
+  private static URI testConfig() {
+    try {
+      return JobLog.class.getResource("/log4j2-test.properties").toURI();
+    } catch (java.net.URISyntaxException e) {
+      throw new IllegalStateException(e);
     }
   }
 }
