@@ -234,10 +234,7 @@ class CorruptShardModesTest {
     if (Files.exists(dir)) {
       return dir;
     }
-    Path ingested = tmp.resolve("ingested");
-    JobRun r = JobRun.of(OhemIngestJob::run, spark, "--input", SAMPLE.toString(), "--output",
-        ingested.toString());
-    assertEquals(ExitCode.OK, r.code(), r.err());
+    Path ingested = JobRun.ingest(spark, SAMPLE, tmp.resolve("ingested"));
     Files.createDirectories(dir);
     Files.copy(ingested.resolve("_dataset.json"), dir.resolve("_dataset.json"));
     shardFile(ingested, dir.resolve("p1.parquet"), "p1_", null);

@@ -52,10 +52,7 @@ class ShardColumnModesTest {
   static void start() throws IOException {
     spark = SparkTestSession.create("shard-column-modes");
     files = tmp.resolve("files");
-    Path ingested = tmp.resolve("ingested");
-    JobRun r = JobRun.of(OhemIngestJob::run, spark, "--input", SAMPLE.toString(), "--output",
-        ingested.toString());
-    assertEquals(ExitCode.OK, r.code(), r.err());
+    Path ingested = JobRun.ingest(spark, SAMPLE, tmp.resolve("ingested"));
     Files.createDirectories(files);
     Files.copy(ingested.resolve("_dataset.json"), files.resolve("_dataset.json"));
     Dataset<Row> rows = spark.read().parquet(ingested.toString());

@@ -114,10 +114,8 @@ class SingleFileInputTest {
 
   @Test
   void singleParquetShardUsesItsFoldersDatasetJson() throws IOException {
-    Path shards = tmp.resolve("shards");
-    JobRun in = JobRun.of(OhemIngestJob::run, spark, "--input", SAMPLE.toString(),
-        "--output", shards.toString(), "--target-file-mb", "0.001");
-    assertEquals(ExitCode.OK, in.code(), in.err());
+    Path shards = JobRun.ingest(spark, SAMPLE, tmp.resolve("shards"), "--target-file-mb",
+        "0.001");
     declareConvention(shards.resolve("_dataset.json"), "void=1");
     Path shard;
     try (Stream<Path> s = Files.list(shards)) {
