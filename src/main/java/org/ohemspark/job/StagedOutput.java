@@ -2,7 +2,10 @@ package org.ohemspark.job;
 
 import java.io.IOException;
 import java.io.OutputStream;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Paths;
 import java.util.UUID;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
@@ -28,7 +31,9 @@ public final class StagedOutput {
 
   /**
    * Checks that {@code output} neither is, nor contains, nor lies inside {@code input}, both
-   * made absolute on their file systems (no symbolic link is followed). Jobs call it before
+   * made absolute on their file systems, and on the local file system with every symbolic link
+   * resolved ({@code /data/link/ds} where {@code link -> /mnt/d1} is {@code /mnt/d1/ds}; for
+   * a path that does not exist yet, its longest existing ancestor is resolved). Jobs call it before
    * staging: with {@code --overwrite}, an output that is or contains the input would be
    * replaced, input and all, and one inside it would be read as input or replace part of it.
    *
@@ -47,12 +52,29 @@ public final class StagedOutput {
     }
   }
 
-  /** scheme://authority/path/ of a qualified, normalized path ("file:/x" = "file:///x"). */
+  /**
+   * scheme://authority/path/ of a qualified, normalized path ("file:/x" = "file:///x"), local
+   * paths with their symbolic links resolved.
+   */
   private static String comparable(Configuration conf, String path) throws IOException {
     Path p = new Path(path);
-    java.net.URI u = p.getFileSystem(conf).makeQualified(p).toUri().normalize();
-    String dir = u.getPath().endsWith("/") ? u.getPath() : u.getPath() + "/";
+    URI u = p.getFileSystem(conf).makeQualified(p).toUri().normalize();
+    String local = "file".equals(u.getScheme()) ? realPath(Paths.get(u.getPath())) : null;
+    String abs = local != null ? local : u.getPath();
+    String dir = abs.endsWith("/") ? abs : abs + "/";
     return u.getScheme() + "://" + (u.getAuthority() == null ? "" : u.getAuthority()) + dir;
+  }
+
+  /** {@code p} with the symbolic links of its longest existing ancestor resolved. */
+  private static String realPath(java.nio.file.Path p) throws IOException {
+    java.nio.file.Path existing = p;
+    while (existing != null && !Files.exists(existing)) {
+      existing = existing.getParent();
+    }
+    if (existing == null) {
+      return p.toString();
+    }
+    return existing.toRealPath().resolve(existing.relativize(p)).normalize().toString();
   }
 
   /**
@@ -73,9 +95,20 @@ public final class StagedOutput {
         }
       }
     }
-    Path parent = qualified.getParent();
-    this.staging = new Path(parent, "." + qualified.getName() + ".staging-" + UUID.randomUUID());
+    this.staging = sibling(qualified, ".staging-");
     fs.mkdirs(staging);
+  }
+
+  /**
+   * The hidden {@code .<name><kind><uuid>} beside {@code qualified}. Built from the parent's
+   * URI parts, not as a relative child: a relative child name with a ':' (an output named
+   * {@code run_2026-11-30T11:30}) would be read as a URI scheme.
+   */
+  private static Path sibling(Path qualified, String kind) {
+    URI parent = qualified.getParent().toUri();
+    String dir = parent.getPath().endsWith("/") ? parent.getPath() : parent.getPath() + "/";
+    return new Path(parent.getScheme(), parent.getAuthority(), dir + "." + qualified.getName()
+        + kind + UUID.randomUUID());
   }
 
   /** The staging directory itself, as a string for Spark writers. */
@@ -112,8 +145,7 @@ public final class StagedOutput {
       if (!overwrite && fs.listStatus(qualified).length > 0) {
         throw new IOException("output " + qualified + " appeared during the run");
       }
-      aside = new Path(qualified.getParent(), "." + qualified.getName() + ".replaced-"
-          + UUID.randomUUID());
+      aside = sibling(qualified, ".replaced-");
       if (!fs.rename(qualified, aside)) {
         throw new IOException("could not move the old output " + qualified + " aside");
       }

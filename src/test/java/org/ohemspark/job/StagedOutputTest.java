@@ -54,4 +54,36 @@ class StagedOutputTest {
         .toString()));
     assertDoesNotThrow(() -> StagedOutput.requireApart(CONF, data + "-shards", data));
   }
+
+  /** A symbolic link on either side is resolved: /work/link/ds is /work/victim/ds. */
+  @Test
+  void pathsThroughSymbolicLinksAreCompared() throws java.io.IOException {
+    Path victim = java.nio.file.Files.createDirectories(tmp.resolve("victim/ds/logits"))
+        .getParent().getParent();
+    Path link = java.nio.file.Files.createSymbolicLink(tmp.resolve("link"), victim);
+    refused(link.resolve("ds").toString(), victim.toString(), "contains the input");
+    refused(victim.resolve("ds").toString(), link.toString(), "contains the input");
+    refused(victim.resolve("ds").toString(), link.resolve("ds/new/out").toString(),
+        "lies inside the input");
+    refused(link.resolve("ds").toString(), "file:" + victim.resolve("ds"), "is the input");
+    assertDoesNotThrow(() -> StagedOutput.requireApart(CONF, link.resolve("ds").toString(),
+        victim.resolve("out").toString()));
+  }
+
+  /** A ':' in the output's name (a timestamp) is a plain character, not a URI scheme. */
+  @Test
+  void anOutputNamedWithAColonIsStagedAndCommitted() throws java.io.IOException {
+    Path out = tmp.resolve("run_2026-11-30T11:30");
+    StagedOutput staged = new StagedOutput(CONF, out.toString(), false);
+    staged.writeText("summary.json", "{}");
+    staged.commit();
+    assertTrue(java.nio.file.Files.exists(out.resolve("summary.json")));
+    StagedOutput again = new StagedOutput(CONF, out.toString(), true);
+    again.writeText("summary.json", "{\"v\":2}");
+    again.commit();
+    assertTrue(java.nio.file.Files.readString(out.resolve("summary.json")).contains("2"));
+    try (var left = java.nio.file.Files.list(tmp)) {
+      assertTrue(left.allMatch(f -> f.equals(out)), "no staging or replaced folder left");
+    }
+  }
 }
