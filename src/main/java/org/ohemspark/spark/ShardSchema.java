@@ -21,7 +21,7 @@ import org.ohemspark.core.Logits;
  * convention).
  *
  * <pre>
- *   image_id       string  not null
+ *   image_id       string  not null, not empty
  *   height         int     H, rows of the label mask
  *   width          int     W, columns of the label mask
  *   classes        int     C
@@ -261,12 +261,16 @@ public final class ShardSchema {
    * convention: the ingest already applied the dataset's).
    *
    * @param source the shard file, for messages
-   * @throws BadRecordException naming the shard and image id when a value is null, a dtype is
-   *     unknown, or a column's length does not match the shape
+   * @throws BadRecordException naming the shard and image id when a value is null (the image
+   *     id too, or empty), a dtype is unknown, or a column's length does not match the shape
    */
   public static ImageRecord toRecord(Row row, String source) {
     String id = row.getAs("image_id");
     try {
+      if (id == null || id.isEmpty()) { // every output names images by id: one is needed
+        throw new BadRecordException(null, null, "column image_id is "
+            + (id == null ? "null" : "an empty string") + ": every image needs an id");
+      }
       int h = intField(row, "height");
       int w = intField(row, "width");
       int c = intField(row, "classes");
@@ -307,7 +311,8 @@ public final class ShardSchema {
         case "float16" -> DenseLogits.DType.FLOAT16;
         case "float32" -> DenseLogits.DType.FLOAT32;
         case "float64" -> DenseLogits.DType.FLOAT64;
-        default -> throw new BadRecordException(null, null, "logits_dtype is '" + name
+        default -> throw new BadRecordException(null, null, name == null
+            ? "column logits_dtype is null" : "logits_dtype is '" + name
             + "', expected float16, float32 or float64");
       };
       if (bytes.length != n * dtype.size) {

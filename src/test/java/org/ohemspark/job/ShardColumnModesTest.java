@@ -3,6 +3,7 @@ package org.ohemspark.job;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.concat;
 import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.when;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -65,6 +66,8 @@ class ShardColumnModesTest {
     write(x.withColumn("labels", col("labels").cast("string")), "labels-string.parquet");
     write(x.withColumn("height", col("height").cast("long")), "height-bigint.parquet");
     write(x.withColumn("note", lit("written by pandas")), "extra.parquet");
+    write(x.withColumn("image_id", when(col("image_id").equalTo("x_street_0001"),
+        lit(null).cast("string")).otherwise(lit(""))), "null-id.parquet");
     write(x.map((MapFunction<Row, Row>) row ->
             ArrayShards.toRow(ShardSchema.toRecord(row, "x"), DenseLogits.DType.FLOAT32),
         Encoders.row(ArrayShards.schema(DenseLogits.DType.FLOAT32))), "logits-array.parquet");
@@ -209,5 +212,25 @@ class ShardColumnModesTest {
           JobOutputs.figures(JobOutputs.summary(out)), name);
       assertEquals(JobOutputs.hardRows(spark, cleanX), JobOutputs.hardRows(spark, out), name);
     }
+  }
+
+  /**
+   * A shard row without an image id (null, or empty) is a bad record naming the file, in every
+   * mode: every output names images by id (it failed the write with exit 1 in every mode).
+   */
+  @Test
+  void rowsWithoutAnImageIdAreBadRecords() throws IOException {
+    Path data = folder("null-id", "m.parquet", "m.parquet", "n.parquet", "null-id.parquet");
+    JobRun r = mine(data, tmp.resolve("null-id-ff"), "FAILFAST");
+    assertEquals(ExitCode.BAD_INPUT, r.code(), r.err());
+    assertTrue(r.err().contains("n.parquet") && r.err().contains("column image_id is "), r.err());
+    LenientModes.giveTheCleanResult(spark, data, cleanOut, tmp.resolve("null-id-").toString(),
+        2);
+    List<Row> q = quarantine(tmp.resolve("null-id-PERMISSIVE"));
+    assertEquals(2, q.size(), q.toString());
+    assertEquals(List.of("column image_id is an empty string: every image needs an id",
+        "column image_id is null: every image needs an id"), q.stream().map(x -> x.getString(2))
+        .sorted().toList());
+    assertTrue(q.stream().allMatch(x -> x.getString(1).endsWith("/n.parquet")), q.toString());
   }
 }
