@@ -191,6 +191,9 @@ public final class OhemMineJob {
    * where Parquet readers skip {@code _} files), else {@link DatasetDescriptor#EMPTY}. For a
    * single file (one {@code *.parquet} shard or one {@code *.tar}) these are looked for in the
    * file's folder, so the file is mined with the settings its folder declares.
+   *
+   * @throws BadRecordException naming the descriptor when it cannot be read (e.g. it does not
+   *     match its Hadoop {@code .crc}) or parsed: bad input, not bad arguments
    */
   static DatasetDescriptor readDescriptor(Configuration conf, String input)
       throws IOException {
@@ -211,8 +214,8 @@ public final class OhemMineJob {
       // HadoopConf.readAll explains a stale .crc (a user edits dataset.json by hand)
       return DatasetDescriptor.parse(p.toString(), new HadoopConf(conf)
           .readAll(p.toString()));
-    } catch (IllegalArgumentException e) {
-      throw new BadRecordException(p.toString(), null, e.getMessage());
+    } catch (IllegalArgumentException | IOException e) { // the dataset's file: bad input
+      throw new BadRecordException(p.toString(), null, e.getMessage(), e);
     }
   }
 

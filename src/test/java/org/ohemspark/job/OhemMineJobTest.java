@@ -272,4 +272,37 @@ class OhemMineJobTest {
     Files.createDirectories(bare);
     assertBadInput(bare, "empty dataset");
   }
+
+  /**
+   * A dataset.json edited after Hadoop wrote it (a stale .dataset.json.crc beside it) is bad
+   * input, exit 3, with the message naming the .crc file: the dataset's file is at fault, not
+   * the arguments.
+   */
+  @Test
+  void aStaleChecksumBesideDatasetJsonIsBadInput() throws IOException {
+    Path data = tmp.resolve("stale-json");
+    try (Stream<Path> files = Files.walk(SAMPLE)) {
+      for (Path f : (Iterable<Path>) files::iterator) {
+        Path to = data.resolve(SAMPLE.relativize(f).toString());
+        if (Files.isDirectory(f)) {
+          Files.createDirectories(to);
+        } else {
+          Files.copy(f, to);
+        }
+      }
+    }
+    Path json = data.resolve("dataset.json");
+    byte[] text = Files.readAllBytes(json);
+    org.apache.hadoop.fs.Path hp = new org.apache.hadoop.fs.Path(json.toUri());
+    try (var out = org.apache.hadoop.fs.FileSystem.getLocal(spark.sparkContext()
+        .hadoopConfiguration()).create(hp, true)) { // checksummed: writes .dataset.json.crc
+      out.write(text);
+    }
+    assertTrue(Files.exists(data.resolve(".dataset.json.crc")));
+    Files.writeString(json, new String(text, StandardCharsets.UTF_8) + " ");
+    JobRun r = run("--input", data.toString(), "--output", tmp.resolve("stale-out").toString());
+    assertEquals(ExitCode.BAD_INPUT, r.code(), r.err());
+    assertTrue(r.err().contains("ohem-mine: bad input: ") && r.err().contains(
+        ".dataset.json.crc") && r.err().contains("delete the .crc file"), r.err());
+  }
 }
