@@ -46,7 +46,7 @@ public final class OhemGenerateCommand {
   int downsample = 1;
 
   @Option(names = "--margin", paramLabel = "M", description = "Mean logit margin of the true "
-      + "class; larger is easier (default 11: about 5% hard pixels, top-k branch at factor 16).")
+      + "class; larger is easier (default 11: about 5%% hard pixels, top-k branch at factor 16).")
   double margin = org.ohemspark.core.SyntheticImage.Spec.DEFAULT_MARGIN;
 
   @Option(names = "--seed", paramLabel = "S", description = "Dataset seed (default 0).")

@@ -20,8 +20,8 @@ import picocli.CommandLine.Option;
         "Exit codes: 0 ok, 1 failure, 2 bad arguments, 3 bad input data."})
 public final class OhemIngestCommand {
 
-  @Option(names = "--input", paramLabel = "SRC", description = "Dataset directory or folder "
-      + "of tars (any Hadoop FileSystem URI).")
+  @Option(names = "--input", paramLabel = "SRC", description = "Dataset directory, folder "
+      + "of tars or one tar (any Hadoop FileSystem URI).")
   String input;
 
   @Mixin

@@ -19,8 +19,9 @@ import picocli.CommandLine.Option;
         "Exit codes: 0 ok, 1 failure, 2 bad arguments, 3 bad input data."})
 public final class OhemMineCommand {
 
-  @Option(names = "--input", paramLabel = "DIR", description = "Dataset directory (any Hadoop "
-      + "FileSystem URI).")
+  @Option(names = "--input", paramLabel = "PATH", description = "Dataset: a directory "
+      + "(logits/, labels/), a folder of Parquet shards or of WebDataset tars, or one such file "
+      + "(any Hadoop FileSystem URI).")
   String input;
 
   @Mixin
