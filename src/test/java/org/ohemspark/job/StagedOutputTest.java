@@ -36,12 +36,18 @@ class StagedOutputTest {
     refused(data, data + "/logits", "lies inside the input");
   }
 
+  /** Stages {@code out} holding one text file and commits it. */
+  private static void writeOne(Path out, boolean overwrite, String name, String text)
+      throws java.io.IOException {
+    StagedOutput staged = new StagedOutput(CONF, out.toString(), overwrite);
+    staged.writeText(name, text);
+    staged.commit();
+  }
+
   @Test
   void textFilesHaveNoChecksumFileSoUsersCanEditThem() throws java.io.IOException {
     Path out = tmp.resolve("out");
-    StagedOutput staged = new StagedOutput(CONF, out.toString(), false);
-    staged.writeText("_dataset.json", "{}");
-    staged.commit();
+    writeOne(out, false, "_dataset.json", "{}");
     assertTrue(java.nio.file.Files.exists(out.resolve("_dataset.json")));
     assertTrue(!java.nio.file.Files.exists(out.resolve("._dataset.json.crc")));
   }
@@ -74,13 +80,9 @@ class StagedOutputTest {
   @Test
   void anOutputNamedWithAColonIsStagedAndCommitted() throws java.io.IOException {
     Path out = tmp.resolve("run_2026-11-30T11:30");
-    StagedOutput staged = new StagedOutput(CONF, out.toString(), false);
-    staged.writeText("summary.json", "{}");
-    staged.commit();
+    writeOne(out, false, "summary.json", "{}");
     assertTrue(java.nio.file.Files.exists(out.resolve("summary.json")));
-    StagedOutput again = new StagedOutput(CONF, out.toString(), true);
-    again.writeText("summary.json", "{\"v\":2}");
-    again.commit();
+    writeOne(out, true, "summary.json", "{\"v\":2}");
     assertTrue(java.nio.file.Files.readString(out.resolve("summary.json")).contains("2"));
     try (var left = java.nio.file.Files.list(tmp)) {
       assertTrue(left.allMatch(f -> f.equals(out)), "no staging or replaced folder left");
