@@ -16,11 +16,23 @@ import java.io.Serializable;
  * @param ignoreIndex {@code null} when absent
  * @param labelConvention {@code null} when absent
  * @param classWeights {@code null} when absent
+ * @param source the file it was read from ({@code dataset.json} or {@code _dataset.json}, as
+ *     given to {@link #parse}), for messages; {@code null} for {@link #EMPTY}
  */
 public record DatasetDescriptor(Integer classes, Integer ignoreIndex, String labelConvention,
-    double[] classWeights) implements Serializable {
+    double[] classWeights, String source) implements Serializable {
 
-  public static final DatasetDescriptor EMPTY = new DatasetDescriptor(null, null, null, null);
+  public static final DatasetDescriptor EMPTY = new DatasetDescriptor(null, null, null, null,
+      null);
+
+  /** The name of the file it was read from ({@code dataset.json} when unknown). */
+  public String fileName() {
+    if (source == null) {
+      return "dataset.json";
+    }
+    int slash = source.lastIndexOf('/');
+    return slash >= 0 ? source.substring(slash + 1) : source;
+  }
 
   /**
    * Parses the JSON text.
@@ -69,7 +81,7 @@ public record DatasetDescriptor(Integer classes, Integer ignoreIndex, String lab
         weights[i] = w.get(i).asDouble();
       }
     }
-    return new DatasetDescriptor(classes, ignore, conv, weights);
+    return new DatasetDescriptor(classes, ignore, conv, weights, source);
   }
 
   private static Integer intField(String source, JsonNode root, String name) {

@@ -133,7 +133,7 @@ public record JobConfig(String input, String output, OhemParams params,
       String builtIn = defaults().getProperty(k);
       if (mine != null && !mine.isBlank() && !mine.trim().equals(builtIn)
           && flags.get(k) == null && !mine.trim().equals(theirs)) {
-        notes.add("dataset.json sets " + k + "=" + theirs + "; the configuration file's " + k
+        notes.add(dataset.fileName() + " sets " + k + "=" + theirs + "; the configuration file's " + k
             + "=" + mine.trim() + " is not used (a flag would override both)");
       }
     }

@@ -42,4 +42,14 @@ class JobConfigNotesTest {
     assertEquals(List.of(), JobConfig.overriddenByDataset(file("ignore_index", "0"), DATASET,
         Map.of("ignore_index", "7")));
   }
+
+  /** Beside Parquet shards the descriptor is _dataset.json: the note names that file. */
+  @Test
+  void theNoteNamesTheDescriptorFileItCameFrom() {
+    DatasetDescriptor shards = DatasetDescriptor.parse("file:/data/shards/_dataset.json",
+        "{\"ignore_index\": 255}".getBytes(StandardCharsets.UTF_8));
+    assertEquals(List.of("_dataset.json sets ignore_index=255; the configuration file's "
+        + "ignore_index=0 is not used (a flag would override both)"),
+        JobConfig.overriddenByDataset(file("ignore_index", "0"), shards, Map.of()));
+  }
 }

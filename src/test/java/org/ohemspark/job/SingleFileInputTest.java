@@ -96,7 +96,9 @@ class SingleFileInputTest {
     assertTrue(hard.size() > 0);
     assertEquals(rows(outFolder, "hard_pixels", ids), hard);
 
-    String note = "ohem-mine: note: dataset.json sets label_convention=" + declared
+    String descriptor = Files.exists(folder.resolve("dataset.json")) ? "dataset.json"
+        : "_dataset.json";
+    String note = "ohem-mine: note: " + descriptor + " sets label_convention=" + declared
         + "; the configuration file's label_convention=void=2 is not used";
     assertTrue(all.err().contains(note), all.err());
     assertTrue(one.err().contains(note), "the same note for the single file: " + one.err());
