@@ -91,7 +91,10 @@ public final class WebDatasetTar {
       try {
         Logits l = NpyArray.parse(src, logits).asLogits(key);
         LabelDecoder.Mask m = LabelDecoder.decode(source(labelsMember), key, labels);
-        return new ImageRecord(key, src, l, m.height(), m.width(), m.values());
+        // both members, as a directory record names both files: a label value out of range
+        // is found later, by the kernel, and must name the label member too
+        return new ImageRecord(key, src + ", " + labelsMember, l, m.height(), m.width(),
+            m.values());
       } catch (BadRecordException e) {
         throw e.withContext(src, key);
       }

@@ -88,7 +88,8 @@ class WebDatasetTarTest {
         "8-bit grey: the byte");
     ImageRecord b = samples.get(1).decode();
     assertEquals("dir/b", b.imageId());
-    assertEquals("t.tar!/dir/b.logits.npy", b.source());
+    assertEquals("t.tar!/dir/b.logits.npy, dir/b.label.png", b.source(),
+        "both members: a label value out of range names the label member too");
     assertArrayEquals(new int[] {1, 0, 1}, b.storedLabels());
     assertEquals(2, b.logits().channels());
     double[] row = new double[3];
