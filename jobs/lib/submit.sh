@@ -80,6 +80,11 @@ ohem_submit() {
   ohem_build_if_needed
   local log_conf="-Dlog4j2.configurationFile=file:$OHEM_ROOT/conf/log4j2.properties"
   if [ -n "${SPARK_HOME:-}" ]; then
+    if [ ! -x "$SPARK_HOME/bin/spark-submit" ]; then
+      echo "ohem-spark: SPARK_HOME=$SPARK_HOME has no bin/spark-submit; unset SPARK_HOME to" \
+        "use the project's own Spark (target/jars)" >&2
+      exit 1
+    fi
     exec "$SPARK_HOME/bin/spark-submit" --class "$main_class" \
       --driver-java-options "$log_conf" "${spark_args[@]}" "$OHEM_JAR" "${app_args[@]}"
   fi

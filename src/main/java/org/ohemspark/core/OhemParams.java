@@ -46,7 +46,7 @@ public record OhemParams(double thresh, int factor, int ignoreIndex, double[] cl
 
   /** The loss threshold {@code -ln(thresh)} in nats, computed in double as PyTorch's float64 path. */
   public double lossThreshold() {
-    return -Math.log(thresh);
+    return -Math.log(thresh) + 0.0; // + 0.0: thresh 1 gives 0, not -0 (same comparisons)
   }
 
   /** {@code n_min = n_valid // factor}. */

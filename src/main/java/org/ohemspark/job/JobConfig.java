@@ -173,7 +173,8 @@ public record JobConfig(String input, String output, OhemParams params,
     try {
       return Integer.parseInt(v.trim());
     } catch (NumberFormatException | NullPointerException e) {
-      throw new IllegalArgumentException(key + " must be an integer, got '" + v + "'");
+      throw new IllegalArgumentException(key + " must be an integer from " + Integer.MIN_VALUE
+          + " to " + Integer.MAX_VALUE + ", got '" + v + "'");
     }
   }
 

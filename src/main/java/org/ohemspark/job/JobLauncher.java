@@ -45,7 +45,8 @@ final class JobLauncher {
    * Parses {@code args} into the picocli command object {@code cmd}.
    *
    * @return null to go on, or the exit code to return: {@link ExitCode#BAD_ARGUMENTS} with the
-   *     usage on {@code err} for bad flags, {@link ExitCode#OK} after printing help
+   *     usage on {@code err} for bad flags, {@link ExitCode#OK} after printing help or the
+   *     version ({@link JobVersion})
    */
   static Integer parse(String name, Object cmd, String[] args, PrintStream out,
       PrintStream err) {
@@ -57,7 +58,11 @@ final class JobLauncher {
       cl.usage(err);
       return ExitCode.BAD_ARGUMENTS;
     }
-    if (cl.isUsageHelpRequested() || cl.isVersionHelpRequested()) {
+    if (cl.isVersionHelpRequested()) {
+      cl.printVersionHelp(out);
+      return ExitCode.OK;
+    }
+    if (cl.isUsageHelpRequested()) {
       cl.usage(out);
       return ExitCode.OK;
     }

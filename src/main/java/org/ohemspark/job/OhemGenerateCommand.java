@@ -5,6 +5,7 @@ import picocli.CommandLine.Option;
 
 /** Command-line flags of {@code ohem-generate} ({@link OhemGenerateJob}). */
 @Command(name = "ohem-generate", mixinStandardHelpOptions = true, sortOptions = false,
+    versionProvider = JobVersion.class,
     description = {
         "Writes a deterministic, model-like segmentation dataset of any size: smooth label "
             + "regions, logits with realistic margins and confusions, ignored boundary pixels.",

@@ -11,6 +11,7 @@ import picocli.CommandLine.Option;
  * {@code dataset.json} can supply them ({@link JobConfig#resolve}).
  */
 @Command(name = "ohem-ingest", mixinStandardHelpOptions = true, sortOptions = false,
+    versionProvider = JobVersion.class,
     description = {
         "Turns a dataset directory or WebDataset tars into Parquet shards for ohem-mine.",
         "Input: DIR/logits/<id>.npy + DIR/labels/<id>.png|npy, or *.tar with <key>.logits.npy "

@@ -11,6 +11,7 @@ import picocli.CommandLine.Option;
  * file and {@code dataset.json} can supply them ({@link JobConfig#resolve}).
  */
 @Command(name = "ohem-mine", mixinStandardHelpOptions = true, sortOptions = false,
+    versionProvider = JobVersion.class,
     description = {
         "OHEM cross-entropy over a segmentation dataset, and its hard examples.",
         "Input: DIR/logits/<id>.npy [C,h,w] and DIR/labels/<id>.png|npy [H,W], optional "

@@ -100,15 +100,18 @@ public final class StagedOutput {
   }
 
   /**
-   * The hidden {@code .<name><kind><uuid>} beside {@code qualified}. Built from the parent's
+   * The hidden {@code .<name><kind><uuid>} beside {@code qualified} ({@code :} in the name
+   * written {@code _}). Built from the parent's
    * URI parts, not as a relative child: a relative child name with a ':' (an output named
    * {@code run_2026-11-30T11:30}) would be read as a URI scheme.
    */
   private static Path sibling(Path qualified, String kind) {
     URI parent = qualified.getParent().toUri();
     String dir = parent.getPath().endsWith("/") ? parent.getPath() : parent.getPath() + "/";
-    return new Path(parent.getScheme(), parent.getAuthority(), dir + "." + qualified.getName()
-        + kind + UUID.randomUUID());
+    // no ':' in the hidden name either: Spark's overwrite of a folder (ohem-ingest) makes
+    // relative paths from its last part
+    return new Path(parent.getScheme(), parent.getAuthority(), dir + "."
+        + qualified.getName().replace(':', '_') + kind + UUID.randomUUID());
   }
 
   /** The staging directory itself, as a string for Spark writers. */

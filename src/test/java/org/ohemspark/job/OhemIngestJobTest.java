@@ -182,4 +182,16 @@ class OhemIngestJobTest {
     assertEquals(org.ohemspark.spark.InputFormat.AUTO, JobConfig.resolve(new java.util
         .Properties(), none, java.util.Map.of("input", "x")).format(), "default: detect");
   }
+
+  /** A ':' in the output's name (a timestamp) is a plain character for the ingest too. */
+  @Test
+  void anOutputNamedWithAColonIsWritten() throws IOException {
+    Path out = JobRun.ingest(spark, SAMPLE, tmp.resolve("shards_T11:30"));
+    try (Stream<Path> files = Files.list(out)) {
+      assertTrue(files.anyMatch(f -> f.getFileName().toString().endsWith(".parquet")));
+    }
+    try (Stream<Path> left = Files.list(tmp)) {
+      assertTrue(left.allMatch(f -> f.equals(out)), "no staging folder left");
+    }
+  }
 }

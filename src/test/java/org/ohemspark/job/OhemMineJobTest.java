@@ -305,4 +305,13 @@ class OhemMineJobTest {
     assertTrue(r.err().contains("ohem-mine: bad input: ") && r.err().contains(
         ".dataset.json.crc") && r.err().contains("delete the .crc file"), r.err());
   }
+
+  /** --version prints the versions, not the help. */
+  @Test
+  void versionPrintsVersions() {
+    JobRun r = run("--version");
+    assertEquals(ExitCode.OK, r.code(), r.err());
+    assertTrue(r.out().startsWith("ohem-spark ") && r.out().contains("\nSpark 4.")
+        && !r.out().contains("--input"), r.out());
+  }
 }
