@@ -1,9 +1,12 @@
 package org.ohemspark.job;
 
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
+import java.util.TreeSet;
 import org.ohemspark.core.LabelConvention;
 import org.ohemspark.core.OhemParams;
 import org.ohemspark.io.DatasetDescriptor;
@@ -32,7 +35,7 @@ public record JobConfig(String input, String output, OhemParams params,
     boolean overwrite, BadRecordMode mode, InputFormat format) {
 
   /** Keys a configuration file may hold. */
-  public static final java.util.List<String> KEYS = java.util.List.of("input", "output",
+  public static final List<String> KEYS = List.of("input", "output",
       "thresh", "factor", "ignore_index", "label_convention", "classes", "class_weights",
       "group_by", "partitions", "overwrite", "mode", "format");
 
@@ -117,24 +120,25 @@ public record JobConfig(String input, String output, OhemParams params,
   }
 
   /**
-   * The configuration file's keys that {@code dataset.json} overrides (the layers' order is
-   * file, dataset, flags), for a note to the user: e.g. {@code dataset.json sets
-   * ignore_index=255; the configuration file's ignore_index=0 is not used}. Listed only where
+   * The configuration file's keys that {@code dataset.json} (or {@code _dataset.json})
+   * overrides (the layers' order is file, dataset, flags), for a note to the user: e.g.
+   * {@code dataset.json sets ignore_index=255; the configuration file's ignore_index=0 is not
+   * used}. Listed only where
    * the file changes a built-in default (the shipped file repeats them), no flag sets the key,
    * and the values differ.
    */
-  public static java.util.List<String> overriddenByDataset(Properties file,
+  public static List<String> overriddenByDataset(Properties file,
       DatasetDescriptor dataset, Map<String, String> flags) {
     Properties fromDataset = datasetLayer(dataset);
-    java.util.List<String> notes = new java.util.ArrayList<>();
-    for (String k : new java.util.TreeSet<>(fromDataset.stringPropertyNames())) {
+    List<String> notes = new ArrayList<>();
+    for (String k : new TreeSet<>(fromDataset.stringPropertyNames())) {
       String mine = file.getProperty(k);
       String theirs = fromDataset.getProperty(k);
       String builtIn = defaults().getProperty(k);
       if (mine != null && !mine.isBlank() && !mine.trim().equals(builtIn)
           && flags.get(k) == null && !mine.trim().equals(theirs)) {
-        notes.add(dataset.fileName() + " sets " + k + "=" + theirs + "; the configuration file's " + k
-            + "=" + mine.trim() + " is not used (a flag would override both)");
+        notes.add(dataset.fileName() + " sets " + k + "=" + theirs + "; the configuration "
+            + "file's " + k + "=" + mine.trim() + " is not used (a flag would override both)");
       }
     }
     return notes;

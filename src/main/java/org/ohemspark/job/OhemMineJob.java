@@ -235,9 +235,6 @@ public final class OhemMineJob {
       if (t instanceof BadRecordException b) {
         return b;
       }
-      if (t.getCause() == t) {
-        break;
-      }
     }
     return null;
   }
@@ -252,19 +249,13 @@ public final class OhemMineJob {
     for (Throwable t = e; t != null; t = t.getCause()) {
       String m = t.getMessage();
       if (m != null && m.contains("FAILED_READ_FILE")) {
-        Throwable root = t;
-        while (root.getCause() != null && root.getCause() != root) {
-          root = root.getCause();
-        }
+        Throwable root = HadoopConf.deepestCause(t);
         String first = m.lines().findFirst().orElse(m);
         String file = t instanceof SparkThrowable s ? s.getMessageParameters().get("path")
             : null;
         String checksum = file == null ? null : HadoopConf.checksumMismatchIn(file, t);
         return "unreadable input file: " + first + (checksum != null ? " (" + checksum + ")"
             : root == t ? "" : " (" + root + ")");
-      }
-      if (t.getCause() == t) {
-        break;
       }
     }
     return null;
@@ -280,9 +271,6 @@ public final class OhemMineJob {
         String rest = m.substring(i + marker.length());
         int nl = rest.indexOf('\n');
         return nl >= 0 ? rest.substring(0, nl) : rest;
-      }
-      if (t.getCause() == t) {
-        break;
       }
     }
     return null;

@@ -68,7 +68,7 @@ public final class HadoopConf implements Serializable {
       in.readFully(0, out);
       return out;
     } catch (ChecksumException e) {
-      throw local(path) ? new IOException(checksumMismatch(path, e), e) : e;
+      throw explained(path, e);
     }
   }
 
@@ -112,11 +112,31 @@ public final class HadoopConf implements Serializable {
       if (t instanceof ChecksumException c) {
         return c instanceof Explained ? c.getMessage() : checksumMismatch(path, c);
       }
-      if (t.getCause() == t) {
-        break;
-      }
     }
     return null;
+  }
+
+  /**
+   * What went wrong reading {@code file}, for a bad record's reason: a checksum failure
+   * explained ({@link #checksumMismatchIn}), else {@code e} and, when it differs, its deepest
+   * cause ({@code e (root)}: readers wrap the error that names the damage).
+   */
+  public static String readFailure(String file, Throwable e) {
+    String checksum = checksumMismatchIn(file, e);
+    if (checksum != null) {
+      return checksum;
+    }
+    Throwable root = deepestCause(e);
+    return e + (root == e ? "" : " (" + root + ")");
+  }
+
+  /** The last exception of {@code e}'s cause chain ({@code e} itself when it has no cause). */
+  public static Throwable deepestCause(Throwable e) {
+    Throwable root = e;
+    while (root.getCause() != null) {
+      root = root.getCause();
+    }
+    return root;
   }
 
   /**
@@ -172,7 +192,7 @@ public final class HadoopConf implements Serializable {
     @Override
     public int read() throws IOException {
       try {
-        return super.read();
+        return in.read();
       } catch (IOException e) {
         throw explained(path, e);
       }

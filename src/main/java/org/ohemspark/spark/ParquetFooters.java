@@ -99,13 +99,8 @@ final class ParquetFooters {
       }
       return new Footer(file, r.getRecordCount(), schema, null);
     } catch (Exception e) { // IOException, RuntimeException: whatever the footer parser threw
-      Throwable root = e;
-      while (root.getCause() != null && root.getCause() != root) {
-        root = root.getCause();
-      }
-      String checksum = HadoopConf.checksumMismatchIn(file, e);
-      return new Footer(file, 0, null, "unreadable Parquet footer: " + (checksum != null
-          ? checksum : e + (root == e ? "" : " (" + root + ")")));
+      return new Footer(file, 0, null, "unreadable Parquet footer: "
+          + HadoopConf.readFailure(file, e));
     }
   }
 

@@ -83,19 +83,11 @@ final class ParquetRowCounts {
       }
       return null;
     } catch (Exception e) { // IOException, or whatever a decoder throws on damaged bytes
-      String checksum = HadoopConf.checksumMismatchIn(file, e);
-      if (checksum != null) {
-        return checksum;
-      }
       // the record reader wraps a page's error in "Can not read value at N in block M in
       // file F": the error itself says more
       Throwable error = e instanceof ParquetDecodingException && e.getCause() != null
           && String.valueOf(e.getMessage()).startsWith("Can not read value") ? e.getCause() : e;
-      Throwable root = error;
-      while (root.getCause() != null && root.getCause() != root) {
-        root = root.getCause();
-      }
-      return error + (root == error ? "" : " (" + root + ")");
+      return HadoopConf.readFailure(file, error);
     }
   }
 }

@@ -25,8 +25,8 @@ final class LenientModes {
    *
    * @return the two runs, by mode (their stderr holds the bad-record report line)
    */
-  static Map<String, JobRun> giveTheCleanResult(SparkSession spark, Path data, Path cleanOut, String outPrefix,
-      long nBad) throws IOException {
+  static Map<String, JobRun> giveTheCleanResult(SparkSession spark, Path data, Path cleanOut,
+      String outPrefix, long nBad) throws IOException {
     Map<String, JobRun> runs = new LinkedHashMap<>();
     for (String mode : MODES) {
       Path out = Path.of(outPrefix + mode);

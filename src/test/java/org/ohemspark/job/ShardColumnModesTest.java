@@ -120,7 +120,8 @@ class ShardColumnModesTest {
   @Test
   void missingColumnIsOneBadShardInEveryModeWhateverTheNameOrder() throws IOException {
     for (String name : List.of("a.parquet", "z.parquet")) {
-      Path data = folder("missing-" + name.replace(".parquet", ""), "m.parquet", "m.parquet", name, "no-labels.parquet");
+      Path data = folder("missing-" + name.replace(".parquet", ""), "m.parquet", "m.parquet",
+          name, "no-labels.parquet");
       Path ff = tmp.resolve("missing-ff-" + name);
       JobRun r = mine(data, ff, "FAILFAST");
       assertEquals(ExitCode.BAD_INPUT, r.code(), name + ": " + r.err());
@@ -164,7 +165,8 @@ class ShardColumnModesTest {
     // FAILFAST: each bad shard sorting first, then last
     for (Map.Entry<String, List<String>> e : wrongColumns().entrySet()) {
       for (String name : List.of("a-" + e.getKey(), "z-" + e.getKey())) {
-        Path data = folder("wrong-" + name.replace(".parquet", ""), "m.parquet", "m.parquet", name, e.getKey());
+        Path data = folder("wrong-" + name.replace(".parquet", ""), "m.parquet", "m.parquet",
+            name, e.getKey());
         JobRun r = mine(data, tmp.resolve("wrong-ff-" + name), "FAILFAST");
         assertEquals(ExitCode.BAD_INPUT, r.code(), name + ": " + r.err());
         assertTrue(r.err().contains("source=file:" + data.toUri().getPath() + name + ": "),
@@ -205,7 +207,8 @@ class ShardColumnModesTest {
     assertEquals(5, JobOutputs.summary(cleanX).get("n_images").asInt());
     for (String name : List.of("a.parquet", "z.parquet")) {
       Path out = tmp.resolve("extra-out-" + name);
-      JobRun r = mine(folder("extra-" + name.replace(".parquet", ""), "m.parquet", "m.parquet", name, "extra.parquet"),
+      JobRun r = mine(folder("extra-" + name.replace(".parquet", ""), "m.parquet", "m.parquet",
+          name, "extra.parquet"),
           out, "FAILFAST");
       assertEquals(ExitCode.OK, r.code(), name + ": " + r.err());
       assertEquals(JobOutputs.figures(JobOutputs.summary(cleanX)),
