@@ -39,9 +39,19 @@ import org.ohemspark.core.Logits;
  *
  * The writer picks the narrowest label type that holds every value. On read, {@code logits}
  * may also be an array column ({@code array<float>}: float32, {@code array<double>}: float64,
- * {@code array<smallint>}: float16 bit patterns), and {@code labels} an {@code array<int>};
- * their dtype columns are then not needed. Binary columns are the canonical choice: they read
- * several times faster (BENCHMARKS.md, "Shard read throughput").
+ * {@code array<smallint>}: float16 bit patterns), and {@code labels} an integer array
+ * ({@code array<int>}, {@code array<bigint>}, {@code array<smallint>} or
+ * {@code array<tinyint>}); their dtype columns are then not needed. Binary columns are the
+ * canonical choice: they read several times faster (BENCHMARKS.md, "Shard read throughput").
+ *
+ * <p>The five size columns ({@code height} to {@code logits_width}) may be of any Spark integer
+ * type on read: {@code int}, {@code bigint} (pandas' and pyarrow's default int64, and Parquet
+ * {@code UINT_32} as Spark reads it), {@code smallint} or {@code tinyint}. Each value is
+ * converted to an int and checked: a size outside {@code [1, 2^31-1]}, or an array label
+ * outside the int range, is a bad record naming the shard, the image, the column and the value.
+ * Parquet {@code UINT_64}, which Spark reads as {@code decimal(20,0)}, is not accepted (the
+ * file is not read, its message says so). {@code batch} may equally be of any integer type
+ * (it is not read).
  */
 public final class ShardSchema {
   private ShardSchema() {}
@@ -71,7 +81,14 @@ public final class ShardSchema {
   private static final String LOGITS_TYPES = "binary (with logits_dtype), array<float>, "
       + "array<double> or array<smallint> (float16 bits)";
   /** What {@code labels} may be, for messages. */
-  private static final String LABELS_TYPES = "binary (with labels_dtype) or array<int>";
+  private static final String LABELS_TYPES = "binary (with labels_dtype) or an integer array "
+      + "(array<int>, array<bigint>, array<smallint> or array<tinyint>)";
+
+  /** The integer types a size column and an array {@code labels}' elements may have. */
+  private static final DataType[] INTEGERS = {DataTypes.ByteType, DataTypes.ShortType,
+      DataTypes.IntegerType, DataTypes.LongType};
+  /** What a size column may be, for messages. */
+  private static final String INT_TYPES = "an integer type (int, bigint, smallint or tinyint)";
 
   /**
    * The columns of {@code actual} a reader needs, checked. Columns not in the shard schema are
@@ -86,7 +103,7 @@ public final class ShardSchema {
   public static List<String> check(StructType actual, String source) {
     require(actual, source, "image_id", DataTypes.StringType);
     for (String c : INTS) {
-      require(actual, source, c, DataTypes.IntegerType);
+      requireInteger(actual, source, c);
     }
     DataType logits = type(actual, source, "logits", LOGITS_TYPES);
     if (logits.equals(DataTypes.BinaryType)) {
@@ -99,7 +116,7 @@ public final class ShardSchema {
     DataType labels = type(actual, source, "labels", LABELS_TYPES);
     if (labels.equals(DataTypes.BinaryType)) {
       require(actual, source, "labels_dtype", DataTypes.StringType);
-    } else if (!isArrayOf(labels, DataTypes.IntegerType)) {
+    } else if (!isArrayOf(labels, INTEGERS)) {
       throw new BadRecordException(source, null, "column labels is " + labels.simpleString()
           + "; expected " + LABELS_TYPES);
     }
@@ -175,6 +192,20 @@ public final class ShardSchema {
       throw new BadRecordException(source, null, "column " + name + " is "
           + found.simpleString() + ", expected " + t.simpleString());
     }
+  }
+
+  private static void requireInteger(StructType actual, String source, String name) {
+    DataType found = type(actual, source, name, INT_TYPES);
+    if (!isInteger(found)) {
+      throw new BadRecordException(source, null, "column " + name + " is "
+          + found.simpleString() + ", expected " + INT_TYPES + (found.equals(DataTypes
+          .createDecimalType(20, 0)) ? "; decimal(20,0) is how Spark reads an unsigned 64-bit "
+          + "(UINT_64) Parquet column: write it as a signed int64 or int32" : ""));
+    }
+  }
+
+  private static boolean isInteger(DataType t) {
+    return java.util.Arrays.asList(INTEGERS).contains(t);
   }
 
   private static boolean isArrayOf(DataType t, DataType... elements) {
@@ -262,7 +293,9 @@ public final class ShardSchema {
    *
    * @param source the shard file, for messages
    * @throws BadRecordException naming the shard and image id when a value is null (the image
-   *     id too, or empty), a dtype is unknown, or a column's length does not match the shape
+   *     id too, or empty), a size is not in {@code [1, 2^31-1]} or an array label does not fit
+   *     an int (naming the column and the value), a dtype is unknown, or a column's length does
+   *     not match the shape
    */
   public static ImageRecord toRecord(Row row, String source) {
     String id = row.getAs("image_id");
@@ -271,15 +304,11 @@ public final class ShardSchema {
         throw new BadRecordException(null, null, "column image_id is "
             + (id == null ? "null" : "an empty string") + ": every image needs an id");
       }
-      int h = intField(row, "height");
-      int w = intField(row, "width");
-      int c = intField(row, "classes");
-      int lh = intField(row, "logits_height");
-      int lw = intField(row, "logits_width");
-      if (h < 1 || w < 1 || c < 1 || lh < 1 || lw < 1) {
-        throw new BadRecordException(null, null, "shape must be positive: H=" + h + " W=" + w
-            + " C=" + c + " h=" + lh + " w=" + lw);
-      }
+      int h = size(row, "height");
+      int w = size(row, "width");
+      int c = size(row, "classes");
+      int lh = size(row, "logits_height");
+      int lw = size(row, "logits_width");
       Logits logits = logits(row, c, lh, lw);
       int[] labels = labels(row, Math.multiplyExact(h, w));
       return new ImageRecord(id, source, logits, h, w, labels);
@@ -288,12 +317,18 @@ public final class ShardSchema {
     }
   }
 
-  private static int intField(Row row, String name) {
+  /** A size column of any integer type ({@link #check}) as an int, checked to be positive. */
+  private static int size(Row row, String name) {
     Object v = row.getAs(name);
     if (v == null) {
       throw new BadRecordException(null, null, "column " + name + " is null");
     }
-    return (Integer) v;
+    long n = ((Number) v).longValue();
+    if (n < 1 || n > Integer.MAX_VALUE) {
+      throw new BadRecordException(null, null, "column " + name + " is " + n + ": a size "
+          + "must be in [1, " + Integer.MAX_VALUE + "]");
+    }
+    return (int) n;
   }
 
   private static Logits logits(Row row, int c, int h, int w) {
@@ -384,7 +419,12 @@ public final class ShardSchema {
       if (o == null) {
         throw new BadRecordException(null, null, "labels array holds a null at " + i);
       }
-      out[i] = (Integer) o;
+      long label = ((Number) o).longValue(); // any integer type (check)
+      if (label != (int) label) {
+        throw new BadRecordException(null, null, "column labels holds " + label + " at " + i
+            + ", which does not fit a 32-bit label");
+      }
+      out[i] = (int) label;
     }
     return out;
   }

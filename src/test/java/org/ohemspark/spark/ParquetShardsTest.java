@@ -163,7 +163,8 @@ class ParquetShardsTest {
       ParquetFooters.Footer b = s.bad().get(bad.startsWith("a") ? 0 : 1);
       assertEquals(bad, b.file());
       assertEquals("not an ohem-spark shard: no column 'labels' (expected binary (with "
-          + "labels_dtype) or array<int>); 2 rows not read", b.error());
+          + "labels_dtype) or an integer array (array<int>, array<bigint>, array<smallint> or "
+          + "array<tinyint>)); 2 rows not read", b.error());
       assertEquals("unreadable Parquet footer: x", s.bad().get(bad.startsWith("a") ? 1 : 0)
           .error(), "a footer error is kept as it is");
     }
