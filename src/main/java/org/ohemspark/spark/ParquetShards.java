@@ -153,8 +153,8 @@ public final class ParquetShards implements ImageSource {
    * columns are not a shard's ({@link ShardSchema#check}: a column missing or of another type)
    * and a file that stores {@code logits} or {@code labels} otherwise than most files
    * ({@link #split}) are not read. The other files are read with one explicit schema (the
-   * checked columns only; columns not in the shard schema are not read, and a warning names
-   * them).
+   * checked columns only, each integer column of the widest type the files have; columns not
+   * in the shard schema are not read, and a warning names them).
    *
    * @param partitions 0 keeps Spark's file partitioning; fewer than that coalesces
    * @throws BadRecordException for no Parquet file, in {@code FAILFAST} the first file (by
@@ -229,8 +229,10 @@ public final class ParquetShards implements ImageSource {
   /**
    * The files to read and the files not to read, from their footers.
    *
-   * @param good files to read, all of {@code schema}'s columns and types
-   * @param schema the read schema ({@link ShardSchema#readSchema}); null when {@code good} is
+   * @param good files to read, all of {@code schema}'s columns, of its types or of narrower
+   *     integer types
+   * @param schema the read schema ({@link ShardSchema#readSchema}, each integer column of the
+   *     widest type among {@code good}: {@link ShardSchema#wider}); null when {@code good} is
    *     empty
    * @param bad files not read, by name, each with its reason as its {@code error}: the footer's
    *     error, or the schema's (with {@code N rows not read})
@@ -241,14 +243,17 @@ public final class ParquetShards implements ImageSource {
   /**
    * Checks each readable file's own schema ({@link ShardSchema#check}). The files that pass may
    * still store {@code logits} or {@code labels} differently (binary in one, an array in
-   * another); Spark reads a column with one type, so the read schema is the one most files
-   * have (a tie goes to the one with more binary columns, the canonical choice, then to the
-   * smaller schema string: never to a file name) and the others are bad files naming the column
-   * and how the other files store it.
+   * another); Spark reads a column with one type, so the files read are those of the layout
+   * ({@link ShardSchema#layout}) most files have (a tie goes to the one with more binary
+   * columns, the canonical choice, then to the smaller schema string: never to a file name) and
+   * the others are bad files naming the column and how the other files store it. Integer
+   * widths do not split files: the read schema has each integer column of the widest type the
+   * files read have ({@link ShardSchema#wider}), which Spark's reader widens the others to.
    */
   static Split split(List<ParquetFooters.Footer> footers) {
     List<ParquetFooters.Footer> bad = new ArrayList<>();
-    Map<StructType, List<ParquetFooters.Footer>> bySchema = new LinkedHashMap<>();
+    Map<StructType, List<ParquetFooters.Footer>> byLayout = new LinkedHashMap<>();
+    Map<StructType, StructType> readSchemas = new LinkedHashMap<>();
     for (ParquetFooters.Footer f : footers) {
       if (!f.readable()) {
         bad.add(f);
@@ -257,31 +262,33 @@ public final class ParquetShards implements ImageSource {
       try {
         StructType s = ShardSchema.readSchema(f.schema(), ShardSchema.check(f.schema(),
             f.file()));
-        bySchema.computeIfAbsent(s, k -> new ArrayList<>()).add(f);
+        StructType layout = ShardSchema.layout(s);
+        byLayout.computeIfAbsent(layout, k -> new ArrayList<>()).add(f);
+        readSchemas.merge(layout, s, ShardSchema::wider);
       } catch (BadRecordException e) {
         bad.add(notRead(f, e.reason()));
       }
     }
-    StructType schema = bySchema.keySet().stream().min(Comparator
-        .<StructType>comparingInt(s -> -bySchema.get(s).size())
+    StructType layout = byLayout.keySet().stream().min(Comparator
+        .<StructType>comparingInt(s -> -byLayout.get(s).size())
         .thenComparingInt(s -> -binaryColumns(s))
         .thenComparing(Comparator.comparing(StructType::simpleString)))
         .orElse(null);
-    List<ParquetFooters.Footer> good = schema == null ? List.of() : bySchema.get(schema);
-    bySchema.forEach((s, files) -> {
-      if (!s.equals(schema)) {
-        String column = s.apply("logits").dataType().equals(schema.apply("logits").dataType())
+    List<ParquetFooters.Footer> good = layout == null ? List.of() : byLayout.get(layout);
+    byLayout.forEach((s, files) -> {
+      if (!s.equals(layout)) {
+        String column = s.apply("logits").dataType().equals(layout.apply("logits").dataType())
             ? "labels" : "logits";
         for (ParquetFooters.Footer f : files) {
-          bad.add(notRead(f, "column " + column + " is " + s.apply(column).dataType()
-              .simpleString() + ", but " + schema.apply(column).dataType().simpleString()
-              + " in the other shards (e.g. " + good.get(0).file() + ", " + good.size()
-              + " file(s)): the shards of a folder must store each column alike"));
+          bad.add(notRead(f, "column " + column + " is " + f.schema().apply(column).dataType()
+              .simpleString() + ", but " + good.get(0).schema().apply(column).dataType()
+              .simpleString() + " in the other shards (e.g. " + good.get(0).file() + ", "
+              + good.size() + " file(s)): the shards of a folder must store each column alike"));
         }
       }
     });
     bad.sort(Comparator.comparing(ParquetFooters.Footer::file));
-    return new Split(good, schema, bad);
+    return new Split(good, layout == null ? null : readSchemas.get(layout), bad);
   }
 
   private static int binaryColumns(StructType s) {

@@ -150,6 +150,51 @@ public final class ShardSchema {
   }
 
   /**
+   * How a file of read schema {@code schema} ({@link #readSchema}) stores its columns, whatever
+   * the width of its integers: {@code schema} with every integer column, and the elements of an
+   * integer array {@code labels}, as bigint. Files of one layout read together, with the
+   * {@link #wider} of their read schemas.
+   */
+  static StructType layout(StructType schema) {
+    StructType out = new StructType();
+    for (StructField f : schema.fields()) {
+      DataType t = f.dataType();
+      if (INTS.contains(f.name())) {
+        t = widen(t, DataTypes.LongType);
+      } else if (f.name().equals("labels")) { // not logits: array<smallint> is float16 there
+        t = widen(t, DataTypes.createArrayType(DataTypes.LongType, true));
+      }
+      out = out.add(f.name(), t, f.nullable());
+    }
+    return out;
+  }
+
+  /**
+   * The read schema for files of read schemas {@code a} and {@code b} of one {@link #layout}:
+   * each integer column (and array element) of the wider of the two types. Spark's Parquet
+   * reader widens a narrower integer column exactly (tinyint, smallint and int to bigint; also
+   * Parquet {@code UINT_8}, {@code UINT_16} and {@code UINT_32}).
+   */
+  static StructType wider(StructType a, StructType b) {
+    StructType out = new StructType();
+    for (StructField f : a.fields()) {
+      out = out.add(f.name(), widen(f.dataType(), b.apply(f.name()).dataType()), f.nullable());
+    }
+    return out;
+  }
+
+  /**
+   * {@code t}, an integer type or array of them, as wide as {@code other} is (its elements);
+   * any other type as it is.
+   */
+  private static DataType widen(DataType t, DataType other) {
+    if (t instanceof ArrayType a && other instanceof ArrayType o) {
+      return DataTypes.createArrayType(widen(a.elementType(), o.elementType()), true);
+    }
+    return isInteger(t) && isInteger(other) && other.defaultSize() > t.defaultSize() ? other : t;
+  }
+
+  /**
    * The columns of {@code actual} that are neither in {@link #SCHEMA} nor in {@link #OPTIONAL}
    * (a renamed column, one another tool adds such as pandas' {@code __index_level_0__}), in
    * their order: the reader does not read them.

@@ -13,6 +13,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -38,7 +39,9 @@ import org.ohemspark.testing.SparkTestSession;
  * first and last by name: FAILFAST exits 3 naming the file, the column and what was expected;
  * PERMISSIVE quarantines the file as one bad record and DROPMALFORMED counts it (named in the
  * report line), and both give the result of the good shards alone, whatever the name order. An
- * extra column is not read and changes nothing.
+ * extra column is not read and changes nothing. Integer columns of other widths (pandas' int64,
+ * smallint, tinyint; array labels of bigint or smallint) mine as the canonical ones, even mixed
+ * in one folder, and a value that does not fit is a bad record naming the column and value.
  */
 class ShardColumnModesTest {
   private static SparkSession spark;
@@ -48,6 +51,8 @@ class ShardColumnModesTest {
   static Path tmp;
   private static Path files;
   private static Path cleanOut;
+  /** A run over m.parquet and x.parquet (5 images). */
+  private static Path cleanMxOut;
 
   @BeforeAll
   static void start() throws IOException {
@@ -69,13 +74,25 @@ class ShardColumnModesTest {
     write(x.withColumn("note", lit("written by pandas")), "extra.parquet");
     write(x.withColumn("image_id", when(col("image_id").equalTo("x_street_0001"),
         lit(null).cast("string")).otherwise(lit(""))), "null-id.parquet");
-    write(x.map((MapFunction<Row, Row>) row ->
-            ArrayShards.toRow(ShardSchema.toRecord(row, "x"), DenseLogits.DType.FLOAT32),
-        Encoders.row(ArrayShards.schema(DenseLogits.DType.FLOAT32))), "logits-array.parquet");
+    write(arrays(x), "logits-array.parquet");
+    write(otherWidths(x), "x-widths.parquet");
+    write(arrays(prefixed(rows, "m_")).withColumn("labels",
+        col("labels").cast("array<smallint>")), "m-arrays-smallint.parquet");
+    write(otherWidths(arrays(x)).withColumn("labels", col("labels").cast("array<bigint>")),
+        "x-arrays-bigint.parquet");
+    write(x.withColumn("height", when(col("image_id").equalTo("x_street_0001"), lit(1L << 40))
+            .otherwise(col("height").cast("bigint")))
+        .withColumn("width", when(col("image_id").equalTo("x_street_0002"), lit(-3L))
+            .otherwise(col("width").cast("bigint"))), "sizes-out-of-range.parquet");
     cleanOut = tmp.resolve("clean-out");
     JobRun c = mine(folder("clean", "m.parquet", "m.parquet"), cleanOut, "FAILFAST");
     assertEquals(ExitCode.OK, c.code(), c.err());
     assertEquals(3, JobOutputs.summary(cleanOut).get("n_images").asInt());
+    cleanMxOut = tmp.resolve("clean-mx-out");
+    JobRun mx = mine(folder("clean-mx", "m.parquet", "m.parquet", "x.parquet", "x.parquet"),
+        cleanMxOut, "FAILFAST");
+    assertEquals(ExitCode.OK, mx.code(), mx.err());
+    assertEquals(5, JobOutputs.summary(cleanMxOut).get("n_images").asInt());
   }
 
   @AfterAll
@@ -85,6 +102,22 @@ class ShardColumnModesTest {
 
   private static Dataset<Row> prefixed(Dataset<Row> rows, String prefix) {
     return rows.withColumn("image_id", concat(lit(prefix), col("image_id")));
+  }
+
+  /** Shard rows as array columns: logits {@code array<float>}, labels {@code array<int>}. */
+  private static Dataset<Row> arrays(Dataset<Row> rows) {
+    return rows.map((MapFunction<Row, Row>) row ->
+            ArrayShards.toRow(ShardSchema.toRecord(row, "x"), DenseLogits.DType.FLOAT32),
+        Encoders.row(ArrayShards.schema(DenseLogits.DType.FLOAT32)));
+  }
+
+  /** Shard rows with their sizes as bigint (pandas' int64), smallint and tinyint. */
+  private static Dataset<Row> otherWidths(Dataset<Row> rows) {
+    return rows.withColumn("height", col("height").cast("bigint"))
+        .withColumn("width", col("width").cast("bigint"))
+        .withColumn("classes", col("classes").cast("tinyint"))
+        .withColumn("logits_height", col("logits_height").cast("smallint"))
+        .withColumn("logits_width", col("logits_width").cast("bigint"));
   }
 
   /** Writes {@code rows} as the one Parquet file {@code files/name} (no checksum file). */
@@ -202,11 +235,7 @@ class ShardColumnModesTest {
 
   @Test
   void extraColumnIsNotReadWhateverTheNameOrder() throws IOException {
-    Path cleanX = tmp.resolve("extra-clean-out");
-    JobRun c = mine(folder("extra-clean", "m.parquet", "m.parquet", "x.parquet", "x.parquet"),
-        cleanX, "FAILFAST");
-    assertEquals(ExitCode.OK, c.code(), c.err());
-    assertEquals(5, JobOutputs.summary(cleanX).get("n_images").asInt());
+    Path cleanX = cleanMxOut;
     for (String name : List.of("a.parquet", "z.parquet")) {
       Path out = tmp.resolve("extra-out-" + name);
       JobRun r = mine(folder("extra-" + name.replace(".parquet", ""), "m.parquet", "m.parquet",
@@ -236,6 +265,59 @@ class ShardColumnModesTest {
     assertEquals(List.of("column image_id is an empty string: every image needs an id",
         "column image_id is null: every image needs an id"), q.stream().map(x -> x.getString(2))
         .sorted().toList());
+    assertTrue(q.stream().allMatch(x -> x.getString(1).endsWith("/n.parquet")), q.toString());
+  }
+
+  /**
+   * Sizes of other integer widths, and array labels of bigint and smallint, mine as the same
+   * images with canonical columns (the summary, each image's figures and the hard pixels), also
+   * beside a canonical shard in one folder (read with the widest type).
+   */
+  @Test
+  void integerColumnsOfAnyWidthMineAsTheCanonicalOnes() throws IOException {
+    Map<String, Path> folders = new LinkedHashMap<>();
+    folders.put("widths", folder("widths", "m.parquet", "m.parquet", "x.parquet",
+        "x-widths.parquet"));
+    folders.put("widths-arrays", folder("widths-arrays", "m.parquet",
+        "m-arrays-smallint.parquet", "x.parquet", "x-arrays-bigint.parquet"));
+    for (Map.Entry<String, Path> e : folders.entrySet()) {
+      Path out = tmp.resolve(e.getKey() + "-out");
+      JobRun r = mine(e.getValue(), out, "FAILFAST");
+      assertEquals(ExitCode.OK, r.code(), e.getKey() + ": " + r.err());
+      assertEquals(JobOutputs.summary(cleanMxOut).get("mean").asDouble(),
+          JobOutputs.summary(out).get("mean").asDouble(), e.getKey());
+      assertEquals(JobOutputs.figures(JobOutputs.summary(cleanMxOut)),
+          JobOutputs.figures(JobOutputs.summary(out)), e.getKey());
+      assertEquals(JobOutputs.imageRows(spark, cleanMxOut), JobOutputs.imageRows(spark, out),
+          e.getKey());
+      assertEquals(JobOutputs.hardRows(spark, cleanMxOut), JobOutputs.hardRows(spark, out),
+          e.getKey());
+    }
+  }
+
+  /**
+   * A size that does not fit an int or is not positive is a bad record naming the file, the
+   * image, the column and the value: FAILFAST exits 3, PERMISSIVE quarantines each image.
+   */
+  @Test
+  void integersThatDoNotFitAreBadRecordsNamingColumnAndValue() throws IOException {
+    Path data = folder("out-of-range", "m.parquet", "m.parquet", "n.parquet",
+        "sizes-out-of-range.parquet");
+    String height = "column height is 1099511627776: a size must be in [1, 2147483647]";
+    String width = "column width is -3: a size must be in [1, 2147483647]";
+    String source = "source=file:" + data.toUri().getPath() + "n.parquet: ";
+    JobRun r = mine(data, tmp.resolve("out-of-range-ff"), "FAILFAST");
+    assertEquals(ExitCode.BAD_INPUT, r.code(), r.err());
+    assertTrue(r.err().contains("image_id='x_street_0001' " + source + height)
+        || r.err().contains("image_id='x_street_0002' " + source + width), r.err());
+    LenientModes.giveTheCleanResult(spark, data, cleanOut, tmp.resolve("out-of-range-")
+        .toString(), 2);
+    List<Row> q = quarantine(tmp.resolve("out-of-range-PERMISSIVE")).stream()
+        .sorted(Comparator.comparing((Row x) -> x.getString(0))).toList();
+    assertEquals(2, q.size(), q.toString());
+    assertEquals(List.of("x_street_0001", "x_street_0002"), q.stream().map(x -> x.getString(0))
+        .toList());
+    assertEquals(List.of(height, width), q.stream().map(x -> x.getString(2)).toList());
     assertTrue(q.stream().allMatch(x -> x.getString(1).endsWith("/n.parquet")), q.toString());
   }
 }

@@ -11,6 +11,8 @@ import java.nio.file.Paths;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -187,5 +189,41 @@ class ParquetShardsTest {
     assertTrue(s.bad().get(0).error().startsWith("column logits is binary, but array<float> in "
         + "the other shards (e.g. b.parquet, 2 file(s))"), s.bad().get(0).error());
     assertEquals(0, ParquetShards.split(java.util.List.of()).good().size());
+  }
+
+  /**
+   * Integer widths (pandas writes int64) do not split a folder: the read schema has each
+   * integer column of the widest type among the files read.
+   */
+  @Test
+  void integerWidthsDoNotSplitFilesAndTheWidestIsRead() {
+    StructType binary = ShardSchema.SCHEMA;
+    StructType pandas = ShardSchemaTest.retyped(ShardSchemaTest
+        .retyped(binary, "height", DataTypes.LongType), "logits_width", DataTypes.ShortType);
+    ParquetShards.Split s = ParquetShards.split(java.util.List.of(footer("a.parquet", 1,
+        binary), footer("b.parquet", 1, pandas)));
+    assertEquals(2, s.good().size());
+    assertEquals(0, s.bad().size());
+    assertEquals(DataTypes.LongType, s.schema().apply("height").dataType());
+    assertEquals(DataTypes.IntegerType, s.schema().apply("width").dataType());
+    assertEquals(DataTypes.IntegerType, s.schema().apply("logits_width").dataType());
+    // array labels of two widths read as the wider; binary labels are another layout
+    StructType arrays = ArrayShards.schema(DenseLogits.DType.FLOAT32);
+    StructType shortLabels = ShardSchemaTest.retyped(arrays, "labels",
+        DataTypes.createArrayType(DataTypes.ShortType));
+    StructType longLabels = ShardSchemaTest.retyped(arrays, "labels",
+        DataTypes.createArrayType(DataTypes.LongType));
+    StructType binaryLabels = ShardSchemaTest.retyped(
+        ShardSchemaTest.retyped(binary, "logits", DataTypes.createArrayType(DataTypes.FloatType)),
+        "height", DataTypes.LongType);
+    s = ParquetShards.split(java.util.List.of(footer("a.parquet", 1, shortLabels),
+        footer("b.parquet", 1, longLabels), footer("c.parquet", 1, binaryLabels)));
+    assertEquals(java.util.List.of("a.parquet", "b.parquet"), s.good().stream()
+        .map(ParquetFooters.Footer::file).toList());
+    assertEquals(DataTypes.createArrayType(DataTypes.LongType, true),
+        s.schema().apply("labels").dataType());
+    assertEquals("column labels is binary, but array<smallint> in the other shards (e.g. "
+        + "a.parquet, 2 file(s)): the shards of a folder must store each column alike; 1 row "
+        + "not read", s.bad().get(0).error());
   }
 }

@@ -29,6 +29,12 @@ public final class JobOutputs {
     return m;
   }
 
+  /** {@code <out>/images/} rows (each image's figures) as strings, in image_id order. */
+  public static List<String> imageRows(SparkSession spark, Path out) {
+    return spark.read().parquet(out.resolve("images").toString()).orderBy("image_id")
+        .collectAsList().stream().map(Row::toString).toList();
+  }
+
   /** {@code <out>/hard_pixels/} rows as strings, in (image_id, pixel_index) order. */
   public static List<String> hardRows(SparkSession spark, Path out) {
     return spark.read().parquet(out.resolve("hard_pixels").toString())
