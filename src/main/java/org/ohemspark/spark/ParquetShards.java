@@ -35,9 +35,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>{@link #records} keeps Spark's file partitioning (no shuffle of the big rows; at most a
  * {@code coalesce} when fewer partitions are asked for), and selects only the columns the
- * loss pass needs plus the file name ({@code _shard}, for messages). Before that it checks each
- * file's own schema, from its footer ({@link #split}): never one file's schema for all, as
- * Spark's schema inference would take it (which file depends on the name order). An
+ * loss pass needs plus the file name and the row's index in it ({@code _shard}, {@code _row},
+ * for messages). Before that it checks each file's own schema, from its footer
+ * ({@link #split}): never one file's schema for all, as Spark's schema inference would take it
+ * (which file depends on the name order). An
  * {@code image_id} found twice is caught with every source's, after the loss pass, in every
  * bad-record mode ({@link BadRecords}).
  * The labels in shards are already after the label convention: mine them with
@@ -144,9 +145,11 @@ public final class ParquetShards implements ImageSource {
   }
 
   /**
-   * One row per image: the columns {@link ShardSchema#check} names plus {@code _shard} (and, in
+   * One row per image: the columns {@link ShardSchema#check} names plus {@code _shard} (the
+   * file), {@code _row} (the row's 0-based index in that file, from Spark's
+   * {@code _metadata.row_index}: for messages about a row without an image id) and, in
    * {@code PERMISSIVE}/{@code DROPMALFORMED}, {@code _error}: one extra row per file that is
-   * not read, its other columns null).
+   * not read, its other columns null.
    *
    * <p>Each file's own schema (from its footer, read anyway) is checked, so the outcome does
    * not depend on which file sorts first: a file whose footer cannot be read, a file whose
@@ -207,6 +210,7 @@ public final class ParquetShards implements ImageSource {
       cols.add(col(c));
     }
     cols.add(col("_metadata.file_path").as("_shard"));
+    cols.add(col("_metadata.row_index").as("_row")); // the row's index in its file, exact
     if (lenient()) {
       cols.add(lit(null).cast(DataTypes.StringType).as("_error"));
     }
@@ -316,7 +320,8 @@ public final class ParquetShards implements ImageSource {
   }
 
   /**
-   * Decodes one row on an executor ({@link ShardSchema#toRecord}).
+   * Decodes one row on an executor ({@link ShardSchema#toRecord(Row, String, long)}, with the
+   * row's index in its file).
    *
    * @throws BadRecordException for a malformed row, or the extra row of a file whose footer
    *     cannot be read (image_id null, source the file)
@@ -326,7 +331,8 @@ public final class ParquetShards implements ImageSource {
     if (lenient() && !record.isNullAt(record.fieldIndex("_error"))) {
       throw new BadRecordException(record.getAs("_shard"), null, record.getAs("_error"));
     }
-    return ShardSchema.toRecord(record, record.getAs("_shard"));
+    Long row = record.getAs("_row");
+    return ShardSchema.toRecord(record, record.getAs("_shard"), row == null ? -1 : row);
   }
 
   /**

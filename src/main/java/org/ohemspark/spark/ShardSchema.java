@@ -343,11 +343,26 @@ public final class ShardSchema {
    *     not match the shape
    */
   public static ImageRecord toRecord(Row row, String source) {
+    return toRecord(row, source, -1);
+  }
+
+  /**
+   * {@link #toRecord(Row, String)} for a row whose position in its file is known: the message
+   * for a row without an image id (null or empty) names that position, the only thing that
+   * tells the row apart.
+   *
+   * @param source the shard file, for messages
+   * @param rowIndex the row's 0-based index among all rows of {@code source} (Spark's
+   *     {@code _metadata.row_index}, whichever task reads it); negative when unknown
+   */
+  public static ImageRecord toRecord(Row row, String source, long rowIndex) {
     String id = row.getAs("image_id");
     try {
       if (id == null || id.isEmpty()) { // every output names images by id: one is needed
         throw new BadRecordException(null, null, "column image_id is "
-            + (id == null ? "null" : "an empty string") + ": every image needs an id");
+            + (id == null ? "null" : "an empty string") + (rowIndex < 0 ? ""
+            : " in row " + rowIndex + " of the file (counting from 0)")
+            + ": every image needs an id");
       }
       int h = size(row, "height");
       int w = size(row, "width");

@@ -72,8 +72,10 @@ class ShardColumnModesTest {
     // pandas makes an int column holding a missing value float64
     write(x.withColumn("height", col("height").cast("double")), "height-double.parquet");
     write(x.withColumn("note", lit("written by pandas")), "extra.parquet");
-    write(x.withColumn("image_id", when(col("image_id").equalTo("x_street_0001"),
-        lit(null).cast("string")).otherwise(lit(""))), "null-id.parquet");
+    // in this order in the file: x_street_0002 (id ""), then x_street_0001 (id null)
+    write(x.orderBy(col("image_id").desc()).withColumn("image_id", when(col("image_id")
+        .equalTo("x_street_0001"), lit(null).cast("string")).otherwise(lit(""))),
+        "null-id.parquet");
     write(arrays(x), "logits-array.parquet");
     write(otherWidths(x), "x-widths.parquet");
     write(arrays(prefixed(rows, "m_")).withColumn("labels",
@@ -249,21 +251,31 @@ class ShardColumnModesTest {
   }
 
   /**
-   * A shard row without an image id (null, or empty) is a bad record naming the file, in every
-   * mode: every output names images by id (it failed the write with exit 1 in every mode).
+   * A shard row without an image id (null, or empty) is a bad record naming the file and the
+   * row's index in it, in every mode: every output names images by id (it failed the write with
+   * exit 1 in every mode).
    */
   @Test
-  void rowsWithoutAnImageIdAreBadRecords() throws IOException {
+  void rowsWithoutAnImageIdAreBadRecordsNamingTheirRowInTheFile() throws IOException {
+    List<Row> inFile = spark.read().parquet(files.resolve("null-id.parquet").toString())
+        .select("image_id").collectAsList();
+    assertEquals(List.of("", "null"), inFile.stream().map(x -> String.valueOf(x.get(0)))
+        .toList(), "the file's rows, in its order");
     Path data = folder("null-id", "m.parquet", "m.parquet", "n.parquet", "null-id.parquet");
     JobRun r = mine(data, tmp.resolve("null-id-ff"), "FAILFAST");
     assertEquals(ExitCode.BAD_INPUT, r.code(), r.err());
-    assertTrue(r.err().contains("n.parquet") && r.err().contains("column image_id is "), r.err());
+    String source = "source=file:" + data.toUri().getPath() + "n.parquet: ";
+    assertTrue(r.err().contains(source + "column image_id is null in row 1 of the file "
+        + "(counting from 0): every image needs an id") || r.err().contains(source
+        + "column image_id is an empty string in row 0 of the file (counting from 0): every "
+        + "image needs an id"), r.err());
     LenientModes.giveTheCleanResult(spark, data, cleanOut, tmp.resolve("null-id-").toString(),
         2);
     List<Row> q = quarantine(tmp.resolve("null-id-PERMISSIVE"));
     assertEquals(2, q.size(), q.toString());
-    assertEquals(List.of("column image_id is an empty string: every image needs an id",
-        "column image_id is null: every image needs an id"), q.stream().map(x -> x.getString(2))
+    assertEquals(List.of("column image_id is an empty string in row 0 of the file (counting "
+        + "from 0): every image needs an id", "column image_id is null in row 1 of the file "
+        + "(counting from 0): every image needs an id"), q.stream().map(x -> x.getString(2))
         .sorted().toList());
     assertTrue(q.stream().allMatch(x -> x.getString(1).endsWith("/n.parquet")), q.toString());
   }

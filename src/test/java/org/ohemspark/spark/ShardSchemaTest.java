@@ -265,6 +265,25 @@ class ShardSchemaTest {
   }
 
   @Test
+  void rowWithoutAnImageIdIsNamedByItsRowInTheFile() {
+    Row r = withSchema(ShardSchema.toRow("x", new ArrayLogits(1, 1, 1, new double[1]), 1, 1,
+        new int[1]), ShardSchema.SCHEMA);
+    Object[] v = new Object[r.length()];
+    for (int i = 0; i < v.length; i++) {
+      v[i] = i == 0 ? null : r.get(i);
+    }
+    Row noId = new GenericRowWithSchema(v, ShardSchema.SCHEMA);
+    BadRecordException e = assertThrows(BadRecordException.class,
+        () -> ShardSchema.toRecord(noId, "part-1.parquet", 41));
+    assertEquals("column image_id is null in row 41 of the file (counting from 0): every "
+        + "image needs an id", e.reason());
+    assertEquals("part-1.parquet", e.source());
+    assertEquals("column image_id is null: every image needs an id", assertThrows(
+        BadRecordException.class, () -> ShardSchema.toRecord(noId, "p")).reason(),
+        "no row index: none named");
+  }
+
+  @Test
   void lengthMismatchNamesShardImageExpectedAndFound() {
     Row r = RowFactory.create("img7", 2, 2, 3, 1, 1, "float32", new byte[8], "uint8",
         new byte[4]);
