@@ -68,7 +68,10 @@ public final class CrossEntropyKernel {
    * @param labels {@code [H, W]} row-major, length {@code H * W}
    * @throws BadRecordException if the label array does not hold {@code H * W} values, a label is
    *     neither the ignore index nor in {@code [0, C)}, the class weights do not have {@code C}
-   *     entries, or a logit is NaN or infinite (the message gives its position)
+   *     entries, a logit is NaN or +inf, all logits of a pixel are -inf, a -inf logit is to be
+   *     resized, or a valid pixel's label has a -inf logit (an infinite loss; the message gives
+   *     the position). A -inf logit of another class is allowed: it adds 0 to the softmax sum,
+   *     as in PyTorch
    */
   public ImageLosses compute(String imageId, Logits logits, int[] labels, int height, int width) {
     final int c = logits.channels();
@@ -186,8 +189,37 @@ public final class CrossEntropyKernel {
         }
       }
     }
+    if (!Double.isFinite(sumLoss)) {
+      throw infiniteLoss(imageId, logits, labels, losses, width, resize);
+    }
     return new ImageLosses(imageId, height, width, labels, losses, nValid, nHard, sumHard,
         sumLoss, maxLoss);
+  }
+
+  /**
+   * The error for the first valid pixel whose loss is not finite: its label's logit is -inf
+   * (PyTorch gives an infinite loss there, and an infinite OHEM mean; times a class weight 0,
+   * NaN), or the logits are so far apart that {@code max - logit} overflows.
+   */
+  private BadRecordException infiniteLoss(String imageId, Logits logits, int[] labels,
+      double[] losses, int width, boolean resized) {
+    int ignore = params.ignoreIndex();
+    for (int i = 0; i < losses.length; i++) {
+      if (labels[i] != ignore && !Double.isFinite(losses[i])) {
+        int y = i / width;
+        int x = i % width;
+        String logit = "";
+        if (!resized) {
+          double[] r = new double[width];
+          logits.readRow(labels[i], y, r, 0);
+          logit = " (its logit " + r[x] + ")";
+        }
+        return new BadRecordException(null, imageId, "loss " + losses[i] + " at (y=" + y
+            + ", x=" + x + ") for label " + labels[i] + logit + ": a label's logit of -inf "
+            + "makes its cross-entropy infinite (PyTorch gives inf, and an infinite OHEM mean)");
+      }
+    }
+    return new BadRecordException(null, imageId, "the sum of the losses is not finite");
   }
 
   private void ensure(int c, int w, int width) {
@@ -225,7 +257,7 @@ public final class CrossEntropyKernel {
     for (int ch = 0; ch < c; ch++) {
       logits.readRow(ch, y, src, ch * w);
     }
-    checkSourceFinite(imageId, c, w, y);
+    checkSourceFinite(imageId, logits, c, w, y);
     for (int ch = 0; ch < c; ch++) {
       int s = ch * w;
       int d = ch * width;
@@ -236,7 +268,7 @@ public final class CrossEntropyKernel {
   }
 
   /** Throws, naming the first NaN or infinite value of source row {@code y} in {@code src}. */
-  private void checkSourceFinite(String imageId, int c, int w, int y) {
+  private void checkSourceFinite(String imageId, Logits logits, int c, int w, int y) {
     double probe = 0;
     int n = c * w;
     for (int i = 0; i < n; i++) {
@@ -248,23 +280,38 @@ public final class CrossEntropyKernel {
     for (int i = 0; i < n; i++) {
       if (!Double.isFinite(src[i])) {
         throw new BadRecordException(null, imageId, "logit " + src[i] + " at (c=" + i / w
-            + ", y=" + y + ", x=" + i % w + "): logits must be finite");
+            + ", y=" + y + ", x=" + i % w + "): logits that are resized (" + logits.height()
+            + "x" + w + " to the labels' size) must be finite: the bilinear resize of an "
+            + "infinity gives NaN beside it (a zero weight times inf), as in PyTorch");
       }
     }
   }
 
-  /** The error for the first NaN or infinite value of the row buffer. */
+  /**
+   * The error for the first NaN or +inf value of the row buffer, else for the first pixel whose
+   * logits are all -inf ({@link RowMath#logSumExp(double[], int, int, double[], double[])}).
+   */
   private BadRecordException notFinite(String imageId, int c, int width, int y,
       boolean resized) {
     int n = c * width;
     for (int i = 0; i < n; i++) {
-      if (!Double.isFinite(row[i])) {
+      if (Double.isNaN(row[i]) || row[i] == Double.POSITIVE_INFINITY) {
         return new BadRecordException(null, imageId, "logit " + row[i] + " at (c=" + i / width
             + ", y=" + y + ", x=" + i % width + (resized ? ") after bilinear resize" : ")")
-            + ": logits must be finite");
+            + ": logits must be finite or -inf");
+      }
+    }
+    for (int x = 0; x < width; x++) {
+      boolean allNegInf = true;
+      for (int ch = 0; ch < c && allNegInf; ch++) {
+        allNegInf = row[ch * width + x] == Double.NEGATIVE_INFINITY;
+      }
+      if (allNegInf) {
+        return new BadRecordException(null, imageId, "all " + c + " logits at (y=" + y
+            + ", x=" + x + ") are -Infinity: the softmax is undefined (PyTorch gives NaN)");
       }
     }
     return new BadRecordException(null, imageId, "a logit of row y=" + y
-        + " is not finite: logits must be finite");
+        + " is not finite: logits must be finite or -inf");
   }
 }

@@ -20,8 +20,10 @@ public interface RowMath {
    * @param row {@code [C, width]} channel-major, at least {@code c * width} values
    * @param max out, at least {@code width} values
    * @param logSum out, at least {@code width} values
-   * @return false when some value of {@code row[0, c * width)} is NaN or infinite (then
-   *     {@code max} and {@code logSum} are meaningless), else true
+   * @return false when some value of {@code row[0, c * width)} is NaN or +inf, or all the
+   *     logits of one pixel are -inf (then {@code max} and {@code logSum} are meaningless), else
+   *     true. A -inf logit among finite ones is allowed (a class masked out, as PyTorch allows):
+   *     its exp counts as 0 (at most {@code e^-708}, or {@code e^-87} in float lanes)
    */
   boolean logSumExp(double[] row, int c, int width, double[] max, double[] logSum);
 
@@ -33,7 +35,7 @@ public interface RowMath {
    * in float32).
    *
    * @param row {@code [C, width]} channel-major, at least {@code c * width} values
-   * @return false when some value of {@code row[0, c * width)} is NaN or infinite
+   * @return false as the double overload: a NaN or +inf, or a pixel whose logits are all -inf
    */
   boolean logSumExp(float[] row, int c, int width, double[] max, double[] logSum);
 

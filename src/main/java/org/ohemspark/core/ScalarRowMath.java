@@ -17,23 +17,19 @@ final class ScalarRowMath implements RowMath {
 
   @Override
   public boolean logSumExp(double[] row, int c, int width, double[] max, double[] logSum) {
-    double probe = 0;
-    int n = c * width;
-    for (int i = 0; i < n; i++) {
-      probe += row[i] * 0.0; // NaN for NaN or infinite values
-    }
-    if (probe != 0.0) {
-      return false;
-    }
     System.arraycopy(row, 0, max, 0, width);
     for (int ch = 1; ch < c; ch++) {
       int d = ch * width;
       for (int x = 0; x < width; x++) {
-        double v = row[d + x];
-        if (v > max[x]) {
-          max[x] = v;
-        }
+        max[x] = Math.max(max[x], row[d + x]); // propagates NaN
       }
+    }
+    double probe = 0;
+    for (int x = 0; x < width; x++) {
+      probe += max[x] * 0.0; // NaN for a NaN, a +inf, or a pixel whose logits are all -inf
+    }
+    if (probe != 0.0) {
+      return false;
     }
     Arrays.fill(logSum, 0, width, 0.0);
     for (int ch = 0; ch < c; ch++) {
@@ -79,19 +75,17 @@ final class ScalarRowMath implements RowMath {
 
   /**
    * The float-row log-sum-exp of pixels {@code [from, to)} in double precision, pixel by
-   * pixel ({@link Math#exp}); false when one of their logits is NaN or infinite.
+   * pixel ({@link Math#exp}); false when one of their logits is NaN or +inf, or all the logits
+   * of one pixel are -inf ({@link RowMath#logSumExp(double[], int, int, double[], double[])}).
    */
   static boolean logSumExpFrom(float[] row, int c, int width, int from, int to, double[] max,
       double[] logSum) {
     for (int x = from; x < to; x++) {
       double m = row[x];
-      double probe = m * 0.0;
       for (int ch = 1; ch < c; ch++) {
-        double v = row[ch * width + x];
-        probe += v * 0.0;
-        m = Math.max(m, v);
+        m = Math.max(m, row[ch * width + x]); // propagates NaN
       }
-      if (probe != 0.0) {
+      if (m * 0.0 != 0.0) { // NaN, +inf, or all logits -inf
         return false;
       }
       double s = 0;

@@ -37,14 +37,12 @@ final class VectorRowMath implements RowMath, RowMathChoice.VectorRowMathProbe {
     DoubleVector probe = DoubleVector.zero(S);
     for (int x = 0; x < bound; x += lanes) {
       DoubleVector m = DoubleVector.fromArray(S, row, x);
-      DoubleVector lo = m;
       for (int ch = 1; ch < c; ch++) {
-        DoubleVector v = DoubleVector.fromArray(S, row, ch * width + x);
-        m = m.max(v);
-        lo = lo.min(v);
+        m = m.max(DoubleVector.fromArray(S, row, ch * width + x));
       }
-      // NaN propagates through max; +inf makes m infinite, -inf makes lo infinite
-      probe = probe.add(m.sub(lo).mul(0.0));
+      // max propagates NaN (as Math.max); +inf, or all logits -inf, makes m infinite. A -inf
+      // logit among finite ones is allowed: its exp is 0 (below e^-708 here), as in PyTorch
+      probe = probe.add(m.mul(0.0));
       DoubleVector s = VectorExp.ofDoubles(DoubleVector.fromArray(S, row, x).sub(m));
       for (int ch = 1; ch < c; ch++) {
         s = s.add(VectorExp.ofDoubles(DoubleVector.fromArray(S, row, ch * width + x).sub(m)));
@@ -62,13 +60,10 @@ final class VectorRowMath implements RowMath, RowMathChoice.VectorRowMathProbe {
     }
     for (int x = bound; x < width; x++) {
       double m = row[x];
-      double lo = m;
       for (int ch = 1; ch < c; ch++) {
-        double v = row[ch * width + x];
-        m = Math.max(m, v);
-        lo = Math.min(lo, v);
+        m = Math.max(m, row[ch * width + x]);
       }
-      if ((m - lo) * 0.0 != 0.0) {
+      if (m * 0.0 != 0.0) {
         return false;
       }
       double s = 0;
@@ -94,14 +89,12 @@ final class VectorRowMath implements RowMath, RowMathChoice.VectorRowMathProbe {
     FloatVector probe = FloatVector.zero(F2);
     for (int x = 0; x < bound; x += lanes) {
       FloatVector m = FloatVector.fromArray(F2, row, x);
-      FloatVector lo = m;
       for (int ch = 1; ch < c; ch++) {
-        FloatVector v = FloatVector.fromArray(F2, row, ch * width + x);
-        m = m.max(v);
-        lo = lo.min(v);
+        m = m.max(FloatVector.fromArray(F2, row, ch * width + x));
       }
-      // NaN propagates through max and min; 0 * inf is NaN
-      probe = probe.add(m.mul(0f)).add(lo.mul(0f));
+      // as in the double loop: NaN, +inf or all -inf make m non-finite (0 * inf is NaN); a -inf
+      // logit among finite ones adds e^-87 < 2e-38 (VectorExp.ofFloats) where PyTorch adds 0
+      probe = probe.add(m.mul(0f));
       DoubleVector s0 = DoubleVector.zero(S);
       DoubleVector s1 = DoubleVector.zero(S);
       for (int ch = 0; ch < c; ch++) {

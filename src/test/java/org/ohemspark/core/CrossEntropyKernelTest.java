@@ -196,16 +196,76 @@ class CrossEntropyKernelTest {
 
   @Test
   void infiniteLogitThrowsWithImageIdAndPosition() {
-    for (double bad : new double[] {Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY}) {
-      double[] v = new double[3 * 2 * 5];
-      v[(2 * 2 + 0) * 5 + 4] = bad; // c=2, y=0, x=4
-      BadRecordException e = assertThrows(BadRecordException.class,
-          () -> new CrossEntropyKernel(OhemParams.DEFAULTS).compute("im7",
-              new ArrayLogits(3, 2, 5, v), new int[10], 2, 5));
-      assertTrue(e.getMessage().contains("im7"), e.getMessage());
-      assertTrue(e.getMessage().contains("c=2") && e.getMessage().contains("y=0")
-          && e.getMessage().contains("x=4"), e.getMessage());
+    double[] v = new double[3 * 2 * 5];
+    v[(2 * 2 + 0) * 5 + 4] = Double.POSITIVE_INFINITY; // c=2, y=0, x=4
+    BadRecordException e = assertThrows(BadRecordException.class,
+        () -> new CrossEntropyKernel(OhemParams.DEFAULTS).compute("im7",
+            new ArrayLogits(3, 2, 5, v), new int[10], 2, 5));
+    assertTrue(e.getMessage().contains("im7"), e.getMessage());
+    assertTrue(e.getMessage().contains("c=2") && e.getMessage().contains("y=0")
+        && e.getMessage().contains("x=4"), e.getMessage());
+  }
+
+  /**
+   * Classes masked with -inf, as PyTorch allows: logits [3, 1, 2] = {{0.5, 1}, {2, -inf},
+   * {-inf, -1}}, labels {0, 2}. PyTorch 1.13's {@code F.cross_entropy(reduction='none')} gives
+   * 1.7014133930206299 and 2.1269280910491943 in float32; in double, ln(e^0.5 + e^2) - 0.5 and
+   * ln(e^1 + e^-1) + 1. Both the float path (float32 logits) and the double path agree.
+   */
+  @Test
+  void negativeInfinityOfAnotherClassIsAllowedAsInPyTorch() {
+    double inf = Double.NEGATIVE_INFINITY;
+    double[] v = {0.5, 1.0, 2.0, inf, inf, -1.0};
+    float[] f = {0.5f, 1f, 2f, Float.NEGATIVE_INFINITY, Float.NEGATIVE_INFINITY, -1f};
+    double want0 = Math.log(Math.exp(0.5) + Math.exp(2.0)) - 0.5;
+    double want1 = Math.log(Math.exp(1.0) + Math.exp(-1.0)) + 1.0;
+    for (RowMath math : new RowMath[] {RowMath.scalar(), RowMath.best()}) {
+      for (Logits logits : new Logits[] {new ArrayLogits(3, 1, 2, v),
+          FloatLogitsPathTest.float32(f, 3, 1, 2)}) {
+        ImageLosses r = new CrossEntropyKernel(OhemParams.DEFAULTS, math)
+            .compute("masked", logits, new int[] {0, 2}, 1, 2);
+        String where = math.name() + " floatExact=" + logits.floatExact();
+        assertEquals(want0, r.losses()[0], 1e-6, where);
+        assertEquals(want1, r.losses()[1], 1e-6, where);
+        assertEquals(1.7014133930206299, r.losses()[0], 1e-6, where + " (PyTorch)");
+        assertEquals(2.1269280910491943, r.losses()[1], 1e-6, where + " (PyTorch)");
+        assertEquals(2, r.nHard(), where);
+      }
     }
+  }
+
+  /**
+   * Where the label's own logit is -inf PyTorch gives an infinite loss (and an infinite OHEM
+   * mean): a bad record naming the pixel, the label and the logit. All logits -inf at a pixel
+   * (PyTorch: NaN) and a -inf that would be resized (its bilinear neighbours become NaN) are
+   * bad records too.
+   */
+  @Test
+  void negativeInfinityThatMakesALossInfiniteOrUndefinedIsABadRecord() {
+    double inf = Double.NEGATIVE_INFINITY;
+    for (RowMath math : new RowMath[] {RowMath.scalar(), RowMath.best()}) {
+      BadRecordException label = assertThrows(BadRecordException.class,
+          () -> new CrossEntropyKernel(OhemParams.DEFAULTS, math).compute("lbl",
+              new ArrayLogits(3, 1, 2, new double[] {0.5, 1.0, 2.0, inf, inf, -1.0}),
+              new int[] {0, 1}, 1, 2));
+      assertTrue(label.getMessage().contains("loss Infinity at (y=0, x=1) for label 1 (its "
+          + "logit -Infinity)"), math.name() + ": " + label.getMessage());
+      assertEquals("lbl", label.imageId());
+
+      BadRecordException all = assertThrows(BadRecordException.class,
+          () -> new CrossEntropyKernel(OhemParams.DEFAULTS, math).compute("all",
+              new ArrayLogits(2, 1, 3, new double[] {0, inf, 1, 0, inf, 1}),
+              new int[] {0, 255, 1}, 1, 3));
+      assertTrue(all.getMessage().contains("all 2 logits at (y=0, x=1) are -Infinity"),
+          math.name() + ": " + all.getMessage());
+    }
+    double[] small = new double[2 * 2 * 2];
+    small[3] = inf; // c=0, y=1, x=1
+    BadRecordException resized = assertThrows(BadRecordException.class,
+        () -> new CrossEntropyKernel(OhemParams.DEFAULTS).compute("rs",
+            new ArrayLogits(2, 2, 2, small), new int[16], 4, 4));
+    assertTrue(resized.getMessage().contains("logit -Infinity at (c=0, y=1, x=1): logits that "
+        + "are resized"), resized.getMessage());
   }
 
   @Test
@@ -213,8 +273,7 @@ class CrossEntropyKernelTest {
     // width 37: vector lanes plus a scalar tail; bad values in the body and in the tail
     for (RowMath math : new RowMath[] {RowMath.scalar(), RowMath.best()}) {
       for (int x : new int[] {3, 17, 36}) {
-        for (double bad : new double[] {Double.NaN, Double.POSITIVE_INFINITY,
-            Double.NEGATIVE_INFINITY}) {
+        for (double bad : new double[] {Double.NaN, Double.POSITIVE_INFINITY}) {
           double[] v = new double[4 * 3 * 37];
           v[(2 * 3 + 1) * 37 + x] = bad; // c=2, y=1
           BadRecordException e = assertThrows(BadRecordException.class,

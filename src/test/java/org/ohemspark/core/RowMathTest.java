@@ -119,13 +119,19 @@ class RowMathTest {
     for (RowMath math : BOTH) {
       for (int width : new int[] {1, 7, 16, 17, 33, 100}) {
         for (int pos : new int[] {0, width - 1, 2 * width + width / 2}) {
-          for (float bad : new float[] {Float.NaN, Float.POSITIVE_INFINITY,
-              Float.NEGATIVE_INFINITY}) {
+          for (float bad : new float[] {Float.NaN, Float.POSITIVE_INFINITY}) {
             float[] row = new float[3 * width];
             row[pos] = bad;
             assertFalse(math.logSumExp(row, 3, width, new double[width], new double[width]),
                 math.name() + " W=" + width + " pos=" + pos + " " + bad);
           }
+          float[] allNegInf = new float[3 * width];
+          int x = pos % width;
+          for (int ch = 0; ch < 3; ch++) {
+            allNegInf[ch * width + x] = Float.NEGATIVE_INFINITY;
+          }
+          assertFalse(math.logSumExp(allNegInf, 3, width, new double[width], new double[width]),
+              math.name() + " W=" + width + " x=" + x + " all -inf");
         }
         float[] huge = new float[2 * width];
         java.util.Arrays.fill(huge, 0, width, Float.MAX_VALUE);
@@ -170,13 +176,71 @@ class RowMathTest {
     for (RowMath math : BOTH) {
       for (int width : WIDTHS) {
         for (int pos : new int[] {0, width - 1, 2 * width + width / 2}) {
-          for (double bad : new double[] {Double.NaN, Double.POSITIVE_INFINITY,
-              Double.NEGATIVE_INFINITY}) {
+          for (double bad : new double[] {Double.NaN, Double.POSITIVE_INFINITY}) {
             double[] row = new double[3 * width];
             row[pos] = bad;
             assertFalse(math.logSumExp(row, 3, width, new double[width], new double[width]),
                 math.name() + " W=" + width + " pos=" + pos + " " + bad);
           }
+          double[] allNegInf = new double[3 * width];
+          int x = pos % width;
+          for (int ch = 0; ch < 3; ch++) {
+            allNegInf[ch * width + x] = Double.NEGATIVE_INFINITY;
+          }
+          assertFalse(math.logSumExp(allNegInf, 3, width, new double[width], new double[width]),
+              math.name() + " W=" + width + " x=" + x + " all -inf");
+        }
+      }
+    }
+  }
+
+  /**
+   * A class masked with -inf (PyTorch allows it: exp(-inf) = 0) among finite logits: the max and
+   * log-sum-exp are those of the finite logits alone, in every lane and in the scalar tail, over
+   * double and float rows. Expected values: {@link Math#log} of the sum of {@link Math#exp} of
+   * the finite logits minus their max.
+   */
+  @Test
+  void negativeInfinityAmongFiniteLogitsCountsAsZero() {
+    SplittableRandom r = new SplittableRandom(5);
+    for (RowMath math : BOTH) {
+      for (int width : WIDTHS) {
+        int c = 4;
+        double[] row = new double[c * width];
+        float[] frow = new float[c * width];
+        for (int i = 0; i < row.length; i++) {
+          frow[i] = (float) (r.nextGaussian() * 3);
+          row[i] = frow[i];
+        }
+        for (int x = 0; x < width; x++) { // a different class masked per pixel, two at x % 4 = 3
+          row[(x % c) * width + x] = Double.NEGATIVE_INFINITY;
+          frow[(x % c) * width + x] = Float.NEGATIVE_INFINITY;
+          if (x % c == 3) {
+            row[x] = Double.NEGATIVE_INFINITY;
+            frow[x] = Float.NEGATIVE_INFINITY;
+          }
+        }
+        double[] max = new double[width];
+        double[] logSum = new double[width];
+        double[] fmax = new double[width];
+        double[] flogSum = new double[width];
+        assertTrue(math.logSumExp(row, c, width, max, logSum), math.name() + " W=" + width);
+        assertTrue(math.logSumExp(frow, c, width, fmax, flogSum), math.name() + " W=" + width);
+        for (int x = 0; x < width; x++) {
+          double m = Double.NEGATIVE_INFINITY;
+          for (int ch = 0; ch < c; ch++) {
+            m = Math.max(m, row[ch * width + x]);
+          }
+          double sum = 0;
+          for (int ch = 0; ch < c; ch++) {
+            double v = row[ch * width + x];
+            sum += v == Double.NEGATIVE_INFINITY ? 0 : Math.exp(v - m);
+          }
+          String where = math.name() + " W=" + width + " x=" + x;
+          assertEquals(m, max[x], 0.0, where);
+          assertEquals(m, fmax[x], 0.0, where);
+          assertEquals(Math.log(sum), logSum[x], 1e-14, where);
+          assertEquals(Math.log(sum), flogSum[x], math.floatLogSumExpError(c), where);
         }
       }
     }
