@@ -53,11 +53,11 @@ public record DatasetDescriptor(Integer classes, Integer ignoreIndex, String lab
     }
     JsonNode cn = root.get("classes");
     Integer classes = cn != null && cn.isArray() ? Integer.valueOf(cn.size())
-        : intField(source, root, "classes");
-    if (classes != null && classes < 1) {
+        : intField(source, root, "classes", 1);
+    if (classes != null && classes < 1) { // an empty list of class names
       throw new IllegalArgumentException(source + ": classes must be >= 1, got " + classes);
     }
-    Integer ignore = intField(source, root, "ignore_index");
+    Integer ignore = intField(source, root, "ignore_index", Integer.MIN_VALUE);
     String conv = null;
     JsonNode c = root.get("label_convention");
     if (c != null && !c.isNull()) {
@@ -84,13 +84,21 @@ public record DatasetDescriptor(Integer classes, Integer ignoreIndex, String lab
     return new DatasetDescriptor(classes, ignore, conv, weights, source);
   }
 
-  private static Integer intField(String source, JsonNode root, String name) {
+  /**
+   * An integer field from {@code min} to {@link Integer#MAX_VALUE}, or null when absent; the
+   * message of a bad value states that range ({@code classes must be an integer >= 1}).
+   */
+  private static Integer intField(String source, JsonNode root, String name, int min) {
     JsonNode n = root.get(name);
     if (n == null || n.isNull()) {
       return null;
     }
-    if (!n.canConvertToInt() || !n.isIntegralNumber()) {
-      throw new IllegalArgumentException(source + ": " + name + " must be an integer, got " + n);
+    if (!n.isIntegralNumber() || !n.canConvertToInt() || n.asInt() < min) {
+      String range = min == Integer.MIN_VALUE || n.isIntegralNumber()
+          && !n.canConvertToInt() ? "an integer from " + min + " to " + Integer.MAX_VALUE
+          : "an integer >= " + min;
+      throw new IllegalArgumentException(source + ": " + name + " must be " + range + ", got "
+          + n);
     }
     return n.asInt();
   }

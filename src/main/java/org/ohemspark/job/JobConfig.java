@@ -86,8 +86,8 @@ public record JobConfig(String input, String output, OhemParams params,
           + "configuration file)");
     }
     double thresh = parseDouble(p, "thresh");
-    int factor = parseInt(p, "factor");
-    int ignore = parseInt(p, "ignore_index");
+    int factor = parseInt(p, "factor", 1);
+    int ignore = parseInt(p, "ignore_index", Integer.MIN_VALUE);
     double[] weights = parseWeights(p.getProperty("class_weights"));
     OhemParams params;
     try {
@@ -97,18 +97,12 @@ public record JobConfig(String input, String output, OhemParams params,
     }
     String classesText = p.getProperty("classes");
     Integer classes = classesText == null || classesText.isBlank() ? null
-        : parseInt(p, "classes");
-    if (classes != null && classes < 1) {
-      throw new IllegalArgumentException("classes must be >= 1, got " + classes);
-    }
+        : parseInt(p, "classes", 1);
     if (classes != null && weights != null && weights.length != classes) {
       throw new IllegalArgumentException("class_weights has " + weights.length
           + " entries but classes = " + classes);
     }
-    int partitions = parseInt(p, "partitions");
-    if (partitions < 0) {
-      throw new IllegalArgumentException("partitions must be >= 0, got " + partitions);
-    }
+    int partitions = parseInt(p, "partitions", 0);
     String overwrite = p.getProperty("overwrite").trim().toLowerCase(Locale.ROOT);
     if (!overwrite.equals("true") && !overwrite.equals("false")) {
       throw new IllegalArgumentException("overwrite must be true or false, got " + overwrite);
@@ -172,14 +166,26 @@ public record JobConfig(String input, String output, OhemParams params,
     }
   }
 
-  private static int parseInt(Properties p, String key) {
+  /**
+   * An integer key from {@code min} to {@link Integer#MAX_VALUE}; a malformed or out-of-range
+   * value is rejected with that range, e.g. {@code factor must be an integer >= 1, got '3.5'}
+   * (the full range where the value is a whole number too large for an int).
+   */
+  private static int parseInt(Properties p, String key, int min) {
     String v = p.getProperty(key);
+    String text = v == null ? "" : v.trim();
+    boolean tooLarge = false;
     try {
-      return Integer.parseInt(v.trim());
-    } catch (NumberFormatException | NullPointerException e) {
-      throw new IllegalArgumentException(key + " must be an integer from " + Integer.MIN_VALUE
-          + " to " + Integer.MAX_VALUE + ", got '" + v + "'");
+      int x = Integer.parseInt(text);
+      if (x >= min) {
+        return x;
+      }
+    } catch (NumberFormatException e) { // reported below, with the key's range
+      tooLarge = text.matches("[+-]?[0-9]+");
     }
+    String range = min == Integer.MIN_VALUE || tooLarge
+        ? "an integer from " + min + " to " + Integer.MAX_VALUE : "an integer >= " + min;
+    throw new IllegalArgumentException(key + " must be " + range + ", got '" + v + "'");
   }
 
   private static double[] parseWeights(String text) {

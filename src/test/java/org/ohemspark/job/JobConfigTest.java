@@ -1,0 +1,64 @@
+package org.ohemspark.job;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Properties;
+import org.junit.jupiter.api.Test;
+import org.ohemspark.io.DatasetDescriptor;
+
+/** What {@link JobConfig#resolve} says about a bad value: the key, its real range, the value. */
+class JobConfigTest {
+
+  private static JobConfig resolve(Properties file, DatasetDescriptor dataset,
+      String... flags) {
+    Map<String, String> m = new HashMap<>();
+    m.put("input", "in");
+    for (int i = 0; i < flags.length; i += 2) {
+      m.put(flags[i], flags[i + 1]);
+    }
+    return JobConfig.resolve(file, dataset, m);
+  }
+
+  private static String rejected(String key, String value) {
+    Properties file = new Properties();
+    file.setProperty(key, value);
+    return assertThrows(IllegalArgumentException.class,
+        () -> resolve(file, DatasetDescriptor.EMPTY)).getMessage();
+  }
+
+  @Test
+  void integerKeysStateTheirRealRange() {
+    assertEquals("factor must be an integer >= 1, got '3.5'", rejected("factor", "3.5"));
+    assertEquals("factor must be an integer >= 1, got '0'", rejected("factor", "0"));
+    assertEquals("factor must be an integer from 1 to 2147483647, got '99999999999'",
+        rejected("factor", "99999999999"));
+    assertEquals("partitions must be an integer >= 0, got '-1'", rejected("partitions", "-1"));
+    assertEquals("partitions must be an integer >= 0, got 'four'",
+        rejected("partitions", "four"));
+    assertEquals("classes must be an integer >= 1, got '0'", rejected("classes", "0"));
+    assertEquals("classes must be an integer >= 1, got '19.0'", rejected("classes", "19.0"));
+    // any 32-bit label value may be the ignore index (PyTorch's default is -100)
+    assertEquals("ignore_index must be an integer from -2147483648 to 2147483647, got '2.5'",
+        rejected("ignore_index", "2.5"));
+    assertEquals(-100, resolve(new Properties(), DatasetDescriptor.EMPTY, "ignore_index",
+        "-100").params().ignoreIndex());
+  }
+
+  @Test
+  void datasetJsonIntegersStateTheirRealRange() {
+    for (String[] c : new String[][] {
+        {"{\"classes\": 3.5}", "classes must be an integer >= 1, got 3.5"},
+        {"{\"classes\": 0}", "classes must be an integer >= 1, got 0"},
+        {"{\"ignore_index\": 1e10}",
+            "ignore_index must be an integer from -2147483648 to 2147483647, got 1.0E10"}}) {
+      IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+          () -> DatasetDescriptor.parse("d/dataset.json", c[0].getBytes(
+              StandardCharsets.UTF_8)));
+      assertEquals("d/dataset.json: " + c[1], e.getMessage());
+    }
+  }
+}
