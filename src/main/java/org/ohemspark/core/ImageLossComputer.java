@@ -23,8 +23,12 @@ public final class ImageLossComputer {
   }
 
   /**
+   * Computes one image's losses.
+   *
    * @throws BadRecordException naming the record's source and id when the logits' class count
-   *     differs from the declared one, or as {@link CrossEntropyKernel#compute}
+   *     differs from the declared one or from the class weights' count (with no declared class
+   *     count, that mismatch is only seen here, per image: the message says it is the
+   *     configuration's), or as {@link CrossEntropyKernel#compute}
    */
   public ImageLosses compute(ImageRecord r) {
     try {
@@ -32,6 +36,14 @@ public final class ImageLossComputer {
       if (classes != null && c != classes) {
         throw new BadRecordException(r.source(), r.imageId(), "logits have C = " + c
             + " classes but the dataset declares classes = " + classes);
+      }
+      double[] weights = params.classWeights();
+      if (weights != null && weights.length != c) {
+        throw new BadRecordException(r.source(), r.imageId(), "the class weights "
+            + "(--class-weights / class_weights) have " + weights.length + " entries but the "
+            + "logits have C = " + c + " classes: a configuration mismatch, not a data "
+            + "error; give one weight per class (declare classes, e.g. --classes " + c
+            + ", to have it refused before any image is read)");
       }
       int[] labels = convention.apply(r.storedLabels().clone(), params.ignoreIndex());
       return kernel.compute(r.imageId(), r.logits(), labels, r.height(), r.width());

@@ -99,8 +99,11 @@ public record JobConfig(String input, String output, OhemParams params,
     Integer classes = classesText == null || classesText.isBlank() ? null
         : parseInt(p, "classes", 1);
     if (classes != null && weights != null && weights.length != classes) {
-      throw new IllegalArgumentException("class_weights has " + weights.length
-          + " entries but classes = " + classes);
+      // known before any image is read: the settings disagree, not the data (exit 2, not 3)
+      throw new IllegalArgumentException("bad parameter: class_weights has " + weights.length
+          + " entries (" + origin("class_weights", dataset, flags) + ") but classes = "
+          + classes + " (" + origin("classes", dataset, flags) + "): give one weight "
+          + "per class, in class order");
     }
     int partitions = parseInt(p, "partitions", 0);
     String overwrite = p.getProperty("overwrite").trim().toLowerCase(Locale.ROOT);
@@ -164,6 +167,21 @@ public record JobConfig(String input, String output, OhemParams params,
     } catch (NumberFormatException | NullPointerException e) {
       throw new IllegalArgumentException(key + " must be a number, got '" + v + "'");
     }
+  }
+
+  /**
+   * Where a key's value came from, for messages: its flag ({@code --class-weights}), the
+   * dataset's descriptor ({@code dataset.json}), or the configuration file.
+   */
+  private static String origin(String key, DatasetDescriptor dataset,
+      Map<String, String> flags) {
+    if (flags.get(key) != null) {
+      return "--" + key.replace('_', '-');
+    }
+    if (datasetLayer(dataset).getProperty(key) != null) {
+      return dataset.fileName();
+    }
+    return "the configuration file";
   }
 
   /**

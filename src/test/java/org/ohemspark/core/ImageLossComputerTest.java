@@ -44,6 +44,26 @@ class ImageLossComputerTest {
     assertTrue(e.getMessage().contains("19") && e.getMessage().contains("3"), e.getMessage());
   }
 
+  /**
+   * Without a declared class count, class weights of another count than the logits' C are only
+   * seen per image: still a bad record, but its message names the option and says the
+   * configuration is at fault, not the image.
+   */
+  @Test
+  void classWeightsOfAnotherCountBlameTheConfigurationNotTheImage() {
+    ImageLossComputer c = new ImageLossComputer(OhemParams.DEFAULTS.withClassWeights(
+        new double[] {1, 2, 3, 4, 5}), LabelConvention.TRAIN_IDS, null);
+    BadRecordException e = assertThrows(BadRecordException.class,
+        () -> c.compute(record(new int[4])));
+    assertEquals("shard-3.tar", e.source());
+    assertEquals("im1", e.imageId());
+    assertEquals("the class weights (--class-weights / class_weights) have 5 entries but the "
+        + "logits have C = 3 classes: a configuration mismatch, not a data error; give one "
+        + "weight per class (declare classes, e.g. --classes 3, to have it refused before any "
+        + "image is read)",
+        e.reason());
+  }
+
   @Test
   void kernelErrorsGetTheRecordSource() {
     ImageLossComputer c = new ImageLossComputer(OhemParams.DEFAULTS, LabelConvention.TRAIN_IDS,

@@ -61,4 +61,25 @@ class JobConfigTest {
       assertEquals("d/dataset.json: " + c[1], e.getMessage());
     }
   }
+
+  /**
+   * With the class count declared, class weights of another count are a bad parameter (exit 2)
+   * naming where each value came from, before any image is read.
+   */
+  @Test
+  void classWeightsOfAnotherCountThanTheDeclaredClassesAreABadParameter() {
+    DatasetDescriptor five = DatasetDescriptor.parse("d/dataset.json",
+        "{\"classes\": 5}".getBytes(StandardCharsets.UTF_8));
+    assertEquals("bad parameter: class_weights has 3 entries (--class-weights) but classes = 5 "
+        + "(dataset.json): give one weight per class, in class order",
+        assertThrows(IllegalArgumentException.class, () -> resolve(new Properties(), five,
+            "class_weights", "1,2,3")).getMessage());
+    Properties file = new Properties();
+    file.setProperty("class_weights", "1,2");
+    assertEquals("bad parameter: class_weights has 2 entries (the configuration file) but "
+        + "classes = 4 (--classes): give one weight per class, in class order",
+        assertThrows(IllegalArgumentException.class, () -> resolve(file,
+            DatasetDescriptor.EMPTY, "classes", "4")).getMessage());
+    assertEquals(5, resolve(new Properties(), five, "class_weights", "1,2,3,4,5").classes());
+  }
 }

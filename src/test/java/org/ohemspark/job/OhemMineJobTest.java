@@ -195,6 +195,36 @@ class OhemMineJobTest {
         "no input");
   }
 
+  /**
+   * Class weights of another count than the classes: a configuration mistake. With the class
+   * count declared (samples/tiny's dataset.json: 5) it is a bad parameter, exit 2, before any
+   * image is read; without it every image fails as a bad record (exit 3 in FAILFAST) whose
+   * message names the option and says the configuration, not the image, is at fault.
+   */
+  @Test
+  void classWeightsOfAnotherCountAreAConfigurationMistake() throws IOException {
+    Path out = tmp.resolve("weights-out");
+    JobRun declared = run("--input", SAMPLE.toString(), "--output", out.toString(),
+        "--class-weights", "1,2,3");
+    assertEquals(ExitCode.BAD_ARGUMENTS, declared.code(), declared.err());
+    assertEquals("ohem-mine: bad parameter: class_weights has 3 entries (--class-weights) but "
+        + "classes = 5 (dataset.json): give one weight per class, in class order\n",
+        declared.err());
+    assertFalse(Files.exists(out));
+
+    Path data = copySample();
+    Files.writeString(data.resolve("dataset.json"), "{\"label_convention\": "
+        + "\"palette_index\"}");
+    JobRun perImage = run("--input", data.toString(), "--output", out.toString(),
+        "--class-weights", "1,2,3");
+    assertEquals(ExitCode.BAD_INPUT, perImage.code(), perImage.err());
+    assertTrue(perImage.err().startsWith("ohem-mine: bad input: bad record image_id='street_")
+        && perImage.err().contains("the class weights (--class-weights / class_weights) have 3 "
+            + "entries but the logits have C = 5 classes: a configuration mismatch, not a data "
+            + "error"), perImage.err());
+    assertFalse(Files.exists(out));
+  }
+
   @Test
   void confFileIsReadAndFlagsWin() throws IOException {
     Path conf = tmp.resolve("job.properties");
