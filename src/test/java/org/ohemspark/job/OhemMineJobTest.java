@@ -25,6 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.ohemspark.spark.HardPixels;
 import org.ohemspark.spark.GroupBy;
 import org.ohemspark.spark.ImageReport;
+import org.ohemspark.testing.FaultyFileSystem;
 import org.ohemspark.testing.SparkTestSession;
 
 /**
@@ -281,6 +282,52 @@ class OhemMineJobTest {
     Path data = copySample();
     Files.writeString(data.resolve("dataset.json"), "{\"classes\": 5, \"ignore_index\": 0}");
     assertBadInput(data, "label 255", "outside [0, 5)");
+  }
+
+  /**
+   * A FAILFAST bad record prints one line, the job's: under the jobs' log configuration
+   * (conf/log4j2.properties) Spark logs nothing about the failed task, not even TaskSetManager's
+   * "Task 0 in stage 0.0 failed 1 times; aborting job".
+   */
+  @Test
+  void aFailfastBadRecordPrintsOnlyTheJobsLine() throws IOException {
+    Path data = copySample();
+    Files.writeString(data.resolve("dataset.json"), "{\"classes\": 5, \"ignore_index\": 0}");
+    Path out = tmp.resolve("quiet-out");
+    List<String> logged = JobLog.capture(() -> {
+      JobRun r = run("--input", data.toString(), "--output", out.toString());
+      assertEquals(ExitCode.BAD_INPUT, r.code(), r.err());
+      assertTrue(r.err().startsWith("ohem-mine: bad input: bad record image_id='street_")
+          && r.err().contains("outside [0, 5)") && r.err().lines().count() == 1, r.err());
+    });
+    assertEquals(List.of(), logged, "Spark's log under conf/log4j2.properties");
+  }
+
+  /**
+   * A task that fails for another reason than a bad record (here the storage client throws) is
+   * not hidden by the quiet log configuration: the job prints Spark's whole error, with the
+   * executor's exception and stack trace, and exits 1.
+   */
+  @Test
+  void anUnexpectedTaskFailureIsPrintedWholeWithExit1() {
+    org.apache.hadoop.conf.Configuration hadoop = spark.sparkContext().hadoopConfiguration();
+    hadoop.set("fs." + FaultyFileSystem.SCHEME + ".impl", FaultyFileSystem.class.getName());
+    try {
+      List<String> logged = JobLog.capture(() -> {
+        JobRun r = run("--input", FaultyFileSystem.SCHEME + ":" + SAMPLE.toAbsolutePath(),
+            "--output", tmp.resolve("fault-out").toString());
+        assertEquals(ExitCode.FAILURE, r.code(), r.err());
+        assertTrue(r.err().startsWith("ohem-mine: failed: org.apache.spark.SparkException: "
+            + "Job aborted due to stage failure: ") && r.err().contains(
+            "java.lang.IllegalStateException: injected fault: the storage client failed "
+            + "reading") && r.err().contains("\tat org.ohemspark.testing.FaultyFileSystem.open"),
+            r.err());
+      });
+      assertEquals(List.of(), logged, "Spark's log under conf/log4j2.properties");
+    } finally {
+      hadoop.unset("fs." + FaultyFileSystem.SCHEME + ".impl");
+    }
+    assertFalse(Files.exists(tmp.resolve("fault-out")));
   }
 
   @Test
