@@ -14,6 +14,7 @@ import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.SparkSession;
 import org.ohemspark.core.BadRecordException;
+import org.ohemspark.spark.ImageSource;
 import org.ohemspark.spark.InputFormat;
 import org.ohemspark.spark.ShardWriter;
 
@@ -86,9 +87,14 @@ public final class OhemIngestJob {
     }
     long t0 = System.nanoTime();
     try {
-      ShardWriter.Result r = ShardWriter.write(spark, format.source(config.input()),
-          config.params(), config.labelConvention(), config.classes(), staged.root(),
-          targetBytes, inputBytes);
+      ImageSource source = format.source(config.input());
+      ShardWriter.Result r;
+      try {
+        r = ShardWriter.write(spark, source, config.params(), config.labelConvention(),
+            config.classes(), staged.root(), targetBytes, inputBytes);
+      } finally {
+        OhemMineJob.printWarnings("ohem-ingest", source, err);
+      }
       staged.writeText("_dataset.json", datasetJson(config));
       staged.commit();
       out.printf(Locale.ROOT, "ingested %d images from %s (%s) into %d Parquet files, %s "

@@ -83,10 +83,7 @@ public final class OhemMineJob {
     }
     long t0 = System.nanoTime();
     try (HeapWatch heap = new HeapWatch();
-        OhemMiner.Result r = OhemMiner.on(spark).params(config.params())
-        .labelConvention(config.labelConvention()).classes(config.classes())
-        .groupBy(config.groupBy()).partitions(config.partitions()).mode(config.mode())
-        .mine(source)) {
+        OhemMiner.Result r = mine(spark, config, source, err)) {
       long t1 = System.nanoTime();
       r.images().write().parquet(staged.path("images"));
       // pixel_index and loss are nearly all distinct: a dictionary only costs time there
@@ -134,6 +131,32 @@ public final class OhemMineJob {
       err.println("ohem-mine: failed: " + e);
       e.printStackTrace(err);
       return ExitCode.FAILURE;
+    }
+  }
+
+  /**
+   * Mines {@code source} as {@code config} says. The input's warnings
+   * ({@link ImageSource#warnings}) are printed first, whether the mining succeeds or not.
+   */
+  private static OhemMiner.Result mine(SparkSession spark, JobConfig config, ImageSource source,
+      PrintStream err) {
+    try {
+      return OhemMiner.on(spark).params(config.params())
+          .labelConvention(config.labelConvention()).classes(config.classes())
+          .groupBy(config.groupBy()).partitions(config.partitions()).mode(config.mode())
+          .mine(source);
+    } finally {
+      printWarnings("ohem-mine", source, err);
+    }
+  }
+
+  /**
+   * Prints the input's warnings ({@link ImageSource#warnings}) as the job's other warnings are:
+   * {@code <job>: warning: ...} on {@code err}.
+   */
+  static void printWarnings(String job, ImageSource source, PrintStream err) {
+    for (String w : source.warnings()) {
+      err.println(job + ": warning: " + w);
     }
   }
 

@@ -20,15 +20,13 @@ import org.ohemspark.core.BadRecordException;
 import org.ohemspark.core.ImageRecord;
 import org.ohemspark.io.LabelDecoder;
 import org.ohemspark.io.NpyArray;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * A dataset directory as inference dumps lay it out: {@code logits/<id>.npy} ({@code [C,h,w]})
  * and {@code labels/<id>.png} or {@code labels/<id>.npy} ({@code [H,W]}), on any Hadoop
  * FileSystem. Hidden files ({@code .x}, {@code _x}) in those folders are not read; any other
  * entry that is not such a file (another extension, a sub-folder) is not read either, and is
- * named in a warning on the driver's log.
+ * named in a {@link #warnings warning} the job prints.
  *
  * <p>The two folders are listed on the driver through the Hadoop FileSystem API (as Spark's own
  * file sources do for a couple of root folders) and paired by image id there: one small row of
@@ -40,8 +38,9 @@ import org.slf4j.LoggerFactory;
  */
 public final class DatasetDirectory implements ImageSource {
   private static final long serialVersionUID = 1L;
-  private static final Logger LOG = LoggerFactory.getLogger(DatasetDirectory.class);
   private final String input;
+  /** What the last {@link #records} found to warn about (driver only). */
+  private transient volatile List<String> warnings;
 
   /** Columns of {@link #records}. */
   public static final StructType PAIRS = new StructType()
@@ -72,12 +71,10 @@ public final class DatasetDirectory implements ImageSource {
   public Dataset<Row> records(SparkSession spark, int partitions) {
     Listing listing = listing(spark.sparkContext().hadoopConfiguration(), input);
     List<String> notRead = listing.notRead();
-    if (!notRead.isEmpty()) {
-      LOG.warn("{} entries of {} are not read (neither <id>.npy in logits/ nor <id>.png or "
-          + "<id>.npy in labels/, nor hidden; folders are not searched): {}{}", notRead.size(),
-          input, notRead.subList(0, Math.min(10, notRead.size())),
-          notRead.size() > 10 ? " ..." : "");
-    }
+    warnings = notRead.isEmpty() ? List.of() : List.of(notRead.size() + " entries of " + input
+        + " are not read (neither <id>.npy in logits/ nor <id>.png or <id>.npy in labels/, nor "
+        + "hidden; folders are not searched): " + notRead.subList(0, Math.min(10,
+        notRead.size())) + (notRead.size() > 10 ? " ..." : ""));
     List<Row> rows = listing.pairs();
     int parts = partitions;
     if (parts <= 0) {
@@ -86,6 +83,12 @@ public final class DatasetDirectory implements ImageSource {
     }
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
     return spark.createDataFrame(jsc.parallelize(rows, parts), PAIRS);
+  }
+
+  @Override
+  public List<String> warnings() {
+    List<String> w = warnings;
+    return w == null ? List.of() : w;
   }
 
   /**

@@ -60,4 +60,14 @@ public interface ImageSource extends Serializable {
 
   /** Where the images come from, for messages. */
   String describe();
+
+  /**
+   * Warnings about the input that the last {@link #records} call found on the driver (entries
+   * of a dataset directory that are not read, shard columns outside the shard schema), for the
+   * job to print on its own channel ({@code ohem-mine: warning: ...}) rather than through
+   * Spark's log. By default none.
+   */
+  default List<String> warnings() {
+    return List.of();
+  }
 }

@@ -25,8 +25,6 @@ import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 import org.ohemspark.core.BadRecordException;
 import org.ohemspark.core.ImageRecord;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Parquet shards ({@link ShardSchema}): the {@code *.parquet} files of a folder (or one file) on
@@ -64,11 +62,12 @@ import org.slf4j.LoggerFactory;
  */
 public final class ParquetShards implements ImageSource {
   private static final long serialVersionUID = 1L;
-  private static final Logger LOG = LoggerFactory.getLogger(ParquetShards.class);
   private final String input;
   private final BadRecordMode mode;
   /** The footers of the files {@link #records} read last (driver only). */
   private transient volatile List<ParquetFooters.Footer> footers;
+  /** What the last {@link #records} found to warn about (driver only). */
+  private transient volatile List<String> warnings;
 
   /** The shards in the folder {@code input}, or the single file {@code input} (any URI). */
   public ParquetShards(String input) {
@@ -178,7 +177,7 @@ public final class ParquetShards implements ImageSource {
     if (good.isEmpty()) {
       throw new BadRecordException(input, null, "no Parquet shard (*.parquet) in it");
     }
-    warnUnknownColumns(good);
+    warnings = unknownColumnsWarning(good);
     footers = good;
     DataFrameReader reader = spark.read().option(VERIFY_PAGE_CHECKSUMS, "true")
         .schema(split.schema());
@@ -309,14 +308,20 @@ public final class ParquetShards implements ImageSource {
         + (f.rows() == 1 ? "1 row" : f.rows() + " rows") + " not read");
   }
 
-  private void warnUnknownColumns(List<ParquetFooters.Footer> good) {
+  @Override
+  public List<String> warnings() {
+    List<String> w = warnings;
+    return w == null ? List.of() : w;
+  }
+
+  /** The warning naming columns outside the shard schema, which are not read; or none. */
+  private List<String> unknownColumnsWarning(List<ParquetFooters.Footer> good) {
     List<ParquetFooters.Footer> extra = good.stream()
         .filter(f -> !ShardSchema.unknownColumns(f.schema()).isEmpty()).toList();
-    if (!extra.isEmpty()) {
-      LOG.warn("{} of {} Parquet shards of {} have columns the shard schema does not define; "
-          + "they are not read: e.g. {}: {}", extra.size(), good.size(), input,
-          extra.get(0).file(), ShardSchema.unknownColumns(extra.get(0).schema()));
-    }
+    return extra.isEmpty() ? List.of() : List.of(extra.size() + " of " + good.size()
+        + " Parquet shards of " + input + " have columns the shard schema does not define; "
+        + "they are not read: e.g. " + extra.get(0).file() + ": "
+        + ShardSchema.unknownColumns(extra.get(0).schema()));
   }
 
   /**

@@ -330,6 +330,27 @@ class OhemMineJobTest {
     assertFalse(Files.exists(tmp.resolve("fault-out")));
   }
 
+  /**
+   * Entries of logits/ and labels/ that are not read are named in a warning printed as the
+   * job's other warnings are (ohem-mine: warning: ...), not through Spark's log.
+   */
+  @Test
+  void entriesThatAreNotReadAreAWarningOfTheJob() throws IOException {
+    Path data = copySample();
+    Files.writeString(data.resolve("logits/notes.txt"), "dumped with model v3");
+    Files.createDirectories(data.resolve("labels/old"));
+    Path out = tmp.resolve("warn-out");
+    List<String> logged = JobLog.capture(() -> {
+      JobRun r = run("--input", data.toString(), "--output", out.toString());
+      assertEquals(ExitCode.OK, r.code(), r.err());
+      assertTrue(r.err().startsWith("ohem-mine: warning: 2 entries of " + data + " are not "
+          + "read (neither <id>.npy in logits/ nor <id>.png or <id>.npy in labels/, nor "
+          + "hidden; folders are not searched): [") && r.err().contains("labels/old/")
+          && r.err().contains("logits/notes.txt"), r.err());
+    });
+    assertEquals(List.of(), logged, "Spark's log under conf/log4j2.properties");
+  }
+
   @Test
   void truncatedLogitsAreBadInput() throws IOException {
     Path data = copySample();

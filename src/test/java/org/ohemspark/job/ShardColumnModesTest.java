@@ -244,6 +244,9 @@ class ShardColumnModesTest {
           name, "extra.parquet"),
           out, "FAILFAST");
       assertEquals(ExitCode.OK, r.code(), name + ": " + r.err());
+      assertTrue(r.err().startsWith("ohem-mine: warning: 1 of 2 Parquet shards of ")
+          && r.err().contains(" have columns the shard schema does not define; they are not "
+          + "read: e.g. ") && r.err().contains(name + ": [note]"), name + ": " + r.err());
       assertEquals(JobOutputs.figures(JobOutputs.summary(cleanX)),
           JobOutputs.figures(JobOutputs.summary(out)), name);
       assertEquals(JobOutputs.hardRows(spark, cleanX), JobOutputs.hardRows(spark, out), name);
