@@ -84,8 +84,12 @@ public final class CrossEntropyKernel {
     }
     double[] weights = params.classWeights();
     if (weights != null && weights.length != c) {
-      throw new BadRecordException(null, imageId, "class weights have " + weights.length
-          + " entries but the logits have C = " + c + " classes");
+      // with no declared class count this is only seen per image: say it is the settings'
+      throw new BadRecordException(null, imageId, "the class weights (--class-weights / "
+          + "class_weights) have " + weights.length + " entries but the logits have C = " + c
+          + " classes: a configuration mismatch, not a data error; give one weight per class "
+          + "(declare classes, e.g. --classes " + c + ", to have it refused before any image "
+          + "is read)");
     }
     final int n = height * width;
     for (int i = 0; i < n; i++) {

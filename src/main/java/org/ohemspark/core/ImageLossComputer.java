@@ -37,14 +37,6 @@ public final class ImageLossComputer {
         throw new BadRecordException(r.source(), r.imageId(), "logits have C = " + c
             + " classes but the dataset declares classes = " + classes);
       }
-      double[] weights = params.classWeights();
-      if (weights != null && weights.length != c) {
-        throw new BadRecordException(r.source(), r.imageId(), "the class weights "
-            + "(--class-weights / class_weights) have " + weights.length + " entries but the "
-            + "logits have C = " + c + " classes: a configuration mismatch, not a data "
-            + "error; give one weight per class (declare classes, e.g. --classes " + c
-            + ", to have it refused before any image is read)");
-      }
       int[] labels = convention.apply(r.storedLabels().clone(), params.ignoreIndex());
       return kernel.compute(r.imageId(), r.logits(), labels, r.height(), r.width());
     } catch (BadRecordException e) {
