@@ -210,12 +210,7 @@ public final class ShardSchema {
   }
 
   private static boolean known(StructType schema, String name) {
-    for (String n : schema.fieldNames()) {
-      if (n.equals(name)) {
-        return true;
-      }
-    }
-    return false;
+    return schema.getFieldIndex(name).isDefined();
   }
 
   private static DataType type(StructType actual, String source, String name,
