@@ -3,10 +3,6 @@ package org.ohemspark.job;
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.io.Reader;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Paths;
 import java.util.Locale;
 import java.util.Properties;
 import org.apache.hadoop.conf.Configuration;
@@ -52,7 +48,7 @@ public final class OhemMineJob {
     JobConfig config;
     ImageSource source;
     try {
-      Properties file = readConfFile(cmd.confFile);
+      Properties file = ConfFile.read(hadoop, cmd.confFile);
       String input = cmd.input != null ? cmd.input : file.getProperty("input");
       DatasetDescriptor descriptor = readDescriptor(hadoop, input);
       config = JobConfig.resolve(file, descriptor, cmd.flags());
@@ -192,21 +188,6 @@ public final class OhemMineJob {
             ex.local() ? ", local mode: the driver's JVM" : "");
     out.printf(Locale.ROOT, "heap: driver peak %d MiB used, %d MiB live after GC; %s%n",
         heap.peakUsedBytes() >> 20, heap.peakLiveBytes() >> 20, executors);
-  }
-
-  private static Properties readConfFile(String file) throws IOException {
-    Properties p = new Properties();
-    if (file == null) {
-      return p;
-    }
-    java.nio.file.Path path = Paths.get(file);
-    if (!Files.isRegularFile(path)) {
-      throw new IllegalArgumentException("configuration file " + file + " does not exist");
-    }
-    try (Reader r = Files.newBufferedReader(path, StandardCharsets.UTF_8)) {
-      p.load(r);
-    }
-    return p;
   }
 
   /**

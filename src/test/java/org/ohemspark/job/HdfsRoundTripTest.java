@@ -128,4 +128,24 @@ class HdfsRoundTripTest {
     assertEquals(hard, hardPixels(root + "/out-tars"));
     assertEquals(0.9400538843165219, expected.get("mean").asDouble(), 1e-6, "PyTorch's mean");
   }
+
+  /**
+   * A configuration file on HDFS, the place a driver on another machine (cluster deploy mode)
+   * can read it from, is read through the Hadoop FileSystem: here it alone names the input and
+   * the output, and sets factor 1 (n_min = n_valid of samples/tiny, 8695 in expected.json).
+   */
+  @Test
+  void aConfigurationFileOnHdfsIsRead() throws IOException {
+    org.apache.hadoop.fs.Path conf = new org.apache.hadoop.fs.Path(root + "/conf/job.properties");
+    try (java.io.OutputStream out = hdfs.create(conf)) {
+      out.write(("input=" + root + "/data/tiny\noutput=" + root + "/out-conf\nfactor=1\n")
+          .getBytes(StandardCharsets.UTF_8));
+    }
+    mine("--conf", conf.toString());
+    JsonNode s = results(root + "/out-conf/summary.json");
+    assertEquals(1, s.get("params").get("factor").asInt());
+    assertEquals(8695, s.get("n_valid").asLong());
+    assertEquals(8695, s.get("n_min").asLong());
+    assertEquals(8695, s.get("n_kept").asLong());
+  }
 }
