@@ -5,7 +5,11 @@
 #     org.apache.spark.deploy.SparkSubmit entry, master local[*] unless --master is given.
 # Spark's own options (--master, --conf spark.x=y, --executor-memory, ...) go to Spark; every
 # other argument goes to the job. --conf FILE (an existing file, or no '=') is the job's
-# configuration file.
+# configuration file. In cluster deploy mode (--deploy-mode cluster, or --conf
+# spark.submit.deployMode=cluster) the driver runs on the cluster, where a path of this machine
+# means nothing: a configuration file given as a plain path is shipped with --files (added to
+# any --files given) and the job is told its file name, which it finds among the shipped files;
+# a URI (hdfs://, s3a://, file:) is passed as it is.
 
 OHEM_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 OHEM_JAR="$OHEM_ROOT/target/ohem-spark.jar"
@@ -30,35 +34,65 @@ ohem_submit() {
   local main_class="$1" default_conf="$2"
   shift 2
   local spark_args=() app_args=() has_master="" has_app_conf=""
+  local deploy_mode=client files_at="" conf_at=""  # conf_at, files_at: indices of the values
   while [ $# -gt 0 ]; do
     case "$1" in
-      --master|--deploy-mode|--driver-memory|--executor-memory|--executor-cores|--num-executors|\
---total-executor-cores|--queue|--jars|--packages|--files|--archives|--properties-file|--name|\
+      --deploy-mode|--files)
+        [ $# -ge 2 ] || { echo "ohem-spark: $1 needs a value" >&2; exit 2; }
+        [ "$1" = --deploy-mode ] && deploy_mode="$2"
+        [ "$1" = --files ] && files_at=$((${#spark_args[@]} + 1))
+        spark_args+=("$1" "$2"); shift 2 ;;
+      --deploy-mode=*|--files=*)
+        [[ "$1" == --deploy-mode=* ]] && deploy_mode="${1#--deploy-mode=}"
+        [[ "$1" == --files=* ]] && files_at=${#spark_args[@]}
+        spark_args+=("$1"); shift ;;
+      --master|--driver-memory|--executor-memory|--executor-cores|--num-executors|\
+--total-executor-cores|--queue|--jars|--packages|--archives|--properties-file|--name|\
 --driver-java-options|--driver-class-path|--driver-library-path|--driver-cores|--principal|\
 --keytab|--repositories|--exclude-packages|--proxy-user)
         [ $# -ge 2 ] || { echo "ohem-spark: $1 needs a value" >&2; exit 2; }
         [ "$1" = --master ] && has_master=yes
         spark_args+=("$1" "$2"); shift 2 ;;
-      --master=*|--deploy-mode=*|--driver-memory=*|--executor-memory=*|--executor-cores=*|\
---num-executors=*|--total-executor-cores=*|--queue=*|--jars=*|--packages=*|--files=*|--name=*)
+      --master=*|--driver-memory=*|--executor-memory=*|--executor-cores=*|\
+--num-executors=*|--total-executor-cores=*|--queue=*|--jars=*|--packages=*|--name=*)
         [[ "$1" == --master=* ]] && has_master=yes
         spark_args+=("$1"); shift ;;
       --verbose|--supervise)
         spark_args+=("$1"); shift ;;
       --conf)
         [ $# -ge 2 ] || { echo "ohem-spark: --conf needs a value" >&2; exit 2; }
-        if [[ "$2" == *=* && ! -f "$2" ]]; then spark_args+=("$1" "$2"); else app_args+=("$1" "$2"); has_app_conf=yes; fi
+        if [[ "$2" == *=* && ! -f "$2" ]]; then
+          spark_args+=("$1" "$2")
+          [[ "$2" == spark.submit.deployMode=* ]] && deploy_mode="${2#spark.submit.deployMode=}"
+        else
+          app_args+=("$1" "$2"); has_app_conf=yes; conf_at=$((${#app_args[@]} - 1))
+        fi
         shift 2 ;;
       --conf=*)  # --conf=FILE (the job's) or --conf=spark.key=value (Spark's)
         local v="${1#--conf=}"
-        if [[ "$v" == *=* && ! -f "$v" ]]; then spark_args+=(--conf "$v"); else app_args+=(--conf "$v"); has_app_conf=yes; fi
+        if [[ "$v" == *=* && ! -f "$v" ]]; then
+          spark_args+=(--conf "$v")
+          [[ "$v" == spark.submit.deployMode=* ]] && deploy_mode="${v#spark.submit.deployMode=}"
+        else
+          app_args+=(--conf "$v"); has_app_conf=yes; conf_at=$((${#app_args[@]} - 1))
+        fi
         shift ;;
       *)
         app_args+=("$1"); shift ;;
     esac
   done
   if [ -z "$has_app_conf" ] && [ -n "$default_conf" ] && [ -f "$default_conf" ]; then
-    app_args+=(--conf "$default_conf")
+    app_args+=(--conf "$default_conf"); conf_at=$((${#app_args[@]} - 1))
+  fi
+  if [ "$deploy_mode" = cluster ] && [ -n "$conf_at" ] \
+      && ! [[ "${app_args[$conf_at]}" =~ ^[A-Za-z][A-Za-z0-9+.-]*: ]]; then
+    # the driver runs on the cluster: ship the file, and name it as the job will find it
+    local cf="${app_args[$conf_at]}"
+    [ -f "$cf" ] || { echo "ohem-spark: configuration file $cf does not exist" >&2; exit 2; }
+    local abs
+    abs="$(cd "$(dirname "$cf")" && pwd)/$(basename "$cf")"
+    if [ -n "$files_at" ]; then spark_args[$files_at]+=",$abs"; else spark_args+=(--files "$abs"); fi
+    app_args[$conf_at]="$(basename "$cf")"
   fi
   local heap=() driver_opts=()
   local i
@@ -85,8 +119,11 @@ ohem_submit() {
         "use the project's own Spark (target/jars)" >&2
       exit 1
     fi
+    local driver_log=(--driver-java-options "$log_conf")
+    # a driver on the cluster cannot read this machine's file: it logs as the cluster says
+    [ "$deploy_mode" = cluster ] && driver_log=()
     exec "$SPARK_HOME/bin/spark-submit" --class "$main_class" \
-      --driver-java-options "$log_conf" "${spark_args[@]}" "$OHEM_JAR" "${app_args[@]}"
+      "${driver_log[@]}" "${spark_args[@]}" "$OHEM_JAR" "${app_args[@]}"
   fi
   export SPARK_LOCAL_IP="${SPARK_LOCAL_IP:-127.0.0.1}"
   export SPARK_SCALA_VERSION=2.13

@@ -4,13 +4,19 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.apache.spark.sql.Dataset;
@@ -31,7 +37,11 @@ import org.ohemspark.testing.StandaloneCluster;
  * mode from a child JVM, gives exactly what a local run gives: the same {@code summary.json}
  * bytes, the same {@code images/} and {@code hard_pixels/} rows.
  *
- * <p>One submission (each costs a driver and two executor JVMs): the images of
+ * <p>In cluster deploy mode ({@link #clusterDeployModeReadsTheShippedConfigurationFile}) the
+ * driver runs on a worker and must find the configuration file the user named on the submitting
+ * machine.
+ *
+ * <p>One client-mode submission (each costs a driver and two executor JVMs): the images of
  * {@code samples/tiny} (palette and grey PNG, npy labels; float16 logits at 1/4 size, float32 at
  * full size) together with those of the golden case {@code topk_path}, at factor 2 so that the
  * distributed top-k runs across both executors.
@@ -124,8 +134,84 @@ class StandaloneClusterTest {
     }
   }
 
+  /**
+   * Cluster deploy mode: the driver runs on a worker, in a directory of its own, so the
+   * configuration file the user names by a relative path on the submitting machine must travel
+   * with the job. The submission is the one {@code jobs/ohem-mine.sh --deploy-mode cluster
+   * --conf job.properties} makes (its dry run, from the user's directory): the file goes with
+   * {@code --files}, the job gets its name. The file alone names the input (samples/tiny) and
+   * the output, so a driver that did not read it would fail (exit 2: no input); the summary
+   * must give samples/tiny/expected.json's figures for the whole folder.
+   */
+  @Test
+  void clusterDeployModeReadsTheShippedConfigurationFile() throws Exception {
+    Path root = StandaloneCluster.projectRoot();
+    Path user = Files.createDirectories(tmp.resolve("user"));
+    Path out = tmp.resolve("out-cluster-mode");
+    Files.writeString(user.resolve("job.properties"), "input="
+        + root.resolve("samples/tiny").toAbsolutePath() + "\noutput=" + out + "\nthresh=0.7\n"
+        + "factor=16\n");
+    ProcessBuilder dry = new ProcessBuilder("bash", root.resolve("jobs/ohem-mine.sh").toString(),
+        "--deploy-mode", "cluster", "--conf", "job.properties").directory(user.toFile())
+        .redirectErrorStream(true);
+    dry.environment().put("OHEM_DRY_RUN", "1");
+    Process p = dry.start();
+    List<String> lines = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8)
+        .lines().toList();
+    assertEquals(0, p.waitFor(), String.join("\n", lines));
+    List<String> sparkArgs = new ArrayList<>();
+    List<String> appArgs = new ArrayList<>();
+    for (String l : lines) {
+      if (l.startsWith("spark: ")) {
+        sparkArgs.add(l.substring(7));
+      } else if (l.startsWith("app: ")) {
+        appArgs.add(l.substring(5));
+      }
+    }
+    assertEquals(List.of("--deploy-mode", "cluster", "--files",
+        user.resolve("job.properties").toString()), sparkArgs);
+    assertEquals(List.of("--conf", "job.properties"), appArgs);
+
+    Set<String> before = cluster.finishedDrivers().keySet();
+    Process submit = cluster.submitInClusterMode(appJar, OhemMineJob.class.getName(),
+        sparkArgs.subList(2, sparkArgs.size()), appArgs);
+    try {
+      if (!submit.waitFor(300, TimeUnit.SECONDS)) {
+        fail("cluster-mode run did not finish in 300 s:\n" + driverLog());
+      }
+    } finally {
+      submit.destroyForcibly();
+    }
+    Map<String, String> drivers = new LinkedHashMap<>(cluster.finishedDrivers());
+    drivers.keySet().removeAll(before);
+    assertEquals(1, drivers.size(), "one driver ran: " + drivers + "\n" + driverLog());
+    String id = drivers.keySet().iterator().next();
+    Path driverDir = cluster.driverDir(id);
+    String driverErr = Files.readString(driverDir.resolve("stderr"));
+    assertEquals("FINISHED", drivers.get(id), driverErr.lines()
+        .filter(l -> l.startsWith("ohem-mine") || l.contains("Exception")).toList().toString());
+    assertTrue(Files.readString(driverDir.resolve("stdout")).contains("OHEM mean: 0.9400539"),
+        "the driver printed the result in its directory on the worker");
+
+    ObjectMapper json = new ObjectMapper();
+    JsonNode expected = json.readTree(
+        root.resolve("samples/tiny/expected.json").toFile()).get("dataset");
+    JsonNode summary = json.readTree(
+        out.resolve("summary.json").toFile());
+    assertEquals(3, summary.get("n_images").asLong());
+    for (String k : List.of("n_valid", "n_min", "n_hard", "n_kept")) {
+      assertEquals(expected.get(k).asLong(), summary.get(k).asLong(), k);
+    }
+    assertEquals(expected.get("used_topk").asBoolean(), summary.get("used_topk").asBoolean());
+    assertEquals(expected.get("mean").asDouble(), summary.get("mean").asDouble(), 1e-6, "mean");
+    assertEquals(expected.get("n_kept").asLong(),
+        spark.read().parquet(out.resolve("hard_pixels").toString()).count(), "hard_pixels rows");
+    assertEquals(3, spark.read().parquet(out.resolve("images").toString()).count(),
+        "images rows");
+  }
+
   private static List<String> concat(List<String> a, String... b) {
-    List<String> out = new java.util.ArrayList<>(a);
+    List<String> out = new ArrayList<>(a);
     out.addAll(List.of(b));
     return out;
   }

@@ -62,4 +62,28 @@ class SubmitScriptTest {
         "app: --conf", "app: " + new java.io.File("conf/ohem-spark.properties")
             .getAbsolutePath(), "heap: -Xmx3g"), lines);
   }
+
+  /**
+   * In cluster deploy mode the driver runs on the cluster, where this machine's paths mean
+   * nothing: the configuration file (the default one, or --conf FILE) is shipped with --files,
+   * added to the user's own, and the job gets its file name; a URI goes through unchanged.
+   */
+  @Test
+  void inClusterDeployModeTheConfFileIsShippedAndNamedByItsFileName() throws Exception {
+    String shipped = new java.io.File("conf/ohem-spark.properties").getAbsolutePath();
+    assertEquals(List.of("spark: --deploy-mode", "spark: cluster", "spark: --files",
+        "spark: a.txt," + shipped, "app: --input", "app: in", "app: --conf",
+        "app: ohem-spark.properties"),
+        split("--deploy-mode", "cluster", "--files", "a.txt", "--input", "in"));
+    assertEquals(List.of("spark: --conf", "spark: spark.submit.deployMode=cluster",
+        "spark: --files=b.txt," + shipped, "app: --conf", "app: ohem-spark.properties"),
+        split("--conf", "spark.submit.deployMode=cluster", "--files=b.txt", "--conf",
+            "conf/ohem-spark.properties"));
+    assertEquals(List.of("spark: --deploy-mode=cluster", "app: --conf",
+        "app: hdfs://nn:8020/conf/job.properties"),
+        split("--deploy-mode=cluster", "--conf", "hdfs://nn:8020/conf/job.properties"));
+    assertEquals(List.of("spark: --deploy-mode", "spark: client", "app: --conf",
+        "app: conf/ohem-spark.properties"),
+        split("--deploy-mode", "client", "--conf", "conf/ohem-spark.properties"));
+  }
 }

@@ -9,8 +9,12 @@ import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * A real Spark standalone cluster for tests: a master and {@code n} workers, each its own JVM on
@@ -143,14 +147,61 @@ public final class StandaloneCluster implements AutoCloseable {
    */
   public Process submit(Path appJar, String mainClass, List<String> sparkArgs,
       List<String> appArgs) throws IOException {
+    return submit(appJar, mainClass, List.of("--deploy-mode", "client"), sparkArgs, appArgs);
+  }
+
+  /**
+   * Starts {@code SparkSubmit} in cluster deploy mode against this cluster, as a child JVM with
+   * its output in {@code driver-<n>.log}. With the master's REST server off (as here) SparkSubmit
+   * uses the legacy submission client, which asks the master over RPC to start the driver on a
+   * worker ({@code DriverWrapper}, with a 512 MiB heap, in {@code work-N/driver-<id>/}, its
+   * output in {@code stdout} and {@code stderr} there) and, with
+   * {@code spark.standalone.submit.waitAppCompletion}, ends when the driver has ended. It exits
+   * with 0 whatever the driver's fate: read that with {@link #finishedDrivers()}.
+   *
+   * @param appJar the application jar (the worker copies it into the driver's directory)
+   */
+  public Process submitInClusterMode(Path appJar, String mainClass, List<String> sparkArgs,
+      List<String> appArgs) throws IOException {
+    return submit(appJar, mainClass, List.of("--deploy-mode", "cluster", "--driver-memory",
+        "512m", "--conf", "spark.standalone.submit.waitAppCompletion=true"), sparkArgs, appArgs);
+  }
+
+  /**
+   * The drivers (cluster deploy mode) the master has removed, by id, with their final state:
+   * {@code FINISHED} (exit code 0), {@code FAILED} (another exit code), {@code ERROR} or
+   * {@code KILLED}; read from the master's log.
+   */
+  public Map<String, String> finishedDrivers() throws IOException {
+    Map<String, String> out = new LinkedHashMap<>();
+    Matcher m = Pattern.compile("Removing driver: (\\S+) \\((\\w+)")
+        .matcher(Files.readString(dir.resolve("master.log"), StandardCharsets.UTF_8));
+    while (m.find()) {
+      out.put(m.group(1), m.group(2));
+    }
+    return out;
+  }
+
+  /** The directory a worker ran a driver in ({@code work-N/<driverId>}). */
+  public Path driverDir(String driverId) throws IOException {
+    try (var s = Files.list(dir)) {
+      return s.filter(p -> p.getFileName().toString().startsWith("work-"))
+          .map(p -> p.resolve(driverId)).filter(Files::isDirectory).findFirst()
+          .orElseThrow(() -> new IOException("no worker ran " + driverId + " under " + dir));
+    }
+  }
+
+  private Process submit(Path appJar, String mainClass, List<String> deployArgs,
+      List<String> sparkArgs, List<String> appArgs) throws IOException {
     List<String> cmd = new ArrayList<>();
     cmd.add(javaBin());
     cmd.add("-Xmx1g");
     cmd.addAll(jvmFlags);
     cmd.add("-Dlog4j2.configurationFile=file:" + projectRoot().resolve("conf/log4j2.properties"));
     cmd.addAll(List.of("-cp", sparkHome.resolve("jars") + "/*",
-        "org.apache.spark.deploy.SparkSubmit", "--master", masterUrl(), "--deploy-mode",
-        "client", "--conf", "spark.driver.host=127.0.0.1", "--conf",
+        "org.apache.spark.deploy.SparkSubmit", "--master", masterUrl()));
+    cmd.addAll(deployArgs);
+    cmd.addAll(List.of("--conf", "spark.driver.host=127.0.0.1", "--conf",
         "spark.driver.bindAddress=127.0.0.1", "--conf", "spark.ui.enabled=false", "--conf",
         "spark.executor.memory=768m", "--class", mainClass));
     cmd.addAll(sparkArgs);
