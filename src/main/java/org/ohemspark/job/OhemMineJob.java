@@ -55,6 +55,9 @@ public final class OhemMineJob {
       for (String note : JobConfig.overriddenByDataset(file, descriptor, cmd.flags())) {
         err.println("ohem-mine: note: " + note);
       }
+      String deployMode = spark.sparkContext().conf().get("spark.submit.deployMode", "client");
+      ClusterDeployMode.requireReachable(deployMode, hadoop, "--input", config.input());
+      ClusterDeployMode.requireReachable(deployMode, hadoop, "--output", config.output());
       Path in = new Path(config.input());
       if (!in.getFileSystem(hadoop).exists(in)) {
         throw new IllegalArgumentException("input " + config.input() + " does not exist");
