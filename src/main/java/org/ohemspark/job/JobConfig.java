@@ -7,6 +7,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.TreeSet;
+import org.apache.spark.network.util.JavaUtils;
 import org.ohemspark.core.LabelConvention;
 import org.ohemspark.core.OhemParams;
 import org.ohemspark.io.DatasetDescriptor;
@@ -28,16 +29,18 @@ import org.ohemspark.spark.InputFormat;
  * {@code classes}, {@code class_weights} (comma-separated), {@code group_by} /
  * {@code --group-by}, {@code partitions}, {@code overwrite}, {@code mode} ({@code FAILFAST |
  * PERMISSIVE | DROPMALFORMED}), {@code format} / {@code --format} ({@code auto | dir | parquet |
- * webdataset}).
+ * webdataset}), {@code output_file_size} / {@code --output-file-size} (target size of an output
+ * file: bytes, or with a unit as Spark's sizes, {@code 128m}; see
+ * {@link org.ohemspark.spark.OutputFiles}).
  */
 public record JobConfig(String input, String output, OhemParams params,
     LabelConvention labelConvention, Integer classes, GroupBy groupBy, int partitions,
-    boolean overwrite, BadRecordMode mode, InputFormat format) {
+    boolean overwrite, BadRecordMode mode, InputFormat format, long outputFileBytes) {
 
   /** Keys a configuration file may hold. */
   public static final List<String> KEYS = List.of("input", "output",
       "thresh", "factor", "ignore_index", "label_convention", "classes", "class_weights",
-      "group_by", "partitions", "overwrite", "mode", "format");
+      "group_by", "partitions", "overwrite", "mode", "format", "output_file_size");
 
   /** Built-in defaults, as a layer. */
   public static Properties defaults() {
@@ -52,6 +55,7 @@ public record JobConfig(String input, String output, OhemParams params,
     p.setProperty("overwrite", "false");
     p.setProperty("mode", "FAILFAST");
     p.setProperty("format", "auto");
+    p.setProperty("output_file_size", "128m");
     return p;
   }
 
@@ -113,7 +117,8 @@ public record JobConfig(String input, String output, OhemParams params,
     return new JobConfig(input, p.getProperty("output"), params,
         LabelConvention.parse(p.getProperty("label_convention")), classes,
         GroupBy.parse(p.getProperty("group_by")), partitions, overwrite.equals("true"),
-        BadRecordMode.parse(p.getProperty("mode")), InputFormat.parse(p.getProperty("format")));
+        BadRecordMode.parse(p.getProperty("mode")), InputFormat.parse(p.getProperty("format")),
+        parseBytes(p, "output_file_size"));
   }
 
   /**
@@ -158,6 +163,23 @@ public record JobConfig(String input, String output, OhemParams params,
           .replaceAll("[\\[\\] ]", ""));
     }
     return p;
+  }
+
+  /**
+   * A size: bytes, or a number with a unit as Spark's sizes ({@code 512k}, {@code 128m},
+   * {@code 1g}; binary units), at least 1 byte.
+   */
+  private static long parseBytes(Properties p, String key) {
+    String v = p.getProperty(key);
+    try {
+      long b = JavaUtils.byteStringAsBytes(v.trim());
+      if (b >= 1) {
+        return b;
+      }
+    } catch (NumberFormatException | NullPointerException e) { // reported below
+    }
+    throw new IllegalArgumentException(key + " must be a size of at least 1 byte (bytes, or "
+        + "with a unit: 512k, 128m, 1g), got '" + v + "'");
   }
 
   private static double parseDouble(Properties p, String key) {

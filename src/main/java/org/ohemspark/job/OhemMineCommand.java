@@ -61,6 +61,10 @@ public final class OhemMineCommand {
       + "parquet | webdataset (default auto: detected).")
   String format;
 
+  @Option(names = "--output-file-size", paramLabel = "SIZE", description = "Target size of an "
+      + "output file: bytes, or 512k, 128m, 1g (default 128m).")
+  String outputFileSize;
+
   @Option(names = "--overwrite", description = "Replace an existing output directory.")
   boolean overwrite;
 
@@ -81,6 +85,7 @@ public final class OhemMineCommand {
     m.put("overwrite", overwrite ? "true" : null);
     m.put("mode", mode);
     m.put("format", format);
+    m.put("output_file_size", outputFileSize);
     labels.putInto(m);
     return m;
   }

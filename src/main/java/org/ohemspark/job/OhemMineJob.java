@@ -17,9 +17,12 @@ import org.ohemspark.spark.BadRecordMode;
 import org.ohemspark.spark.BadRecords;
 import org.ohemspark.spark.ExecutorHeapPeaks;
 import org.ohemspark.spark.HadoopConf;
+import org.ohemspark.spark.HardPixels;
+import org.ohemspark.spark.ImageReport;
 import org.ohemspark.spark.ImageSource;
 import org.ohemspark.spark.MiningSummary;
 import org.ohemspark.spark.OhemMiner;
+import org.ohemspark.spark.OutputFiles;
 
 /**
  * Entry point of {@code jobs/ohem-mine.sh}: parses flags, resolves the configuration, runs
@@ -84,12 +87,15 @@ public final class OhemMineJob {
     try (HeapWatch heap = new HeapWatch();
         OhemMiner.Result r = mine(spark, config, source, err)) {
       long t1 = System.nanoTime();
-      r.images().write().parquet(staged.path("images"));
+      OutputFiles files = new OutputFiles(config.outputFileBytes());
+      files.gathered(r.images(), ImageReport.ROW_BYTES).parquet(staged.path("images"));
       // pixel_index and loss are nearly all distinct: a dictionary only costs time there
-      r.hardPixels().write().option("parquet.enable.dictionary#pixel_index", "false")
+      files.perPartition(r.hardPixels(), r.summary().nKept(), HardPixels.ROW_BYTES)
+          .option("parquet.enable.dictionary#pixel_index", "false")
           .option("parquet.enable.dictionary#loss", "false").parquet(staged.path("hard_pixels"));
       if (config.mode() == BadRecordMode.PERMISSIVE) {
-        r.quarantine().coalesce(1).write().parquet(staged.path("quarantine"));
+        files.gathered(r.quarantine(), BadRecords.QUARANTINE_ROW_BYTES, "image_id", "source")
+            .parquet(staged.path("quarantine"));
       }
       if (r.summary().nBadRecords() > 0) {
         Row first = r.quarantine().first();

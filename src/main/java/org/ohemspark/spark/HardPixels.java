@@ -34,6 +34,15 @@ public final class HardPixels {
       .add("label", DataTypes.IntegerType, false)
       .add("loss", DataTypes.DoubleType, false);
 
+  /**
+   * Estimated size of a row on disk, bytes, for {@link OutputFiles} (Parquet, snappy, as the job
+   * writes it): {@code loss} 8 (no dictionary), {@code pixel_index} about 4 (increasing within
+   * an image), {@code y}, {@code x}, {@code label} and {@code image_id} under 2 together
+   * (dictionary and run-length encoded). Measured 12.3 to 13.6 bytes on synthetic, CamVid and
+   * ADE20K outputs; rounded up, so that files stay under their target.
+   */
+  public static final long ROW_BYTES = 16;
+
   /** Emits (lazily) the kept pixels of every cached image. */
   public static Dataset<Row> of(SparkSession spark, JavaRDD<ImageLosses> images,
       ImageKeepRule keep, int ignoreIndex) {

@@ -34,6 +34,13 @@ import org.ohemspark.core.OhemParams;
 public final class ImageReport {
   private ImageReport() {}
 
+  /**
+   * Estimated size of a row on disk, bytes, for {@link OutputFiles} (Parquet, snappy): measured
+   * 46 (group_by dataset) and 60 ({@code group_by image}, four more columns) with ids of 10
+   * characters; rounded up to leave room for longer ids.
+   */
+  public static final long ROW_BYTES = 80;
+
   public static StructType schema(GroupBy groupBy) {
     StructType s = new StructType()
         .add("image_id", DataTypes.StringType, false)

@@ -82,4 +82,20 @@ class JobConfigTest {
             DatasetDescriptor.EMPTY, "classes", "4")).getMessage());
     assertEquals(5, resolve(new Properties(), five, "class_weights", "1,2,3,4,5").classes());
   }
+
+  @Test
+  void outputFileSizeTakesBytesOrSparksUnits() {
+    assertEquals(128L << 20, resolve(new Properties(), DatasetDescriptor.EMPTY)
+        .outputFileBytes(), "default 128m");
+    assertEquals(1600, resolve(new Properties(), DatasetDescriptor.EMPTY, "output_file_size",
+        "1600").outputFileBytes());
+    assertEquals(64L << 10, resolve(new Properties(), DatasetDescriptor.EMPTY,
+        "output_file_size", " 64k ").outputFileBytes());
+    assertEquals(1L << 30, resolve(new Properties(), DatasetDescriptor.EMPTY,
+        "output_file_size", "1g").outputFileBytes());
+    for (String bad : new String[] {"0", "-5", "1.5g", "big", ""}) {
+      assertEquals("output_file_size must be a size of at least 1 byte (bytes, or with a unit: "
+          + "512k, 128m, 1g), got '" + bad + "'", rejected("output_file_size", bad));
+    }
+  }
 }

@@ -1,0 +1,85 @@
+package org.ohemspark.spark;
+
+import org.apache.spark.sql.DataFrameWriter;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+
+/**
+ * How an output table is cut into files, so that their sizes follow a target instead of the
+ * loss pass's partitioning (one file per partition: unbounded for {@code hard_pixels/}, a few
+ * rows each for {@code images/}). The target, in bytes per file, becomes a cap on the rows per
+ * file (Spark's {@code maxRecordsPerFile}): {@code rowsPerFile = max(1, floor(targetBytes /
+ * rowBytes))}, where {@code rowBytes} is the table's estimated size of a row on disk (Parquet,
+ * snappy: {@link HardPixels#ROW_BYTES}, {@link ImageReport#ROW_BYTES},
+ * {@link BadRecords#QUARANTINE_ROW_BYTES}).
+ *
+ * <ul>
+ *   <li>{@link #gathered}: a table of one row per image or per bad record ({@code images/},
+ *       {@code quarantine/}) is gathered by a shuffle of its rows into one writing task, which
+ *       cuts it into {@code ceil(rows / rowsPerFile)} files of {@code rowsPerFile} rows (the
+ *       last one holds the rest). The tasks computing the rows keep their partitions: a
+ *       {@code coalesce} would instead pull that computation (a pass over the cached losses)
+ *       into the one task.
+ *   <li>{@link #perPartition}: the per-pixel table ({@code hard_pixels/}) is written by the tasks
+ *       computing it, each cutting its rows into {@code ceil(rows_p / rowsPerFile)} files; a
+ *       table small enough for one file ({@code rows <= rowsPerFile}) is gathered into one, so
+ *       that a small result is one file, not one per partition.
+ * </ul>
+ *
+ * Nothing is collected on the driver, and the data is read no more often: the only addition is
+ * a shuffle of the gathered rows, which are at most one row per image, bad record or (for a
+ * gathered {@code hard_pixels/}) one file's worth of kept pixels.
+ *
+ * @param targetBytes the target size of a file, bytes, at least 1
+ */
+public record OutputFiles(long targetBytes) {
+
+  /** The default target: 128 MiB, the usual HDFS block and Parquet row group size. */
+  public static final long DEFAULT_TARGET_BYTES = 128L << 20;
+
+  /**
+   * @throws IllegalArgumentException when {@code targetBytes < 1}
+   */
+  public OutputFiles {
+    if (targetBytes < 1) {
+      throw new IllegalArgumentException("the target file size must be at least 1 byte, got "
+          + targetBytes);
+    }
+  }
+
+  /** Rows per file for rows of {@code rowBytes} (>= 1) bytes: at least 1. */
+  public long rowsPerFile(long rowBytes) {
+    return Math.max(1, targetBytes / rowBytes);
+  }
+
+  /**
+   * A writer of {@code rows} gathered into one task, in files of {@link #rowsPerFile} rows.
+   *
+   * @param sortBy columns to sort the rows by in that task (none: the order the shuffle
+   *     delivers)
+   */
+  public DataFrameWriter<Row> gathered(Dataset<Row> rows, long rowBytes, String... sortBy) {
+    Dataset<Row> one = rows.repartition(1);
+    if (sortBy.length > 0) {
+      one = one.sortWithinPartitions(sortBy[0], java.util.Arrays.copyOfRange(sortBy, 1,
+          sortBy.length));
+    }
+    return capped(one, rowBytes);
+  }
+
+  /**
+   * A writer of {@code rows} in the tasks that compute them, each in files of at most
+   * {@link #rowsPerFile} rows; gathered into one task when {@code expectedRows} fit one file.
+   *
+   * @param expectedRows how many rows {@code rows} holds (known on the driver, e.g. the summary's
+   *     {@code n_kept}), to decide without counting them
+   */
+  public DataFrameWriter<Row> perPartition(Dataset<Row> rows, long expectedRows,
+      long rowBytes) {
+    return capped(expectedRows <= rowsPerFile(rowBytes) ? rows.repartition(1) : rows, rowBytes);
+  }
+
+  private DataFrameWriter<Row> capped(Dataset<Row> rows, long rowBytes) {
+    return rows.write().option("maxRecordsPerFile", rowsPerFile(rowBytes));
+  }
+}

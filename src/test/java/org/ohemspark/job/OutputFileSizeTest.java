@@ -1,0 +1,203 @@
+package org.ohemspark.job;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.parquet.hadoop.ParquetFileReader;
+import org.apache.parquet.hadoop.util.HadoopInputFile;
+import org.apache.spark.scheduler.SparkListener;
+import org.apache.spark.scheduler.SparkListenerStageCompleted;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.ohemspark.spark.BadRecordMode;
+import org.ohemspark.spark.DatasetDirectory;
+import org.ohemspark.spark.OhemMiner;
+import org.ohemspark.spark.OutputFiles;
+import org.ohemspark.testing.SparkTestSession;
+
+/**
+ * Output file sizes follow {@code output_file_size}, not the loss pass's partitioning: a
+ * generated dataset of 40 images (32x32, 5 classes) plus 7 unreadable logits files, mined in
+ * PERMISSIVE mode over 8 partitions. At a target of 1600 bytes the rows per file are
+ * {@code floor(1600 / row bytes)}: 20 for {@code images/} (80 B), 100 for {@code hard_pixels/}
+ * (16 B), 6 for {@code quarantine/} (256 B); each file is checked against that arithmetic from
+ * its footer's row count.
+ */
+class OutputFileSizeTest {
+  @TempDir
+  static Path tmp;
+  private static SparkSession spark;
+  private static Path good;
+  private static Path mixed;
+  private static final int IMAGES = 40;
+  private static final int BAD = 7;
+
+  @BeforeAll
+  static void start() throws IOException {
+    spark = SparkTestSession.create("output-files");
+    good = tmp.resolve("synth");
+    JobRun g = JobRun.of(OhemGenerateJob::run, spark, "--output", good.toString(), "--images",
+        Integer.toString(IMAGES), "--height", "32", "--width", "32", "--classes", "5",
+        "--seed", "4");
+    assertEquals(ExitCode.OK, g.code(), g.err());
+    mixed = tmp.resolve("mixed");
+    for (String sub : List.of("logits", "labels")) {
+      Files.createDirectories(mixed.resolve(sub));
+      try (Stream<Path> s = Files.list(good.resolve(sub))) {
+        for (Path p : s.toList()) {
+          Files.copy(p, mixed.resolve(sub).resolve(p.getFileName()));
+        }
+      }
+    }
+    Files.copy(good.resolve("dataset.json"), mixed.resolve("dataset.json"));
+    Path label = mixed.resolve("labels/img_000000.npy");
+    for (int i = 0; i < BAD; i++) {
+      Files.writeString(mixed.resolve("logits/zbad_" + i + ".npy"), "not an npy file " + i);
+      Files.copy(label, mixed.resolve("labels/zbad_" + i + ".npy"));
+    }
+  }
+
+  @AfterAll
+  static void stop() {
+    if (spark != null) {
+      spark.stop();
+    }
+  }
+
+  /**
+   * Row counts of a table's Parquet files, by part number (the writing task), in the order that
+   * task wrote them ({@code -c000}, {@code -c001}, ...).
+   */
+  private static Map<Integer, List<Long>> rowsByPart(Path table) throws IOException {
+    Map<Integer, List<Long>> out = new TreeMap<>();
+    List<Path> files;
+    try (Stream<Path> s = Files.list(table)) {
+      files = s.filter(p -> p.getFileName().toString().endsWith(".parquet")).sorted().toList();
+    }
+    for (Path f : files) {
+      int part = Integer.parseInt(f.getFileName().toString().substring(5, 10));
+      try (ParquetFileReader r = ParquetFileReader.open(HadoopInputFile.fromPath(
+          new org.apache.hadoop.fs.Path(f.toUri()), new Configuration()))) {
+        out.computeIfAbsent(part, k -> new ArrayList<>()).add(r.getRecordCount());
+      }
+    }
+    return out;
+  }
+
+  /** {@code rows} cut into files of {@code perFile} rows: full files, then the rest. */
+  private static List<Long> cut(long rows, long perFile) {
+    List<Long> files = new ArrayList<>(Collections.nCopies((int) (rows / perFile), perFile));
+    if (rows % perFile != 0) {
+      files.add(rows % perFile);
+    }
+    return files;
+  }
+
+  private static JsonNode mine(Path out, String... extra) throws IOException {
+    List<String> args = new ArrayList<>(List.of("--input", mixed.toString(), "--output",
+        out.toString(), "--partitions", "8", "--mode", "PERMISSIVE"));
+    args.addAll(List.of(extra));
+    JobRun r = JobRun.of(OhemMineJob::run, spark, args.toArray(new String[0]));
+    assertEquals(ExitCode.OK, r.code(), r.err());
+    JsonNode s = new ObjectMapper().readTree(out.resolve("summary.json").toFile());
+    assertEquals(IMAGES, s.get("n_images").asLong());
+    assertEquals(BAD, s.get("n_bad_records").asLong());
+    return s;
+  }
+
+  @Test
+  void aSmallTargetCutsEveryTableIntoFilesOfItsRowsPerFile() throws IOException {
+    Path out = tmp.resolve("out-1600");
+    JsonNode s = mine(out, "--output-file-size", "1600");
+    long kept = s.get("n_kept").asLong();
+    assertTrue(kept > 8 * 100, "hard_pixels/ spans files in every partition: " + kept);
+
+    // images/: 40 rows gathered into one task, cut into 20 + 20
+    Map<Integer, List<Long>> images = rowsByPart(out.resolve("images"));
+    assertEquals(1, images.size(), "one writing task: " + images);
+    assertEquals(cut(IMAGES, 1600 / 80), images.values().iterator().next());
+
+    // quarantine/: 7 rows, 6 + 1, in image id order across the files
+    Map<Integer, List<Long>> quarantine = rowsByPart(out.resolve("quarantine"));
+    assertEquals(Map.of(0, cut(BAD, 1600 / 256)), quarantine);
+    List<String> ids = new ArrayList<>();
+    try (Stream<Path> files = Files.list(out.resolve("quarantine"))) {
+      for (Path f : files.filter(p -> p.toString().endsWith(".parquet")).sorted().toList()) {
+        spark.read().parquet(f.toString()).select("image_id").collectAsList()
+            .forEach(r -> ids.add(r.getString(0)));
+      }
+    }
+    assertEquals(List.of("zbad_0", "zbad_1", "zbad_2", "zbad_3", "zbad_4", "zbad_5", "zbad_6"),
+        ids, "file after file");
+
+    // hard_pixels/: each writing task cuts its own rows into files of 100
+    Map<Integer, List<Long>> hard = rowsByPart(out.resolve("hard_pixels"));
+    long total = 0;
+    for (Map.Entry<Integer, List<Long>> e : hard.entrySet()) {
+      long rows = e.getValue().stream().mapToLong(Long::longValue).sum();
+      total += rows;
+      assertEquals(cut(rows, 1600 / 16), e.getValue(), "part " + e.getKey());
+    }
+    assertEquals(kept, total, "every kept pixel is written once");
+    assertTrue(hard.size() > 1, "hard_pixels/ stays in the loss pass's partitions: " + hard);
+  }
+
+  @Test
+  void atTheDefaultTargetASmallResultIsOneFilePerTable() throws IOException {
+    Path out = tmp.resolve("out-default");
+    JsonNode s = mine(out);
+    assertEquals(Map.of(0, List.of((long) IMAGES)), rowsByPart(out.resolve("images")));
+    assertEquals(Map.of(0, List.of((long) BAD)), rowsByPart(out.resolve("quarantine")));
+    assertEquals(Map.of(0, List.of(s.get("n_kept").asLong())),
+        rowsByPart(out.resolve("hard_pixels")));
+  }
+
+  /**
+   * Gathering {@code images/} into one task must not pull its computation (a pass over the
+   * cached losses, every image's kept-pixel totals) into that task: the write runs the 8 tasks
+   * of the loss pass's partitions, then the one writing task, and decodes no image again.
+   */
+  @Test
+  void gatheringKeepsTheComputationInTheLossPassPartitions() throws Exception {
+    List<Integer> stageTasks = Collections.synchronizedList(new ArrayList<>());
+    SparkListener listener = new SparkListener() {
+      @Override
+      public void onStageCompleted(SparkListenerStageCompleted e) {
+        stageTasks.add(e.stageInfo().numTasks());
+      }
+    };
+    try (OhemMiner.Result r = OhemMiner.on(spark).partitions(8).mode(BadRecordMode.PERMISSIVE)
+        .mine(new DatasetDirectory(mixed.toString()))) {
+      long decoded = r.imagesDecoded().value();
+      assertEquals(IMAGES, decoded, "decoded once by the loss pass");
+      spark.sparkContext().listenerBus().waitUntilEmpty();
+      spark.sparkContext().addSparkListener(listener);
+      new OutputFiles(1600).gathered(r.images(), 80)
+          .parquet(tmp.resolve("images-only").toString());
+      spark.sparkContext().listenerBus().waitUntilEmpty();
+      assertEquals(List.of(8, 1), stageTasks, "tasks of each stage of the write");
+      assertEquals(decoded, r.imagesDecoded().value(), "no image decoded again");
+      List<Row> rows = spark.read().parquet(tmp.resolve("images-only").toString())
+          .collectAsList();
+      assertEquals(IMAGES, rows.size());
+    } finally {
+      spark.sparkContext().removeSparkListener(listener);
+    }
+  }
+}
