@@ -26,18 +26,19 @@ import org.ohemspark.spark.InputFormat;
  * {@code --output}, {@code thresh}, {@code factor}, {@code ignore_index} /
  * {@code --ignore-index}, {@code label_convention} / {@code --label-convention},
  * {@code classes}, {@code class_weights} (comma-separated), {@code group_by} /
- * {@code --group-by}, {@code partitions}, {@code overwrite}, {@code mode} ({@code FAILFAST |
+ * {@code --group-by}, {@code partitions}, {@code partition_bytes} / {@code --partition-bytes}
+ * (a size: {@code 64m}, {@code 1g}, bytes), {@code overwrite}, {@code mode} ({@code FAILFAST |
  * PERMISSIVE | DROPMALFORMED}), {@code format} / {@code --format} ({@code auto | dir | parquet |
  * webdataset}).
  */
 public record JobConfig(String input, String output, OhemParams params,
     LabelConvention labelConvention, Integer classes, GroupBy groupBy, int partitions,
-    boolean overwrite, BadRecordMode mode, InputFormat format) {
+    long partitionBytes, boolean overwrite, BadRecordMode mode, InputFormat format) {
 
   /** Keys a configuration file may hold. */
   public static final List<String> KEYS = List.of("input", "output",
       "thresh", "factor", "ignore_index", "label_convention", "classes", "class_weights",
-      "group_by", "partitions", "overwrite", "mode", "format");
+      "group_by", "partitions", "partition_bytes", "overwrite", "mode", "format");
 
   /** Built-in defaults, as a layer. */
   public static Properties defaults() {
@@ -49,6 +50,7 @@ public record JobConfig(String input, String output, OhemParams params,
     p.setProperty("label_convention", "train_ids");
     p.setProperty("group_by", "dataset");
     p.setProperty("partitions", "0");
+    p.setProperty("partition_bytes", "64m");
     p.setProperty("overwrite", "false");
     p.setProperty("mode", "FAILFAST");
     p.setProperty("format", "auto");
@@ -106,13 +108,15 @@ public record JobConfig(String input, String output, OhemParams params,
           + "per class, in class order");
     }
     int partitions = parseInt(p, "partitions", 0);
+    long partitionBytes = parseBytes(p, "partition_bytes");
     String overwrite = p.getProperty("overwrite").trim().toLowerCase(Locale.ROOT);
     if (!overwrite.equals("true") && !overwrite.equals("false")) {
       throw new IllegalArgumentException("overwrite must be true or false, got " + overwrite);
     }
     return new JobConfig(input, p.getProperty("output"), params,
         LabelConvention.parse(p.getProperty("label_convention")), classes,
-        GroupBy.parse(p.getProperty("group_by")), partitions, overwrite.equals("true"),
+        GroupBy.parse(p.getProperty("group_by")), partitions, partitionBytes,
+        overwrite.equals("true"),
         BadRecordMode.parse(p.getProperty("mode")), InputFormat.parse(p.getProperty("format")));
   }
 
@@ -204,6 +208,25 @@ public record JobConfig(String input, String output, OhemParams params,
     String range = min == Integer.MIN_VALUE || tooLarge
         ? "an integer from " + min + " to " + Integer.MAX_VALUE : "an integer >= " + min;
     throw new IllegalArgumentException(key + " must be " + range + ", got '" + v + "'");
+  }
+
+  /**
+   * A size in bytes, as Spark's size settings are written: a number with an optional unit
+   * ({@code b}, {@code k}, {@code m}, {@code g}, {@code t}, also {@code kb}... ; powers of 1024),
+   * plain bytes without one; at least 1 byte.
+   */
+  private static long parseBytes(Properties p, String key) {
+    String v = p.getProperty(key);
+    try {
+      long bytes = org.apache.spark.network.util.JavaUtils.byteStringAsBytes(v.trim());
+      if (bytes >= 1) {
+        return bytes;
+      }
+    } catch (RuntimeException e) { // NumberFormatException, or a unit it does not know
+      // reported below
+    }
+    throw new IllegalArgumentException(key + " must be a size of at least 1 byte (e.g. 64m, "
+        + "1g, 1048576), got '" + v + "'");
   }
 
   private static double[] parseWeights(String text) {
