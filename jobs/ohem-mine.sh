@@ -3,6 +3,7 @@
 #   jobs/ohem-mine.sh [--input DIR] [--output DIR] [--thresh 0.7] [--factor 16]
 #     [--ignore-index 255] [--label-convention train_ids|palette_index|reduce_zero_label|void=K]
 #     [--classes N] [--class-weights W,W,...] [--group-by dataset|image] [--partitions N]
+#     [--partition-bytes 64m]
 #     [--format auto|dir|parquet|webdataset] [--mode FAILFAST|PERMISSIVE|DROPMALFORMED]
 #     [--overwrite] [--conf FILE] [Spark options: --master URL, --conf spark.k=v, ...]
 # Exit codes: 0 ok, 1 failure, 2 bad arguments, 3 bad input data. See README.md.

@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.channels.SeekableByteChannel;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
@@ -106,7 +107,7 @@ public final class WebDatasetTar {
    * {@link #stream(String, InputStream, boolean)} with repeated keys refused.
    */
   public static SampleStream stream(String tar, InputStream in) {
-    return new SampleStream(tar, in, false);
+    return new SampleStream(tar, in, false, 0, List.of());
   }
 
   /**
@@ -130,7 +131,19 @@ public final class WebDatasetTar {
    * @param tar the tar's name, for messages
    */
   public static SampleStream stream(String tar, InputStream in, boolean keepRepeatedKeys) {
-    return new SampleStream(tar, in, keepRepeatedKeys);
+    return new SampleStream(tar, in, keepRepeatedKeys, 0, List.of());
+  }
+
+  /**
+   * As {@link #stream(String, InputStream, boolean)} over a part of a tar: {@code in} starts at
+   * byte {@code offset} of the tar, where a member's first header starts (a {@link Span}'s
+   * start), and ends where the tar ends or with an end-of-archive record the caller adds after
+   * the part. The keys of {@code seenBefore} count as seen earlier in the tar, so a run of one
+   * of them here is a repeated key, as it is when the whole tar is streamed.
+   */
+  public static SampleStream stream(String tar, InputStream in, boolean keepRepeatedKeys,
+      long offset, Collection<String> seenBefore) {
+    return new SampleStream(tar, in, keepRepeatedKeys, offset, seenBefore);
   }
 
   /**
@@ -140,9 +153,51 @@ public final class WebDatasetTar {
    * @throws BadRecordException if the tar is unreadable or a sample is malformed
    */
   public static List<Sample> index(String tar, SeekableByteChannel channel) {
-    List<Sample> out = new ArrayList<>();
+    return layout(tar, channel, true).samples();
+  }
+
+  /**
+   * Where a run of members of one key lies in a tar, in bytes from the tar's start.
+   *
+   * @param start where the first header of its first member starts (extended headers such as
+   *     PAX or GNU long names included): the end of the member before it, or 0
+   * @param end where its last member's padded data ends
+   */
+  public record Span(String key, long start, long end) {
+    /** {@code end - start}. */
+    public long bytes() {
+      return end - start;
+    }
+  }
+
+  /**
+   * What the headers of a tar say.
+   *
+   * @param samples the samples, checked as {@link #stream} checks them (empty when not asked
+   *     to check)
+   * @param spans every run of members of one key, good or not, in archive order
+   * @param splittable false when the tar holds a global PAX header (typeflag {@code g}): its
+   *     settings apply to every later member, so the tar is read from its start only
+   */
+  public record Layout(List<Sample> samples, List<Span> spans, boolean splittable) {}
+
+  /**
+   * The layout of a tar from its headers alone (member data is seeked over, never read).
+   *
+   * @param check check every sample as {@link #stream} does, and the tar's end record
+   * @return the layout; null when not checking and the tar is unreadable (a truncated or
+   *     corrupt tar: it can only be streamed whole)
+   * @throws BadRecordException when checking, if the tar is unreadable or a sample is
+   *     malformed (as {@link #index})
+   */
+  public static Layout layout(String tar, SeekableByteChannel channel, boolean check) {
+    List<Sample> samples = new ArrayList<>();
+    List<Span> spans = new ArrayList<>();
     Set<String> seen = new HashSet<>();
+    boolean splittable = true;
     Group g = null;
+    long groupStart = 0;
+    long groupEnd = 0;
     // TarFile closes the channel when closed: the failure path streams it again first
     TarFile tf = null;
     try {
@@ -151,6 +206,11 @@ public final class WebDatasetTar {
       String lastMember = null;
       for (TarArchiveEntry e : tf.getEntries()) {
         requireChecksum(e);
+        long headers = end; // where this member's headers start
+        if (e.getDataOffset() - headers > RECORD
+            && holdsGlobalHeader(channel, headers, e.getDataOffset() - RECORD)) {
+          splittable = false;
+        }
         end = e.getDataOffset() + padded(e.getSize());
         lastMember = e.getName();
         MemberName n = e.isFile() ? MemberName.parse(e.getName()) : null;
@@ -158,18 +218,26 @@ public final class WebDatasetTar {
           continue;
         }
         if (g != null && !g.key.equals(n.key())) {
-          out.add(g.finish(seen));
+          if (check) {
+            samples.add(g.finish(seen));
+          }
+          spans.add(new Span(g.key, groupStart, groupEnd));
           g = null;
         }
         if (g == null) {
           g = new Group(tar, n.key());
+          groupStart = headers;
         }
         g.note(e.getName(), n.suffix());
+        groupEnd = end;
       }
       if (channel.size() < end + RECORD) {
         throw new IOException(noEndBlock(lastMember, channel.size()));
       }
     } catch (IOException | RuntimeException e) {
+      if (!check) {
+        return null;
+      }
       if (e instanceof BadRecordException b) {
         throw b;
       }
@@ -185,9 +253,51 @@ public final class WebDatasetTar {
       }
     }
     if (g != null) {
-      out.add(g.finish(seen));
+      if (check) {
+        samples.add(g.finish(seen));
+      }
+      spans.add(new Span(g.key, groupStart, groupEnd));
     }
-    return out;
+    return new Layout(samples, spans, splittable);
+  }
+
+  /** Typeflag of a global PAX header. */
+  private static final byte GLOBAL_PAX = 'g';
+
+  /**
+   * Whether the headers from {@code from} up to the member header at {@code to} (a chain of
+   * extended headers, each a header record and its padded data) hold a global PAX header; a
+   * chain that cannot be followed counts as holding one (the tar is then not split).
+   */
+  private static boolean holdsGlobalHeader(SeekableByteChannel channel, long from, long to)
+      throws IOException {
+    java.nio.ByteBuffer header = java.nio.ByteBuffer.allocate(RECORD);
+    long at = from;
+    while (at < to) {
+      header.clear();
+      channel.position(at);
+      while (header.hasRemaining() && channel.read(header) > 0) {
+        // a positioned read may return fewer bytes
+      }
+      if (header.hasRemaining()) {
+        return true;
+      }
+      byte[] h = header.array();
+      if (h[156] == GLOBAL_PAX) {
+        return true;
+      }
+      long size;
+      try {
+        size = org.apache.commons.compress.archivers.tar.TarUtils.parseOctalOrBinary(h, 124, 12);
+      } catch (IllegalArgumentException e) {
+        return true;
+      }
+      if (size < 0) {
+        return true;
+      }
+      at += RECORD + padded(size);
+    }
+    return at != to;
   }
 
   /**
@@ -257,11 +367,16 @@ public final class WebDatasetTar {
     /** Where the last member's padded data ends, in bytes from the start of the tar. */
     private long end;
     private String lastMember;
+    /** Where {@code in} starts in the tar, bytes. */
+    private final long offset;
 
-    private SampleStream(String tar, InputStream in, boolean keepRepeatedKeys) {
+    private SampleStream(String tar, InputStream in, boolean keepRepeatedKeys, long offset,
+        Collection<String> seenBefore) {
       this.tar = tar;
       this.in = new TarArchiveInputStream(in);
       this.keepRepeatedKeys = keepRepeatedKeys;
+      this.offset = offset;
+      this.seen.addAll(seenBefore);
     }
 
     @Override
@@ -330,7 +445,7 @@ public final class WebDatasetTar {
           reading = null;
         }
         if (in.getBytesRead() < end + RECORD) { // a short or missing header read as the end
-          throw new IOException(noEndBlock(lastMember, in.getBytesRead()));
+          throw new IOException(noEndBlock(lastMember, offset + in.getBytesRead()));
         }
       } catch (IOException | BadRecordException x) {
         eof = true;
@@ -357,9 +472,9 @@ public final class WebDatasetTar {
             + "member " + member + ": " + x + rest, x);
       }
       String key = g != null && !g.whole() ? g.key : null;
-      return new BadRecordException(tar, key, "cannot read tar "
-          + (last == null ? "at its first member" : "after member " + last) + ": " + x + rest,
-          x);
+      String where = last != null ? "after member " + last
+          : offset == 0 ? "at its first member" : "at byte " + offset;
+      return new BadRecordException(tar, key, "cannot read tar " + where + ": " + x + rest, x);
     }
 
     @Override

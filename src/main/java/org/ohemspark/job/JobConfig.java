@@ -27,7 +27,8 @@ import org.ohemspark.spark.InputFormat;
  * {@code --output}, {@code thresh}, {@code factor}, {@code ignore_index} /
  * {@code --ignore-index}, {@code label_convention} / {@code --label-convention},
  * {@code classes}, {@code class_weights} (comma-separated), {@code group_by} /
- * {@code --group-by}, {@code partitions}, {@code overwrite}, {@code mode} ({@code FAILFAST |
+ * {@code --group-by}, {@code partitions}, {@code partition_bytes} / {@code --partition-bytes}
+ * (a size: {@code 64m}, {@code 1g}, bytes), {@code overwrite}, {@code mode} ({@code FAILFAST |
  * PERMISSIVE | DROPMALFORMED}), {@code format} / {@code --format} ({@code auto | dir | parquet |
  * webdataset}), {@code output_file_size} / {@code --output-file-size} (target size of an output
  * file: bytes, or with a unit as Spark's sizes, {@code 128m}; see
@@ -35,12 +36,14 @@ import org.ohemspark.spark.InputFormat;
  */
 public record JobConfig(String input, String output, OhemParams params,
     LabelConvention labelConvention, Integer classes, GroupBy groupBy, int partitions,
-    boolean overwrite, BadRecordMode mode, InputFormat format, long outputFileBytes) {
+    long partitionBytes, boolean overwrite, BadRecordMode mode, InputFormat format,
+    long outputFileBytes) {
 
   /** Keys a configuration file may hold. */
   public static final List<String> KEYS = List.of("input", "output",
       "thresh", "factor", "ignore_index", "label_convention", "classes", "class_weights",
-      "group_by", "partitions", "overwrite", "mode", "format", "output_file_size");
+      "group_by", "partitions", "partition_bytes", "overwrite", "mode", "format",
+      "output_file_size");
 
   /** Built-in defaults, as a layer. */
   public static Properties defaults() {
@@ -52,6 +55,7 @@ public record JobConfig(String input, String output, OhemParams params,
     p.setProperty("label_convention", "train_ids");
     p.setProperty("group_by", "dataset");
     p.setProperty("partitions", "0");
+    p.setProperty("partition_bytes", "64m");
     p.setProperty("overwrite", "false");
     p.setProperty("mode", "FAILFAST");
     p.setProperty("format", "auto");
@@ -110,13 +114,15 @@ public record JobConfig(String input, String output, OhemParams params,
           + "per class, in class order");
     }
     int partitions = parseInt(p, "partitions", 0);
+    long partitionBytes = parseBytes(p, "partition_bytes");
     String overwrite = p.getProperty("overwrite").trim().toLowerCase(Locale.ROOT);
     if (!overwrite.equals("true") && !overwrite.equals("false")) {
       throw new IllegalArgumentException("overwrite must be true or false, got " + overwrite);
     }
     return new JobConfig(input, p.getProperty("output"), params,
         LabelConvention.parse(p.getProperty("label_convention")), classes,
-        GroupBy.parse(p.getProperty("group_by")), partitions, overwrite.equals("true"),
+        GroupBy.parse(p.getProperty("group_by")), partitions, partitionBytes,
+        overwrite.equals("true"),
         BadRecordMode.parse(p.getProperty("mode")), InputFormat.parse(p.getProperty("format")),
         parseBytes(p, "output_file_size"));
   }
@@ -176,7 +182,7 @@ public record JobConfig(String input, String output, OhemParams params,
       if (b >= 1) {
         return b;
       }
-    } catch (NumberFormatException | NullPointerException e) { // reported below
+    } catch (RuntimeException e) { // NumberFormatException, a null, or an unknown unit
     }
     throw new IllegalArgumentException(key + " must be a size of at least 1 byte (bytes, or "
         + "with a unit: 512k, 128m, 1g), got '" + v + "'");

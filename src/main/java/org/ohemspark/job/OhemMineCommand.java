@@ -49,8 +49,13 @@ public final class OhemMineCommand {
   String groupBy;
 
   @Option(names = "--partitions", paramLabel = "N", description = "Partitions of the loss "
-      + "pass (default 0: min(images, 4 x cores)).")
+      + "pass, an override (default 0: by bytes, see --partition-bytes).")
   String partitions;
+
+  @Option(names = "--partition-bytes", paramLabel = "SIZE", description = "Most input bytes "
+      + "per partition of the loss pass, e.g. 64m, 1g (default 64m); fewer per core on small "
+      + "datasets, one image alone if larger.")
+  String partitionBytes;
 
   @Option(names = "--mode", paramLabel = "M", description = "Bad records: FAILFAST (stop, "
       + "exit 3) | PERMISSIVE (go on, write quarantine/) | DROPMALFORMED (go on, count them); "
@@ -82,6 +87,7 @@ public final class OhemMineCommand {
     m.put("class_weights", classWeights);
     m.put("group_by", groupBy);
     m.put("partitions", partitions);
+    m.put("partition_bytes", partitionBytes);
     m.put("overwrite", overwrite ? "true" : null);
     m.put("mode", mode);
     m.put("format", format);

@@ -148,7 +148,8 @@ public final class OhemMineJob {
     try {
       return OhemMiner.on(spark).params(config.params())
           .labelConvention(config.labelConvention()).classes(config.classes())
-          .groupBy(config.groupBy()).partitions(config.partitions()).mode(config.mode())
+          .groupBy(config.groupBy()).partitions(config.partitions())
+          .partitionBytes(config.partitionBytes()).mode(config.mode())
           .mine(source);
     } finally {
       printWarnings("ohem-mine", source, err);

@@ -3,16 +3,9 @@ package org.ohemspark.spark;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.TreeMap;
-import java.util.TreeSet;
-import org.apache.hadoop.conf.Configuration;
-import org.apache.hadoop.fs.FileStatus;
-import org.apache.hadoop.fs.FileSystem;
-import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
@@ -29,9 +22,11 @@ import org.ohemspark.io.NpyArray;
  * named in a {@link #warnings warning} the job prints.
  *
  * <p>The two folders are listed on the driver through the Hadoop FileSystem API (as Spark's own
- * file sources do for a couple of root folders) and paired by image id there: one small row of
- * paths per image, never pixels. The rows are spread over the tasks in image id order, and each
- * executor reads its images' files through the Hadoop FileSystem API. A logits file without a
+ * file sources do for a couple of root folders), with the files' sizes, and paired by image id
+ * there, compactly ({@link DirectoryListing}: a few bytes per image, never a path or row per
+ * file). The images are cut into partitions by bytes ({@link Partitioning}) in image id order;
+ * each executor makes its rows of paths and reads its images' files through the Hadoop
+ * FileSystem API. A logits file without a
  * label, a label without logits, or two label files for one id are bad records, raised when the
  * image is read. (An earlier version listed and joined with Spark's {@code binaryFile} source;
  * profiling showed those planning-heavy jobs costing seconds before any logits were read.)
@@ -61,108 +56,48 @@ public final class DatasetDirectory implements ImageSource {
   }
 
   /**
-   * The image pairs in image id order, in contiguous ranges per partition (so iteration order
-   * is the same on every run); the default partition count is
-   * {@code min(images, 4 * defaultParallelism)}.
+   * {@link #records(SparkSession, Partitioning)}: {@code partitions} partitions, or by bytes at
+   * the default target when 0.
+   */
+  @Override
+  public Dataset<Row> records(SparkSession spark, int partitions) {
+    return records(spark, Partitioning.of(partitions, Partitioning.DEFAULT_TARGET_BYTES));
+  }
+
+  /**
+   * The image pairs in image id order, in contiguous runs per partition (so iteration order is
+   * the same on every run): by bytes, each image costing its logits and label files' bytes
+   * (from the listing) and runs packed up to {@link Partitioning#splitBytes}; by count, runs of
+   * equal count. The driver keeps the listing compact ({@link DirectoryListing}: ids and flags,
+   * no path or row per file) and ships each partition its run; the executors make the rows.
    *
    * @throws BadRecordException if {@code logits/} or {@code labels/} is missing or unlistable
    */
   @Override
-  public Dataset<Row> records(SparkSession spark, int partitions) {
-    Listing listing = listing(spark.sparkContext().hadoopConfiguration(), input);
+  public Dataset<Row> records(SparkSession spark, Partitioning partitioning) {
+    DirectoryListing listing = DirectoryListing.of(spark.sparkContext().hadoopConfiguration(),
+        input);
     List<String> notRead = listing.notRead();
-    warnings = notRead.isEmpty() ? List.of() : List.of(notRead.size() + " entries of " + input
-        + " are not read (neither <id>.npy in logits/ nor <id>.png or <id>.npy in labels/, nor "
-        + "hidden; folders are not searched): " + notRead.subList(0, Math.min(10,
-        notRead.size())) + (notRead.size() > 10 ? " ..." : ""));
-    List<Row> rows = listing.pairs();
-    int parts = partitions;
-    if (parts <= 0) {
-      parts = (int) Math.max(1, Math.min(rows.size(),
-          4L * spark.sparkContext().defaultParallelism()));
+    long n = listing.notReadCount();
+    warnings = n == 0 ? List.of() : List.of(n + " entries of " + input + " are not read "
+        + "(neither <id>.npy in logits/ nor <id>.png or <id>.npy in labels/, nor hidden; "
+        + "folders are not searched): " + notRead + (n > notRead.size() ? " ..." : ""));
+    int[] starts = partitioning.cut(listing.bytes(), spark.sparkContext().defaultParallelism());
+    List<DirectoryListing.Slice> slices = new ArrayList<>(starts.length);
+    for (int k = 0; k < starts.length; k++) {
+      slices.add(listing.slice(starts[k], k + 1 < starts.length ? starts[k + 1]
+          : listing.size()));
     }
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-    return spark.createDataFrame(jsc.parallelize(rows, parts), PAIRS);
+    // one slice per partition: parallelize cuts a list of n into n slices of one element
+    return spark.createDataFrame(jsc.parallelize(slices, slices.size())
+        .flatMap(DirectoryListing.Slice::rows), PAIRS);
   }
 
   @Override
   public List<String> warnings() {
     List<String> w = warnings;
     return w == null ? List.of() : w;
-  }
-
-  /**
-   * What the driver's listing finds.
-   *
-   * @param pairs one row of {@link #PAIRS} per image id of either folder, sorted by id; label
-   *     paths min / max by name
-   * @param notRead the entries of {@code logits/} and {@code labels/} that are not read: not
-   *     hidden, and not a file of the folder's extensions (sub-folders end in {@code /})
-   */
-  record Listing(List<Row> pairs, List<String> notRead) {}
-
-  /**
-   * Lists {@code logits/} and {@code labels/} under {@code input}.
-   *
-   * @throws BadRecordException if either folder is missing or cannot be listed
-   */
-  static Listing listing(Configuration conf, String input) {
-    List<String> notRead = new ArrayList<>();
-    TreeMap<String, String> logits = new TreeMap<>();
-    for (Path p : list(conf, input + "/logits", notRead, ".npy")) {
-      logits.put(stripExtension(p.getName()), p.toString());
-    }
-    TreeMap<String, TreeSet<String>> labels = new TreeMap<>();
-    for (Path p : list(conf, input + "/labels", notRead, ".png", ".PNG", ".npy")) {
-      labels.computeIfAbsent(stripExtension(p.getName()), k -> new TreeSet<>()).add(p.toString());
-    }
-    TreeSet<String> ids = new TreeSet<>(logits.keySet());
-    ids.addAll(labels.keySet());
-    List<Row> rows = new ArrayList<>(ids.size());
-    for (String id : ids) {
-      TreeSet<String> l = labels.get(id);
-      rows.add(RowFactory.create(id, logits.get(id), l == null ? null : l.first(),
-          l == null ? null : (long) l.size(), l == null ? null : l.last()));
-    }
-    return new Listing(rows, notRead);
-  }
-
-  private static List<Path> list(Configuration conf, String dir, List<String> notRead,
-      String... extensions) {
-    try {
-      Path p = new Path(dir);
-      FileSystem fs = p.getFileSystem(conf);
-      if (!fs.exists(p)) {
-        throw new BadRecordException(dir, null, "folder does not exist: a dataset directory "
-            + "holds logits/<id>.npy and labels/<id>.png|npy");
-      }
-      List<Path> out = new ArrayList<>();
-      for (FileStatus st : fs.listStatus(p)) {
-        String name = st.getPath().getName();
-        if (name.startsWith(".") || name.startsWith("_")) {
-          continue;
-        }
-        boolean read = false;
-        for (String ext : extensions) {
-          if (st.isFile() && name.endsWith(ext)) {
-            out.add(fs.makeQualified(st.getPath()));
-            read = true;
-            break;
-          }
-        }
-        if (!read) {
-          notRead.add(fs.makeQualified(st.getPath()) + (st.isDirectory() ? "/" : ""));
-        }
-      }
-      return out;
-    } catch (IOException e) {
-      throw new BadRecordException(dir, null, "cannot list: " + e.getMessage(), e);
-    }
-  }
-
-  static String stripExtension(String name) {
-    int dot = name.lastIndexOf('.');
-    return dot > 0 ? name.substring(0, dot) : name;
   }
 
   /** Reads and decodes the files of one row of {@link #records} on an executor. */

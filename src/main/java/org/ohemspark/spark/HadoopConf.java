@@ -84,6 +84,25 @@ public final class HadoopConf implements Serializable {
   }
 
   /**
+   * {@link #stream(String)} from byte {@code offset} of the file on (a seek: the bytes before
+   * it are not read).
+   *
+   * @throws IOException if it cannot be opened or the offset is past its end
+   */
+  public InputStream stream(String path, long offset) throws IOException {
+    FSDataInputStream in = open(path).in();
+    try {
+      if (offset > 0) {
+        in.seek(offset);
+      }
+    } catch (IOException e) {
+      in.close();
+      throw explained(path, e);
+    }
+    return new ChecksumExplained(path, in);
+  }
+
+  /**
    * What a {@link ChecksumException} of Hadoop's local (checksummed) file system means for a
    * user: the file no longer matches the hidden {@code .<name>.crc} file Hadoop wrote beside it
    * (it is corrupt, or another program changed it), naming that file and saying to delete it

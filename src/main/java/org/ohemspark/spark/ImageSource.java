@@ -19,11 +19,23 @@ import org.ohemspark.core.ImageRecord;
 public interface ImageSource extends Serializable {
 
   /**
-   * One row per image, partitioned as the loss pass should run.
+   * One row per image (or per group of images, see {@link #readAll}), partitioned as the loss
+   * pass should run.
    *
-   * @param partitions wanted partitions, or 0 for the source's default
+   * @param partitions wanted partitions, or 0 for the source's default (the sources of this
+   *     package: by bytes at {@link Partitioning#DEFAULT_TARGET_BYTES})
    */
   Dataset<Row> records(SparkSession spark, int partitions);
+
+  /**
+   * The rows of {@link #records(SparkSession, int)}, partitioned as {@code partitioning} says:
+   * by bytes ({@link Partitioning}) or into a number of partitions. By default a source that
+   * does not know bytes takes the number, or its default when cutting by bytes; the sources of
+   * this package cut by bytes.
+   */
+  default Dataset<Row> records(SparkSession spark, Partitioning partitioning) {
+    return records(spark, partitioning.partitions());
+  }
 
   /**
    * Decodes one row of {@link #records} on an executor.

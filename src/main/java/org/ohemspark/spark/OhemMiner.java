@@ -42,6 +42,7 @@ public final class OhemMiner {
   private Integer classes;
   private GroupBy groupBy = GroupBy.DATASET;
   private int partitions;
+  private long partitionBytes = Partitioning.DEFAULT_TARGET_BYTES;
   private BadRecordMode mode = BadRecordMode.FAILFAST;
 
   private OhemMiner(SparkSession spark) {
@@ -79,9 +80,21 @@ public final class OhemMiner {
     return this;
   }
 
-  /** Partitions of the loss frame; 0 picks {@code min(images, 4 * defaultParallelism)}. */
+  /**
+   * Partitions of the loss pass, an override; 0 (the default) cuts the input by bytes
+   * ({@link #partitionBytes}).
+   */
   public OhemMiner partitions(int n) {
     this.partitions = n;
+    return this;
+  }
+
+  /**
+   * The most bytes of input a partition of the loss pass holds when cutting by bytes (default
+   * {@link Partitioning#DEFAULT_TARGET_BYTES}, 64 MiB): see {@link Partitioning}.
+   */
+  public OhemMiner partitionBytes(long bytes) {
+    this.partitionBytes = bytes;
     return this;
   }
 
@@ -102,7 +115,8 @@ public final class OhemMiner {
         new HadoopConf(spark.sparkContext().hadoopConfiguration()),
         scala.reflect.ClassTag$.MODULE$.apply(HadoopConf.class));
     LongAccumulator decoded = spark.sparkContext().longAccumulator("ohem.images_decoded");
-    JavaRDD<LossRecord> records = LossFrames.compute(source.records(spark, partitions), source,
+    JavaRDD<LossRecord> records = LossFrames.compute(source.records(spark,
+        Partitioning.of(partitions, partitionBytes)), source,
         conf, params, convention, classes, mode, decoded)
         .persist(StorageLevel.MEMORY_AND_DISK());
     long t0 = System.nanoTime();

@@ -31,8 +31,9 @@ import org.ohemspark.core.ImageRecord;
  * any Hadoop FileSystem, read with Spark's own Parquet reader. Files of other names beside them
  * ({@code dataset.json}, {@code _SUCCESS}) are not read as data.
  *
- * <p>{@link #records} keeps Spark's file partitioning (no shuffle of the big rows; at most a
- * {@code coalesce} when fewer partitions are asked for), and selects only the columns the
+ * <p>{@link #records} keeps Spark's file partitioning, cut at the partition target
+ * ({@link Partitioning}; no shuffle of the big rows; at most a {@code coalesce} when fewer
+ * partitions are asked for), and selects only the columns the
  * loss pass needs plus the file name and the row's index in it ({@code _shard}, {@code _row},
  * for messages). Before that it checks each file's own schema, from its footer
  * ({@link #split}): never one file's schema for all, as Spark's schema inference would take it
@@ -144,6 +145,15 @@ public final class ParquetShards implements ImageSource {
   }
 
   /**
+   * {@link #records(SparkSession, Partitioning)}: {@code partitions} partitions, or by bytes at
+   * the default target when 0.
+   */
+  @Override
+  public Dataset<Row> records(SparkSession spark, int partitions) {
+    return records(spark, Partitioning.of(partitions, Partitioning.DEFAULT_TARGET_BYTES));
+  }
+
+  /**
    * One row per image: the columns {@link ShardSchema#check} names plus {@code _shard} (the
    * file), {@code _row} (the row's 0-based index in that file, from Spark's
    * {@code _metadata.row_index}: for messages about a row without an image id) and, in
@@ -158,13 +168,23 @@ public final class ParquetShards implements ImageSource {
    * checked columns only, each integer column of the widest type the files have; columns not
    * in the shard schema are not read, and a warning names them).
    *
-   * @param partitions 0 keeps Spark's file partitioning; fewer than that coalesces
+   * <p>Partitions: Spark's own file splitting (files cut into ranges, a row group read by the
+   * range holding its middle, ranges packed with {@code spark.sql.files.openCostInBytes} per
+   * file), with {@code spark.sql.files.maxPartitionBytes} set to the target of
+   * {@code partitioning} ({@link Partitioning#fileSplitBytes}) in a session of its own (the caller's session keeps its settings).
+   * A partition thus holds about the target's bytes of whole row groups; a row group larger
+   * than the target is a partition alone. By count: that file partitioning at the default
+   * target, coalesced to the count when it is smaller (never a shuffle of the big rows).
+   *
    * @throws BadRecordException for no Parquet file, in {@code FAILFAST} the first file (by
    *     name) that is not read, naming it and why, and in the other modes the same when no
    *     file can be read
    */
   @Override
-  public Dataset<Row> records(SparkSession spark, int partitions) {
+  public Dataset<Row> records(SparkSession caller, Partitioning partitioning) {
+    SparkSession spark = splitting(caller, partitioning.byCount()
+        ? Partitioning.DEFAULT.fileSplitBytes() : partitioning.fileSplitBytes());
+    int partitions = partitioning.partitions();
     requireInput(spark);
     Split split = split(ParquetFooters.read(spark, files(spark)));
     List<ParquetFooters.Footer> good = split.good();
@@ -228,6 +248,27 @@ public final class ParquetShards implements ImageSource {
     }
     return rows;
   }
+
+  /**
+   * A new session over the same Spark context with the caller's SQL settings, whose file
+   * scans are cut at {@code maxPartitionBytes} ({@code spark.sql.files.maxPartitionBytes}):
+   * Spark reads that setting when a scan is planned, which happens where the records are
+   * consumed, so it must stay set for the records' Dataset, without changing the caller's
+   * session.
+   */
+  static SparkSession splitting(SparkSession caller, long maxPartitionBytes) {
+    SparkSession s = caller.newSession();
+    scala.jdk.javaapi.CollectionConverters.asJava(caller.conf().getAll()).forEach((k, v) -> {
+      if (caller.conf().isModifiable(k)) {
+        s.conf().set(k, v);
+      }
+    });
+    s.conf().set(MAX_PARTITION_BYTES, Long.toString(maxPartitionBytes));
+    return s;
+  }
+
+  /** Spark's largest file split, in bytes, read when a file scan is planned. */
+  static final String MAX_PARTITION_BYTES = "spark.sql.files.maxPartitionBytes";
 
   /**
    * The files to read and the files not to read, from their footers.

@@ -1,9 +1,7 @@
 package org.ohemspark.spark;
 
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Locale;
-import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
@@ -50,17 +48,48 @@ public final class SyntheticImages implements ImageSource {
     return String.format(Locale.ROOT, "img_%06d", i);
   }
 
-  /** One row per image ({@code image_id}, {@code index}), contiguous index ranges. */
+  /**
+   * {@link #records(SparkSession, Partitioning)}: {@code partitions} partitions, or by bytes at
+   * the default target when 0.
+   */
   @Override
   public Dataset<Row> records(SparkSession spark, int partitions) {
-    List<Row> rows = new ArrayList<>();
-    for (long i = 0; i < images; i++) {
-      rows.add(RowFactory.create(imageId(i), i));
+    return records(spark, Partitioning.of(partitions, Partitioning.DEFAULT_TARGET_BYTES));
+  }
+
+  /**
+   * One row per image ({@code image_id}, {@code index}), contiguous index ranges of about equal
+   * count ({@code spark.range}: nothing per image on the driver). By bytes, every image costs
+   * {@link #imageBytes} and a partition holds at most {@code floor(split / cost)} of them
+   * ({@link Partitioning#splitBytes}), so there are {@code ceil(images / that)} partitions.
+   */
+  @Override
+  public Dataset<Row> records(SparkSession spark, Partitioning partitioning) {
+    long parts;
+    if (partitioning.byCount()) {
+      parts = Math.min(images, partitioning.partitions());
+    } else {
+      long cost = Partitioning.cost(imageBytes());
+      long total = images > Long.MAX_VALUE / cost ? Long.MAX_VALUE : cost * images;
+      long split = partitioning.splitBytes(total, spark.sparkContext().defaultParallelism());
+      long perPartition = Math.max(1, split / cost);
+      parts = (images + perPartition - 1) / perPartition;
     }
-    int parts = partitions > 0 ? partitions
-        : (int) Math.max(1, Math.min(images, 4L * spark.sparkContext().defaultParallelism()));
-    JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-    return spark.createDataFrame(jsc.parallelize(rows, parts), INDICES);
+    JavaRDD<Row> rows = spark.range(0, images, 1, (int) Math.min(Integer.MAX_VALUE, parts))
+        .javaRDD().map(i -> RowFactory.create(imageId(i), i));
+    return spark.createDataFrame(rows, INDICES);
+  }
+
+  /**
+   * The bytes of one image as the generator's files hold it: the logits {@code .npy}
+   * ({@code C * h * w} float16 or float32 values and its header) and a label of one byte per
+   * pixel.
+   */
+  public long imageBytes() {
+    long values = (long) spec.classes() * spec.logitsHeight() * spec.logitsWidth();
+    return NpyWriter.header(half ? "<f2" : "<f4", spec.classes(), spec.logitsHeight(),
+        spec.logitsWidth()).length + values * (half ? 2 : 4)
+        + (long) spec.height() * spec.width();
   }
 
   /** Generates the image of a row. */

@@ -8,8 +8,10 @@ import static org.apache.spark.sql.functions.min;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
@@ -22,6 +24,7 @@ import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
+import org.apache.spark.storage.StorageLevel;
 import org.ohemspark.core.BadRecordException;
 import org.ohemspark.core.ImageRecord;
 import org.ohemspark.io.WebDatasetTar;
@@ -31,10 +34,12 @@ import org.ohemspark.io.WebDatasetTar;
  * member names are those of {@link WebDatasetTar}. Tars are read on the executors through the
  * Hadoop FileSystem API, streamed, never untarred to local disk.
  *
- * <p>{@link #records} gives one row per tar ({@code path}, {@code length}), one tar per
- * partition by default (or {@code partitions} contiguous runs of tars). {@link #readAll} then
- * streams a tar once, reading only the logits and label members, one sample in memory at a
- * time.
+ * <p>{@link #records} gives one row per piece of a tar ({@link #TAR_SCHEMA}): by bytes (the
+ * default, {@link Partitioning}) a tar larger than the split size is cut between samples into
+ * pieces of at most that size, from its headers alone ({@link TarPieces}), and the tars and
+ * pieces are packed in order into partitions of at most that size; by count, one piece per tar
+ * in {@code partitions} contiguous runs of tars. {@link #readAll} then streams a piece once,
+ * reading only the logits and label members, one sample in memory at a time.
  *
  * <p>Bad samples and tars, by {@link BadRecordMode} (given at construction):
  *
@@ -43,22 +48,38 @@ import org.ohemspark.io.WebDatasetTar;
  *       (member data is seeked over) to check every sample (logits and one label present, no
  *       key repeated) and that no key appears in two tars; the first problem is a
  *       {@link BadRecordException} naming the tar, the key and the problem.</li>
- *   <li>{@code PERMISSIVE}, {@code DROPMALFORMED}: no index pass. {@link #readAll} throws a
+ *   <li>{@code PERMISSIVE}, {@code DROPMALFORMED}: no index pass, but for the tars to cut,
+ *       whose headers are read for where their samples lie (not checked; a tar whose headers
+ *       cannot be read is not cut). {@link #readAll} throws a
  *       {@link BadRecordException} from {@code next()} in place of each malformed sample (the
  *       tar goes on), and from {@code hasNext()} for an unreadable rest of a tar (truncated,
  *       corrupt header) after every sample before it; the loss pass makes each an error row.
  *       A whole sample whose key is repeated, in its tar or in another, is read like any other,
  *       and the shared duplicate-id rule ({@link BadRecords}) sets every copy aside.</li>
  * </ul>
+ *
+ * <p>A tar cut into pieces gives the same records as the tar streamed whole: a piece starts at
+ * a sample's first header and ends before the next piece's, and carries the keys of earlier
+ * pieces that appear again in it, so a repeated key is found as when streaming the whole tar.
+ * One difference, only for a tar whose headers all read but whose member data does not (an I/O
+ * error, a checksum failure inside data): the unreadable rest is that of its piece, and the
+ * next piece is read on its own.
  */
 public final class WebDatasetTars implements ImageSource {
   private static final long serialVersionUID = 1L;
   private static final int BUFFER = 256 * 1024;
 
-  /** A row of {@link #records}. */
+  /**
+   * A row of {@link #records}: a piece of a tar ({@link TarPieces.Piece}): the tar, its length,
+   * where the piece starts and ends ({@code -1}: at the tar's end), and the keys before it in
+   * the tar that appear again in it.
+   */
   public static final StructType TAR_SCHEMA = new StructType()
       .add("path", DataTypes.StringType, false)
-      .add("length", DataTypes.LongType, false);
+      .add("length", DataTypes.LongType, false)
+      .add("start", DataTypes.LongType, false)
+      .add("end", DataTypes.LongType, false)
+      .add("seen_before", DataTypes.createArrayType(DataTypes.StringType, false), false);
 
   private static final StructType KEY_SCHEMA = new StructType()
       .add("key", DataTypes.StringType, false)
@@ -118,46 +139,164 @@ public final class WebDatasetTars implements ImageSource {
   }
 
   /**
-   * One row per tar ({@link #TAR_SCHEMA}), in FAILFAST after the index pass.
+   * {@link #records(SparkSession, Partitioning)}: {@code partitions} partitions, or by bytes at
+   * the default target when 0.
+   */
+  @Override
+  public Dataset<Row> records(SparkSession spark, int partitions) {
+    return records(spark, Partitioning.of(partitions, Partitioning.DEFAULT_TARGET_BYTES));
+  }
+
+  /**
+   * One row per piece of a tar ({@link #TAR_SCHEMA}), in FAILFAST after the index pass.
    *
-   * @param partitions 0: one tar per partition; else at most that many partitions of
-   *     consecutive tars
+   * @param partitioning by bytes: tars larger than the split size
+   *     ({@link Partitioning#splitBytes} of the tars' lengths) cut into pieces, and tars and
+   *     pieces packed next-fit in tar name order; by count: whole tars, at most that many
+   *     partitions of consecutive tars
    * @throws BadRecordException (or a Spark exception caused by one), FAILFAST only, for a
    *     malformed sample, an unreadable tar or a key found in two tars, naming the tars and the
    *     key
    */
   @Override
-  public Dataset<Row> records(SparkSession spark, int partitions) {
+  public Dataset<Row> records(SparkSession spark, Partitioning partitioning) {
     List<Row> tars = tars(spark);
-    if (mode == BadRecordMode.FAILFAST) {
-      checkKeys(spark, tars);
+    JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+    if (partitioning.byCount()) {
+      if (mode == BadRecordMode.FAILFAST) {
+        index(spark, tars, Long.MAX_VALUE);
+      }
+      List<Row> rows = new ArrayList<>();
+      for (Row t : tars) {
+        rows.add(row(TarPieces.Piece.whole(t.getString(0), t.getLong(1))));
+      }
+      return spark.createDataFrame(jsc.parallelize(rows, Math.min(partitioning.partitions(),
+          rows.size())), TAR_SCHEMA);
     }
-    int slices = partitions > 0 ? Math.min(partitions, tars.size()) : tars.size();
-    JavaRDD<Row> rdd = JavaSparkContext.fromSparkContext(spark.sparkContext())
-        .parallelize(tars, slices);
-    return spark.createDataFrame(rdd, TAR_SCHEMA);
+    long[] lengths = new long[tars.size()];
+    long total = 0;
+    for (int i = 0; i < lengths.length; i++) {
+      lengths[i] = tars.get(i).getLong(1);
+      total += Partitioning.cost(lengths[i]);
+    }
+    long split = partitioning.splitBytes(total, spark.sparkContext().defaultParallelism());
+    List<TarPieces.Piece> pieces = index(spark, tars, split);
+    long[] costs = new long[pieces.size()];
+    for (int i = 0; i < costs.length; i++) {
+      costs[i] = pieces.get(i).cost();
+    }
+    int[] starts = Partitioning.nextFit(costs, split);
+    List<List<Row>> partitions = new ArrayList<>(starts.length);
+    for (int p = 0; p < starts.length; p++) {
+      List<Row> rows = new ArrayList<>();
+      for (int i = starts[p]; i < (p + 1 < starts.length ? starts[p + 1] : pieces.size()); i++) {
+        rows.add(row(pieces.get(i)));
+      }
+      partitions.add(rows);
+    }
+    // one list per partition: parallelize cuts a list of n into n slices of one element
+    return spark.createDataFrame(jsc.parallelize(partitions, partitions.size())
+        .flatMap(List::iterator), TAR_SCHEMA);
   }
 
-  /** The index pass: every sample checked from the headers, and keys unique across tars. */
-  private void checkKeys(SparkSession spark, List<Row> tars) {
-    HadoopConf conf = new HadoopConf(spark.sparkContext().hadoopConfiguration());
-    List<String> paths = new ArrayList<>();
+  private static Row row(TarPieces.Piece p) {
+    return RowFactory.create(p.tar(), p.length(), p.start(), p.end(),
+        scala.jdk.javaapi.CollectionConverters.asScala(p.seenBefore()).toSeq());
+  }
+
+  /** A piece of a row of {@link #records}. */
+  private static TarPieces.Piece piece(Row r) {
+    return new TarPieces.Piece(r.getString(0), r.getLong(1), r.getLong(2), r.getLong(3), 0,
+        r.getList(4));
+  }
+
+  /**
+   * The pieces of every tar, in order, from one pass over headers on the executors (one task
+   * per tar read). In FAILFAST every tar's headers are read and checked (the index pass: every
+   * sample, and keys unique across tars); else only the tars larger than {@code split} are
+   * read, for where to cut them, unchecked. A tar is cut when it is larger than {@code split},
+   * its headers read and it holds no global PAX header.
+   */
+  private List<TarPieces.Piece> index(SparkSession spark, List<Row> tars, long split) {
+    boolean check = mode == BadRecordMode.FAILFAST;
+    List<Row> toRead = new ArrayList<>();
     for (Row r : tars) {
-      paths.add(r.getString(0));
+      if (check || r.getLong(1) > split) {
+        toRead.add(r);
+      }
     }
-    JavaRDD<Row> keys = JavaSparkContext.fromSparkContext(spark.sparkContext())
-        .parallelize(paths, paths.size())
-        .flatMap(tar -> {
-          List<Row> out = new ArrayList<>();
-          try (HadoopChannel ch = HadoopChannel.open(tar, conf)) {
-            for (WebDatasetTar.Sample s : WebDatasetTar.index(tar, ch)) {
-              out.add(RowFactory.create(s.key(), tar));
-            }
-          } catch (IOException e) {
-            throw new BadRecordException(tar, null, "cannot read: " + e.getMessage(), e);
-          }
-          return out.iterator();
-        });
+    Map<String, List<TarPieces.Piece>> cut = new HashMap<>();
+    if (!toRead.isEmpty()) {
+      HadoopConf conf = new HadoopConf(spark.sparkContext().hadoopConfiguration());
+      JavaRDD<TarIndex> index = JavaSparkContext.fromSparkContext(spark.sparkContext())
+          .parallelize(toRead, toRead.size())
+          .map(r -> TarIndex.of(r.getString(0), r.getLong(1), split, check, conf));
+      if (check) {
+        index = index.persist(StorageLevel.MEMORY_AND_DISK());
+      }
+      try {
+        if (check) {
+          checkKeys(spark, index);
+        }
+        for (TarIndex t : index.collect()) {
+          cut.put(t.tar(), t.pieces());
+        }
+      } finally {
+        index.unpersist(false);
+      }
+    }
+    List<TarPieces.Piece> pieces = new ArrayList<>();
+    for (Row r : tars) {
+      List<TarPieces.Piece> p = cut.get(r.getString(0));
+      pieces.addAll(p != null ? p : List.of(TarPieces.Piece.whole(r.getString(0),
+          r.getLong(1))));
+    }
+    return pieces;
+  }
+
+  /**
+   * What one tar's headers say: its pieces, and in a checked index its keys (for the check
+   * across tars).
+   */
+  record TarIndex(String tar, List<TarPieces.Piece> pieces, List<String> keys)
+      implements java.io.Serializable {
+
+    /**
+     * Reads the headers of {@code tar} ({@link WebDatasetTar#layout}).
+     *
+     * @throws BadRecordException when checking, for an unreadable tar or a malformed sample
+     */
+    static TarIndex of(String tar, long length, long split, boolean check, HadoopConf conf) {
+      WebDatasetTar.Layout layout;
+      try (HadoopChannel ch = HadoopChannel.open(tar, conf)) {
+        layout = WebDatasetTar.layout(tar, ch, check);
+      } catch (IOException e) {
+        if (!check) {
+          return new TarIndex(tar, List.of(TarPieces.Piece.whole(tar, length)), List.of());
+        }
+        throw new BadRecordException(tar, null, "cannot read: " + e.getMessage(), e);
+      }
+      List<String> keys = new ArrayList<>();
+      if (layout != null) {
+        for (WebDatasetTar.Sample s : layout.samples()) {
+          keys.add(s.key());
+        }
+      }
+      boolean cut = layout != null && layout.splittable() && length > split;
+      return new TarIndex(tar, cut ? TarPieces.cut(tar, length, layout.spans(), split)
+          : List.of(TarPieces.Piece.whole(tar, length)), keys);
+    }
+  }
+
+  /** No key in two tars (every sample already checked by the index). */
+  private void checkKeys(SparkSession spark, JavaRDD<TarIndex> index) {
+    JavaRDD<Row> keys = index.flatMap(t -> {
+      List<Row> out = new ArrayList<>(t.keys().size());
+      for (String k : t.keys()) {
+        out.add(RowFactory.create(k, t.tar()));
+      }
+      return out.iterator();
+    });
     List<Row> dup = spark.createDataFrame(keys, KEY_SCHEMA).groupBy("key")
         .agg(count("*").as("n"), min("tar").as("first"), max("tar").as("last"))
         .filter(col("n").gt(1)).orderBy("key").limit(1).collectAsList();
@@ -176,8 +315,8 @@ public final class WebDatasetTars implements ImageSource {
   }
 
   /**
-   * Streams the tar of one row through the Hadoop FileSystem API and decodes its samples in
-   * archive order. The stream is closed at its end, or when the task ends.
+   * Streams the piece of a tar of one row through the Hadoop FileSystem API and decodes its
+   * samples in archive order. The stream is closed at its end, or when the task ends.
    *
    * @throws BadRecordException naming the tar (and member) and key: from {@code next()} for a
    *     malformed sample (the iterator goes on), from {@code hasNext()} (or here, for a tar that
@@ -185,11 +324,12 @@ public final class WebDatasetTars implements ImageSource {
    */
   @Override
   public Iterator<ImageRecord> readAll(Row record, HadoopConf conf) {
-    String tar = record.getString(0);
+    TarPieces.Piece piece = piece(record);
+    String tar = piece.tar();
     WebDatasetTar.SampleStream samples;
     try {
-      samples = WebDatasetTar.stream(tar, new BufferedInputStream(conf.stream(tar), BUFFER),
-          mode != BadRecordMode.FAILFAST);
+      samples = WebDatasetTar.stream(tar, new BufferedInputStream(TarPieces.open(piece, conf),
+          BUFFER), mode != BadRecordMode.FAILFAST, piece.start(), piece.seenBefore());
     } catch (IOException e) {
       throw new BadRecordException(tar, null, "cannot read: " + e.getMessage(), e);
     }

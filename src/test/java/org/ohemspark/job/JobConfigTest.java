@@ -39,6 +39,16 @@ class JobConfigTest {
     assertEquals("partitions must be an integer >= 0, got '-1'", rejected("partitions", "-1"));
     assertEquals("partitions must be an integer >= 0, got 'four'",
         rejected("partitions", "four"));
+    assertEquals("partition_bytes must be a size of at least 1 byte (e.g. 64m, 1g, 1048576), "
+        + "got '0'", rejected("partition_bytes", "0"));
+    assertEquals("partition_bytes must be a size of at least 1 byte (e.g. 64m, 1g, 1048576), "
+        + "got '64 apples'", rejected("partition_bytes", "64 apples"));
+    assertEquals(64L << 20, resolve(new Properties(), DatasetDescriptor.EMPTY)
+        .partitionBytes(), "the default");
+    assertEquals(3L << 30, resolve(new Properties(), DatasetDescriptor.EMPTY,
+        "partition_bytes", "3g").partitionBytes());
+    assertEquals(1000, resolve(new Properties(), DatasetDescriptor.EMPTY,
+        "partition_bytes", "1000").partitionBytes(), "plain bytes");
     assertEquals("classes must be an integer >= 1, got '0'", rejected("classes", "0"));
     assertEquals("classes must be an integer >= 1, got '19.0'", rejected("classes", "19.0"));
     // any 32-bit label value may be the ignore index (PyTorch's default is -100)

@@ -1,5 +1,6 @@
 package org.ohemspark.spark;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.io.IOException;
@@ -8,6 +9,7 @@ import java.nio.file.Path;
 import java.util.List;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -28,15 +30,48 @@ class DatasetDirectoryListingTest {
     Files.write(tmp.resolve("labels/a.png"), new byte[1]);
     Files.write(tmp.resolve("labels/a.jpg"), new byte[1]);
 
-    DatasetDirectory.Listing l = DatasetDirectory.listing(new Configuration(), tmp.toString());
+    DirectoryListing l = DirectoryListing.of(new Configuration(), tmp.toString());
     List<String> names = l.notRead().stream()
         .map(s -> s.substring(s.indexOf(tmp.getFileName().toString()) + tmp.getFileName()
             .toString().length() + 1))
         .sorted().toList();
     assertEquals(List.of("labels/a.jpg", "logits/notes.txt", "logits/sub/"), names);
-    assertEquals(1, l.pairs().size());
-    Row a = l.pairs().get(0);
+    assertEquals(3, l.notReadCount());
+    assertEquals(1, l.size());
+    Row a = l.slice(0, 1).rows().next();
     assertEquals("a", a.getString(0));
     assertEquals(1L, a.getLong(3));
+  }
+
+  /**
+   * The rows made from the compact listing: paths as Hadoop's listing spells them (a ':' in a
+   * name is no URI scheme), label files first and last by name, ids in order, sizes per id.
+   */
+  @Test
+  void rowsAndSizesFromTheCompactListing() throws IOException {
+    Files.createDirectories(tmp.resolve("logits"));
+    Files.createDirectories(tmp.resolve("labels"));
+    Files.write(tmp.resolve("logits/b.npy"), new byte[10]);
+    Files.write(tmp.resolve("labels/b.png"), new byte[3]);
+    Files.write(tmp.resolve("labels/b.npy"), new byte[4]);
+    Files.write(tmp.resolve("labels/b.PNG"), new byte[5]);
+    Files.write(tmp.resolve("logits/a:1.npy"), new byte[7]);
+    Files.write(tmp.resolve("labels/c.png"), new byte[2]);
+
+    DirectoryListing l = DirectoryListing.of(new Configuration(), tmp.toString());
+    assertEquals(3, l.size());
+    assertEquals(List.of("a:1", "b", "c"), List.of(l.id(0), l.id(1), l.id(2)));
+    assertArrayEquals(new long[] {7, 22, 2}, l.bytes());
+    String root = "file:" + tmp;
+    List<Row> rows = new java.util.ArrayList<>();
+    l.slice(1, 3).rows().forEachRemaining(rows::add);
+    l.slice(0, 1).rows().forEachRemaining(rows::add);
+    assertEquals(RowFactory.create("b", root + "/logits/b.npy", root + "/labels/b.PNG", 3L,
+        root + "/labels/b.png"), rows.get(0));
+    assertEquals(RowFactory.create("c", null, root + "/labels/c.png", 1L, root
+        + "/labels/c.png"), rows.get(1));
+    assertEquals(RowFactory.create("a:1", root + "/logits/a:1.npy", null, null, null),
+        rows.get(2));
+    assertEquals(0, l.slice(3, 3).size());
   }
 }
