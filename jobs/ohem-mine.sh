@@ -5,7 +5,8 @@
 #     [--classes N] [--class-weights W,W,...] [--group-by dataset|image] [--partitions N]
 #     [--partition-bytes 64m]
 #     [--format auto|dir|parquet|webdataset] [--mode FAILFAST|PERMISSIVE|DROPMALFORMED]
-#     [--overwrite] [--conf FILE] [Spark options: --master URL, --conf spark.k=v, ...]
+#     [--output-file-size 128m] [--overwrite] [--conf FILE]
+#     [Spark options: --master URL, --deploy-mode client|cluster, --conf spark.k=v, ...]
 # Exit codes: 0 ok, 1 failure, 2 bad arguments, 3 bad input data. See README.md.
 set -euo pipefail
 source "$(dirname "$0")/lib/submit.sh"
