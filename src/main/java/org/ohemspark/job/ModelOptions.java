@@ -52,8 +52,8 @@ public record ModelOptions(String model, String json, Map<String, String> params
     int batch = positive(p, "model_batch", 1);
     int threads = positive(p, "model_threads", 0);
     String save = blankToNull(p.getProperty("save_logits"));
-    String dtype = p.getProperty("save_logits_dtype", "float32").trim()
-        .toLowerCase(Locale.ROOT);
+    String given = blankToNull(p.getProperty("save_logits_dtype"));
+    String dtype = given == null ? "float32" : given.toLowerCase(Locale.ROOT);
     if (!dtype.equals("float32") && !dtype.equals("float16")) {
       throw new IllegalArgumentException("save_logits_dtype must be float32 or float16, got '"
           + dtype + "'");
