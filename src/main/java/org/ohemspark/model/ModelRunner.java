@@ -26,13 +26,17 @@ public final class ModelRunner {
   private final ModelSpec spec;
   private final Preprocessor pre;
 
-  /** @param spec resolved against the model ({@link ModelCheck#resolve}) */
+  /**
+   * @param model the loaded model (a {@link OnnxModel#shared} one on executors)
+   * @param spec resolved against the model ({@link ModelCheck#resolve})
+   */
   public ModelRunner(OnnxModel model, ModelSpec spec) {
     this.model = model;
     this.spec = spec;
     this.pre = new Preprocessor(spec);
   }
 
+  /** How images are fed to the model: their input size, and whether they fit it. */
   public Preprocessor preprocessor() {
     return pre;
   }

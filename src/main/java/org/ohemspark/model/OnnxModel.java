@@ -102,6 +102,7 @@ public final class OnnxModel implements AutoCloseable {
     }
   }
 
+  /** The model's file, as messages name it. */
   public String name() {
     return name;
   }

@@ -24,6 +24,7 @@ import org.ohemspark.io.ImageDecoder.RgbImage;
 public final class Preprocessor {
   private final ModelSpec spec;
 
+  /** @param spec the declaration (its {@code input_size} resolved where the model fixes it) */
   public Preprocessor(ModelSpec spec) {
     this.spec = spec;
   }

@@ -67,6 +67,7 @@ public final class InferredLogits implements ImageSource {
   private final LabelledImageSource images;
   private final Model model;
 
+  /** The images of {@code images} with the logits {@code model} infers. */
   public InferredLogits(LabelledImageSource images, Model model) {
     this.images = images;
     this.model = model;
@@ -115,6 +116,7 @@ public final class InferredLogits implements ImageSource {
     return rows.mapPartitions(group, Encoders.row(grouped));
   }
 
+  /** A row holding one image; rows of many images ({@code batch > 1}, tars): {@link #readAll}. */
   @Override
   public ImageRecord read(Row record, HadoopConf conf) {
     Iterator<ImageRecord> it = readAll(record, conf);
