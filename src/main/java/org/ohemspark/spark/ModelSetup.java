@@ -99,11 +99,12 @@ public final class ModelSetup {
 
   /**
    * The images and labels of {@code input} for a model: an image directory
-   * ({@code images/}, {@code labels/}). {@code AUTO} takes a folder holding {@code images/}
-   * as one.
+   * ({@code images/}, {@code labels/}) or Parquet image shards ({@link ImageShards}).
+   * {@code AUTO} takes a folder holding {@code images/} as a directory, else detects as
+   * {@link InputFormat#detect} does.
    *
-   * @throws ModelConfigException for a layout a model cannot read yet (Parquet shards,
-   *     WebDataset tars), or an input without {@code images/}
+   * @throws ModelConfigException for a layout a model cannot read yet (WebDataset tars), or
+   *     an input that is neither
    * @throws IOException if the input cannot be listed
    */
   public static LabelledImageSource images(Configuration conf, InputFormat format, String input)
@@ -112,13 +113,29 @@ public final class ModelSetup {
     FileSystem fs = p.getFileSystem(conf);
     boolean hasImages = fs.exists(new Path(p, "images"))
         && fs.getFileStatus(new Path(p, "images")).isDirectory();
-    InputFormat f = format == InputFormat.AUTO && hasImages ? InputFormat.DIR : format;
+    InputFormat f = format;
+    if (f == InputFormat.AUTO) {
+      f = hasImages ? InputFormat.DIR : detectOrNull(conf, input);
+    }
     if (f == InputFormat.DIR) {
       return new ImageDirectory(input);
     }
+    if (f == InputFormat.PARQUET) {
+      return new ImageShards(input);
+    }
     throw new ModelConfigException("--model reads an image directory (images/<id>.png|jpg and "
-        + "labels/<id>.png|npy); " + input + (f == InputFormat.AUTO ? " has no images/ folder"
-        : " is given as " + f.label() + ", which --model does not read yet"));
+        + "labels/<id>.png|npy) or Parquet image shards (an image column); " + input
+        + (f == null ? " is neither" : " is given as " + f.label()
+        + ", which --model does not read yet"));
+  }
+
+  private static InputFormat detectOrNull(Configuration conf, String input) throws IOException {
+    try {
+      InputFormat f = InputFormat.AUTO.detect(conf, input);
+      return f == InputFormat.DIR ? null : f; // a logits/ folder without images/
+    } catch (IllegalArgumentException e) {
+      return null;
+    }
   }
 
   /** Cores each task holds: the sessions' default intra-op threads. */
