@@ -71,8 +71,8 @@ public final class OhemMineCommand {
   String outputFileSize;
 
   @Option(names = "--model", paramLabel = "MODEL.onnx", description = "Infer the logits with "
-      + "this ONNX model (any Hadoop URI) from DIR/images/<id>.png|jpg; declared by "
-      + "model.json beside it, --model-json or --model-param.")
+      + "this ONNX model (any Hadoop URI) from DIR/images/<id>.png|jpg or shards' image "
+      + "column; declared by model.json beside it, --model-json or --model-param.")
   String model;
 
   @Option(names = "--model-json", paramLabel = "FILE", description = "The model's declaration "
