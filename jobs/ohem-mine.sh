@@ -5,6 +5,8 @@
 #     [--classes N] [--class-weights W,W,...] [--group-by dataset|image] [--partitions N]
 #     [--partition-bytes 64m]
 #     [--format auto|dir|parquet|webdataset] [--mode FAILFAST|PERMISSIVE|DROPMALFORMED]
+#     [--model MODEL.onnx [--model-json FILE] [--model-param K=V ...] [--model-batch N]
+#      [--model-threads N] [--save-logits DIR [--save-logits-dtype float32|float16]]]
 #     [--output-file-size 128m] [--overwrite] [--conf FILE]
 #     [Spark options: --master URL, --deploy-mode client|cluster, --conf spark.k=v, ...]
 # Exit codes: 0 ok, 1 failure, 2 bad arguments, 3 bad input data. See README.md.

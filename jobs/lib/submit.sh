@@ -122,6 +122,19 @@ ohem_submit() {
     local driver_log=(--driver-java-options "$log_conf")
     # a driver on the cluster cannot read this machine's file: it logs as the cluster says
     [ "$deploy_mode" = cluster ] && driver_log=()
+    # --model: ONNX Runtime is not in the application jar (75 MB); ship the project's copy
+    local a j
+    for a in "${app_args[@]}"; do
+      if [[ "$a" == --model || "$a" == --model=* ]]; then
+        j=$(ls "$OHEM_ROOT"/target/jars/onnxruntime-*.jar 2>/dev/null | head -1)
+        for ((i = 0; i < ${#spark_args[@]}; i++)); do
+          [ "${spark_args[$i]}" = --jars ] && spark_args[$((i + 1))]+=",$j" && j=""
+          [[ "${spark_args[$i]}" == --jars=* ]] && spark_args[$i]+=",$j" && j=""
+        done
+        [ -n "$j" ] && spark_args+=(--jars "$j")
+        break
+      fi
+    done
     exec "$SPARK_HOME/bin/spark-submit" --class "$main_class" \
       "${driver_log[@]}" "${spark_args[@]}" "$OHEM_JAR" "${app_args[@]}"
   fi

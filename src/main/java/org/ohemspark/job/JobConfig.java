@@ -32,7 +32,8 @@ import org.ohemspark.spark.InputFormat;
  * PERMISSIVE | DROPMALFORMED}), {@code format} / {@code --format} ({@code auto | dir | parquet |
  * webdataset}), {@code output_file_size} / {@code --output-file-size} (target size of an output
  * file: bytes, or with a unit as Spark's sizes, {@code 128m}; see
- * {@link org.ohemspark.spark.OutputFiles}).
+ * {@link org.ohemspark.spark.OutputFiles}); and the model's keys ({@link ModelOptions#KEYS},
+ * resolved by {@link ModelOptions}).
  */
 public record JobConfig(String input, String output, OhemParams params,
     LabelConvention labelConvention, Integer classes, GroupBy groupBy, int partitions,
@@ -43,7 +44,8 @@ public record JobConfig(String input, String output, OhemParams params,
   public static final List<String> KEYS = List.of("input", "output",
       "thresh", "factor", "ignore_index", "label_convention", "classes", "class_weights",
       "group_by", "partitions", "partition_bytes", "overwrite", "mode", "format",
-      "output_file_size");
+      "output_file_size", "model", "model_json", "model_batch", "model_threads", "save_logits",
+      "save_logits_dtype");
 
   /** Built-in defaults, as a layer. */
   public static Properties defaults() {

@@ -70,6 +70,35 @@ public final class OhemMineCommand {
       + "output file: bytes, or 512k, 128m, 1g (default 128m).")
   String outputFileSize;
 
+  @Option(names = "--model", paramLabel = "MODEL.onnx", description = "Infer the logits with "
+      + "this ONNX model (any Hadoop URI) from DIR/images/<id>.png|jpg or shards' image "
+      + "column; declared by model.json beside it, --model-json or --model-param.")
+  String model;
+
+  @Option(names = "--model-json", paramLabel = "FILE", description = "The model's declaration "
+      + "(default: <model name>.json or model.json beside the model).")
+  String modelJson;
+
+  @Option(names = "--model-param", paramLabel = "KEY=VALUE", description = "One key of the "
+      + "model's declaration (over model.json), e.g. scale=1/255; repeatable.")
+  Map<String, String> modelParams = new LinkedHashMap<>();
+
+  @Option(names = "--model-batch", paramLabel = "N", description = "Images per model run "
+      + "(default 1; more needs a free batch dimension).")
+  String modelBatch;
+
+  @Option(names = "--model-threads", paramLabel = "N", description = "Intra-op threads per "
+      + "executor's model session (default spark.task.cpus).")
+  String modelThreads;
+
+  @Option(names = "--save-logits", paramLabel = "DIR", description = "Write the inferred "
+      + "logits as Parquet shards to DIR (then mined from there).")
+  String saveLogits;
+
+  @Option(names = "--save-logits-dtype", paramLabel = "T", description = "float32 | float16 "
+      + "(default float32).")
+  String saveLogitsDtype;
+
   @Option(names = "--overwrite", description = "Replace an existing output directory.")
   boolean overwrite;
 
@@ -92,6 +121,12 @@ public final class OhemMineCommand {
     m.put("mode", mode);
     m.put("format", format);
     m.put("output_file_size", outputFileSize);
+    m.put("model", model);
+    m.put("model_json", modelJson);
+    m.put("model_batch", modelBatch);
+    m.put("model_threads", modelThreads);
+    m.put("save_logits", saveLogits);
+    m.put("save_logits_dtype", saveLogitsDtype);
     labels.putInto(m);
     return m;
   }

@@ -49,6 +49,7 @@ public final class OhemMineJob {
     }
     Configuration hadoop = spark.sparkContext().hadoopConfiguration();
     JobConfig config;
+    JobConfig mining; // config, or what mining saved logits needs (ModelInput)
     ImageSource source;
     try {
       Properties file = ConfFile.read(hadoop, cmd.confFile);
@@ -65,8 +66,17 @@ public final class OhemMineJob {
       if (!in.getFileSystem(hadoop).exists(in)) {
         throw new IllegalArgumentException("input " + config.input() + " does not exist");
       }
-      source = config.format().detect(hadoop, config.input()).source(config.input(),
-          config.mode());
+      ModelOptions model = ModelOptions.resolve(file, cmd.flags(), cmd.modelParams);
+      if (model.model() != null) {
+        ModelInput mi = ModelInput.prepare(spark, config, model);
+        config = mi.config();
+        mining = mi.mining();
+        source = mi.source();
+      } else {
+        mining = config;
+        source = config.format().detect(hadoop, config.input()).source(config.input(),
+            config.mode());
+      }
     } catch (BadRecordException e) {
       err.println("ohem-mine: bad input: " + e.getMessage());
       return ExitCode.BAD_INPUT;
@@ -85,7 +95,7 @@ public final class OhemMineJob {
     }
     long t0 = System.nanoTime();
     try (HeapWatch heap = new HeapWatch();
-        OhemMiner.Result r = mine(spark, config, source, err)) {
+        OhemMiner.Result r = mine(spark, mining, source, err)) {
       long t1 = System.nanoTime();
       OutputFiles files = new OutputFiles(config.outputFileBytes());
       files.gathered(r.images(), ImageReport.ROW_BYTES).parquet(staged.path("images"));

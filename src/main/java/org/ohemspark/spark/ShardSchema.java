@@ -373,7 +373,7 @@ public final class ShardSchema {
   }
 
   /** A size column of any integer type ({@link #check}) as an int, checked to be positive. */
-  private static int size(Row row, String name) {
+  static int size(Row row, String name) {
     Object v = row.getAs(name);
     if (v == null) {
       throw new BadRecordException(null, null, "column " + name + " is null");
@@ -436,7 +436,7 @@ public final class ShardSchema {
     return new DenseLogits(data, ByteOrder.LITTLE_ENDIAN, dtype, c, h, w, false);
   }
 
-  private static int[] labels(Row row, int n) {
+  static int[] labels(Row row, int n) {
     int idx = row.fieldIndex("labels");
     if (row.isNullAt(idx)) {
       throw new BadRecordException(null, null, "column labels is null");
