@@ -3,9 +3,12 @@ package org.ohemspark.bench;
 import java.io.IOException;
 import java.io.ObjectOutputStream;
 import java.io.OutputStream;
+import java.nio.MappedByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.nio.file.StandardOpenOption;
 import java.util.List;
 import java.util.Locale;
 import java.util.stream.Collectors;
@@ -52,6 +55,10 @@ import org.ohemspark.spark.LossRecord;
  *   <li>{@code rows}: a {@code Row} of the hard_pixels/ schema per pixel above the threshold
  *       (5 boxed values), before Spark's encoder and Parquet.</li>
  * </ul>
+ * and two other ways to get the logits file's bytes, for comparison with {@code read} (not used
+ * by the job): {@code read_nio}, {@link Files#readAllBytes} (no Hadoop, no checksum), and
+ * {@code read_mmap}, the file mapped ({@link FileChannel#map}) and one byte of each 4 KiB page
+ * touched (what a kernel reading the mapped bytes would fault in), with no copy.
  *
  * <p>Usage: {@code LossPassProbe DATASET_DIR [ROUNDS (3)] [MAX_IMAGES (16)]}. Prints one line
  * per step and one {@code probe-json: {...}} line for {@code jobs/lib/bench_report.py}.
@@ -60,7 +67,7 @@ public final class LossPassProbe {
   private LossPassProbe() {}
 
   private static final String[] STEPS = {"read", "parse", "decode", "kernel", "serialize",
-      "histogram", "tail", "rows"};
+      "histogram", "tail", "rows", "read_nio", "read_mmap"};
 
   public static void main(String[] args) throws IOException {
     Path dir = Paths.get(args[0]);
@@ -137,7 +144,17 @@ public final class LossPassProbe {
           }
         }
         long t8 = System.nanoTime();
-        long[] t = {t0, t1, t2, t3, t4, t5, t6, t7, t8};
+        Path logitsFile = dir.resolve("logits").resolve(id + ".npy");
+        sink += Files.readAllBytes(logitsFile).length;
+        long t9 = System.nanoTime();
+        try (FileChannel ch = FileChannel.open(logitsFile, StandardOpenOption.READ)) {
+          MappedByteBuffer mb = ch.map(FileChannel.MapMode.READ_ONLY, 0, ch.size());
+          for (int i = 0; i < mb.limit(); i += 4096) {
+            sink += mb.get(i);
+          }
+        }
+        long t10 = System.nanoTime();
+        long[] t = {t0, t1, t2, t3, t4, t5, t6, t7, t8, t9, t10};
         for (int k = 0; k < STEPS.length; k++) {
           nanos[k] += t[k + 1] - t[k];
         }
