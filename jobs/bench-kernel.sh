@@ -10,9 +10,12 @@ set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT"
 CP_FILE="$ROOT/target/bench-classpath.txt"
-echo "bench-kernel: compiling (mvn -B -q test-compile)..." >&2
-mvn -B -q test-compile dependency:build-classpath -Dmdep.includeScope=test \
-  -Dmdep.outputFile="$CP_FILE" >&2
+# OHEM_SKIP_COMPILE=1 (jobs/ohem-bench.sh, which has just compiled): use the classes as built
+if [ "${OHEM_SKIP_COMPILE:-0}" != 1 ] || [ ! -f "$CP_FILE" ]; then
+  echo "bench-kernel: compiling (mvn -B -q test-compile)..." >&2
+  mvn -B -q test-compile dependency:build-classpath -Dmdep.includeScope=test \
+    -Dmdep.outputFile="$CP_FILE" >&2
+fi
 mapfile -t jvm_flags < "$ROOT/jobs/lib/jvm-flags"
 CP="$ROOT/target/test-classes:$ROOT/target/classes:$(cat "$CP_FILE")"
 # The forked benchmark JVMs get the same flags as the Spark JVMs (Vector API module included).
