@@ -10,8 +10,8 @@ import org.apache.hadoop.fs.Path;
  * not take for granted: it runs on a machine of the cluster, in a working directory of its own
  * (a worker's {@code work/driver-<id>/}, a YARN container's directory), so a relative path on
  * the local file system names a place there, not on the machine the job was submitted from.
- * The configuration file has its own answer ({@link ConfFile}); input and output paths are
- * checked here.
+ * The configuration file has its own answer ({@link ConfFile}); the paths the job reads or
+ * writes through the Hadoop FileSystem (input, output, the model's files) are checked here.
  */
 final class ClusterDeployMode {
   private ClusterDeployMode() {}

@@ -67,6 +67,9 @@ public final class OhemMineJob {
         throw new IllegalArgumentException("input " + config.input() + " does not exist");
       }
       ModelOptions model = ModelOptions.resolve(file, cmd.flags(), cmd.modelParams);
+      ClusterDeployMode.requireReachable(deployMode, hadoop, "--model", model.model());
+      ClusterDeployMode.requireReachable(deployMode, hadoop, "--model-json", model.json());
+      ClusterDeployMode.requireReachable(deployMode, hadoop, "--save-logits", model.saveLogits());
       if (model.model() != null) {
         ModelInput mi = ModelInput.prepare(spark, config, model);
         config = mi.config();
