@@ -36,9 +36,14 @@ KNOWN = {
     "OhemMiner.countAsync": "loss pass: read, decode, kernel, cache",
     "BadRecords.collectAsList": "bad-record split",
     "DatasetTotals.treeAggregate": "per-image totals",
-    "DistributedTopK.treeAggregate": "top-k pass",
     "DistributedTopK.collect": "top-k ties per image",
     "ImageScopeTotals.collectAsList": "image-scope totals",
+}
+
+# call sites used from several lines of one file: the label of each line, by the line's rank
+# among that site's lines in this application (so the labels survive edits that move lines)
+KNOWN_BY_LINE = {
+    "DistributedTopK.treeAggregate": ["top-k histogram pass", "top-k tail count"],
 }
 
 TASK_METRICS = {  # accumulator name -> our key
@@ -88,6 +93,11 @@ def call_site(name):
     return f"{m.group(2)}.{m.group(1)}" if m else (name or "?")
 
 
+def call_line(name):
+    m = re.search(r"\.(?:java|scala):(\d+)", name or "")
+    return int(m.group(1)) if m else 0
+
+
 def analyse(events, pixels=None):
     sql = {}  # execution id -> (call site, written folder or None)
     jobs = {}
@@ -133,6 +143,12 @@ def analyse(events, pixels=None):
             for u in e.get("Executor Metrics Updated", []) or []:
                 for k, v in (u.get("Executor Metrics") or {}).items():
                     heap_peaks[k] = max(heap_peaks.get(k, 0), v)
+    lines = {}  # call site -> its distinct lines, for KNOWN_BY_LINE
+    for j in jobs.values():
+        done = [s for s in j["stages"] if s in stages]
+        if done:
+            n = stages[min(done)]["name"]
+            lines.setdefault(call_site(n), set()).add(call_line(n))
     out = []
     seen = {}
     for jid in sorted(jobs):
@@ -142,6 +158,10 @@ def analyse(events, pixels=None):
         site, folder = sql.get(j["sql"], (None, None)) if j["sql"] is not None else (None, None)
         if folder:
             label = f"write {folder}/"
+        elif site is None and call_site(first) in KNOWN_BY_LINE:
+            names = KNOWN_BY_LINE[call_site(first)]
+            rank = sorted(lines[call_site(first)]).index(call_line(first))
+            label = names[min(rank, len(names) - 1)]
         else:
             site = site or call_site(first)
             label = KNOWN.get(site, site)
