@@ -1,8 +1,5 @@
 package org.ohemspark.spark;
 
-import java.util.HashMap;
-import java.util.Map;
-import org.apache.spark.api.java.JavaFutureAction;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Dataset;
@@ -30,10 +27,11 @@ import org.ohemspark.core.TopK;
  * }
  * }</pre>
  *
- * <p>Passes: one over the logits (building the cached {@link LossRecord}s, one per image), one
- * small aggregation of ids ({@link BadRecords}) and one of per-image figures
- * ({@link DatasetTotals}), and on the top-k branch the {@link DistributedTopK} passes over the
- * cached losses, read in place. No pixel is ever collected on the driver.
+ * <p>Passes: one over the logits (building the cached {@link LossRecord}s, one per image:
+ * {@link LossPass}, which no other job overlaps, so each image is decoded once), one small
+ * aggregation of ids ({@link BadRecords}) and one of per-image figures ({@link DatasetTotals}),
+ * and on the top-k branch the {@link DistributedTopK} passes over the cached losses, read in
+ * place. No pixel, and no row per image, is ever collected on the driver.
  */
 public final class OhemMiner {
   private final SparkSession spark;
@@ -120,12 +118,11 @@ public final class OhemMiner {
         conf, params, convention, classes, mode, decoded)
         .persist(StorageLevel.MEMORY_AND_DISK());
     long t0 = System.nanoTime();
-    // Start the loss pass now: the executors fill the cache while this thread plans the
-    // bad-record split, whose first use of Spark SQL costs the driver seconds (session state,
-    // code generation). That split's stage then reads the cached records (FIFO: this job's
-    // tasks run first; a block being computed is waited for, never computed twice).
-    JavaFutureAction<Long> lossPass = records.countAsync();
+    // The loss pass runs alone: no other job reads the records before it ends, so no task
+    // decodes a partition that another executor is still decoding (LossPass).
+    LossPass lossPass = LossPass.start(records, mode);
     try {
+      lossPass.await();
       JavaRDD<LossRecord> all = UnreadRecords.append(source, records, mode);
       BadRecords bad = BadRecords.split(spark, all, mode);
       JavaRDD<LossRecord> good = bad.good();
@@ -144,7 +141,7 @@ public final class OhemMiner {
           good.map(r -> LossFrame.toRow(r.losses(), r.source())), LossFrame.SCHEMA);
       return mineGood(records, images, lossFrame, bad, totals, firstPassNanos, decoded);
     } catch (RuntimeException e) {
-      lossPass.cancel(true);
+      lossPass.cancel();
       records.unpersist();
       throw e;
     }
@@ -161,8 +158,9 @@ public final class OhemMiner {
 
     long t1 = System.nanoTime();
     if (groupBy == GroupBy.IMAGE) {
-      ImageKeepRule keep = ImageKeepRule.perImage(params);
-      Dataset<Row> images = ImageReport.of(spark, frame, groupBy, params, keep)
+      ImageOutcomes outcomes = new ImageOutcomes(frame, params,
+          spark.sparkContext().longAccumulator("ohem.image_rules"));
+      Dataset<Row> images = ImageReport.ofImages(spark, outcomes.pairs(), params.ignoreIndex())
           .persist(StorageLevel.MEMORY_AND_DISK());
       ImageScopeTotals s = ImageScopeTotals.of(images);
       Double mean = s.meanOfMeans();
@@ -170,46 +168,30 @@ public final class OhemMiner {
           nImages, nValid, s.nMin(), nHard, s.nKept(), s.nTopk() > 0, null,
           params.lossThreshold(), s.nTopk(), s.nEmpty(), 0, mode, bad.count());
       return new Result(summary, cached, lossFrame, images,
-          HardPixels.of(spark, frame, keep, params.ignoreIndex()), bad.quarantine(),
-          firstPassNanos, System.nanoTime() - t1, decoded, totals.stretched());
+          HardPixels.of(spark, outcomes.rules(), params.ignoreIndex()), bad.quarantine(),
+          firstPassNanos, System.nanoTime() - t1, decoded, totals.stretched(), outcomes);
     }
 
     TopK topk = null;
     int passes = 0;
-    Map<String, Long> quota = null;
+    TieCutoff cutoff = null;
     if (OhemOutcome.needsTopK(params, nValid, nHard)) {
       DistributedTopK.Result r = DistributedTopK.find(frame, params.nMin(nValid),
           params.ignoreIndex());
       topk = r.topk();
       passes = r.histogramPasses();
-      if (topk.tiesKept() < topk.countEqual()) {
-        quota = tieQuota(r, topk.tiesKept());
-      }
+      cutoff = r.tieCutoff();
     }
     OhemOutcome o = OhemOutcome.of(params, nValid, nHard, sumHard, topk);
-    ImageKeepRule keep = ImageKeepRule.dataset(o.rule(), quota);
+    ImageKeepRule keep = ImageKeepRule.dataset(o.rule(), cutoff);
     MiningSummary summary = new MiningSummary(o.mean(), o.status(), groupBy, nImages, nValid,
         o.nMin(), o.nHard(), o.nKept(), o.usedTopk(), o.kthLoss(), o.lossThreshold(),
         o.usedTopk() ? 1 : 0, o.mean() == null ? 1 : 0, passes, mode, bad.count());
     // read once, by the writer: no need to cache it (the image scope sums it first)
-    Dataset<Row> images = ImageReport.of(spark, frame, groupBy, params, keep);
+    Dataset<Row> images = ImageReport.ofDataset(spark, keep.pair(frame), params.ignoreIndex());
     return new Result(summary, cached, lossFrame, images,
-        HardPixels.of(spark, frame, keep, params.ignoreIndex()), bad.quarantine(),
-        firstPassNanos, System.nanoTime() - t1, decoded, totals.stretched());
-  }
-
-  /** Ties go to images in ascending id order until the budget is spent. */
-  private static Map<String, Long> tieQuota(DistributedTopK.Result r, long budget) {
-    Map<String, Long> quota = new HashMap<>();
-    long left = budget;
-    for (Map.Entry<String, Long> e : r.tiesPerImage().entrySet()) {
-      long q = Math.min(left, e.getValue());
-      if (q > 0) {
-        quota.put(e.getKey(), q);
-      }
-      left -= q;
-    }
-    return quota;
+        HardPixels.of(spark, keep.pair(frame), params.ignoreIndex()), bad.quarantine(),
+        firstPassNanos, System.nanoTime() - t1, decoded, totals.stretched(), null);
   }
 
   /**
@@ -226,11 +208,13 @@ public final class OhemMiner {
    *     are written if cached records had to be recomputed
    * @param stretched the good images whose logits were resized to another aspect ratio (for a
    *     warning): counted from the cached records, exact as the summary's figures
+   * @param imageOutcomes with {@code --group-by image}, each image's own outcome, persisted
+   *     (read by {@code images} and {@code hardPixels}); null with {@code --group-by dataset}
    */
   public record Result(MiningSummary summary, JavaRDD<LossRecord> cached, Dataset<Row> lossFrame,
       Dataset<Row> images, Dataset<Row> hardPixels, Dataset<Row> quarantine,
       long firstPassNanos, long selectionNanos, LongAccumulator imagesDecoded,
-      StretchedImages stretched)
+      StretchedImages stretched, ImageOutcomes imageOutcomes)
       implements AutoCloseable {
 
     /**
@@ -245,6 +229,9 @@ public final class OhemMiner {
     @Override
     public void close() {
       images.unpersist();
+      if (imageOutcomes != null) {
+        imageOutcomes.unpersist();
+      }
       cached.unpersist();
     }
   }
