@@ -39,10 +39,10 @@ class JobConfigTest {
     assertEquals("partitions must be an integer >= 0, got '-1'", rejected("partitions", "-1"));
     assertEquals("partitions must be an integer >= 0, got 'four'",
         rejected("partitions", "four"));
-    assertEquals("partition_bytes must be a size of at least 1 byte (e.g. 64m, 1g, 1048576), "
-        + "got '0'", rejected("partition_bytes", "0"));
-    assertEquals("partition_bytes must be a size of at least 1 byte (e.g. 64m, 1g, 1048576), "
-        + "got '64 apples'", rejected("partition_bytes", "64 apples"));
+    assertEquals("partition_bytes must be a size of at least 1 byte (bytes, or with a unit: 512k, "
+        + "128m, 1g), got '0'", rejected("partition_bytes", "0"));
+    assertEquals("partition_bytes must be a size of at least 1 byte (bytes, or with a unit: 512k, "
+        + "128m, 1g), got '64 apples'", rejected("partition_bytes", "64 apples"));
     assertEquals(64L << 20, resolve(new Properties(), DatasetDescriptor.EMPTY)
         .partitionBytes(), "the default");
     assertEquals(3L << 30, resolve(new Properties(), DatasetDescriptor.EMPTY,
