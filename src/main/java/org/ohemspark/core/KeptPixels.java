@@ -27,17 +27,17 @@ public final class KeptPixels {
     final double cut = rule.cut();
     long ties = rule.tiesKept();
     final double[] losses = img.losses();
-    final int[] labels = img.labels();
     for (int i = 0; i < losses.length; i++) {
-      if (labels[i] == ignoreIndex) {
+      int label = img.label(i);
+      if (label == ignoreIndex) {
         continue;
       }
       double l = losses[i];
       if (l > cut) {
-        v.accept(i, labels[i], l);
+        v.accept(i, label, l);
       } else if (l == cut && ties > 0) {
         ties--;
-        v.accept(i, labels[i], l);
+        v.accept(i, label, l);
       }
     }
   }
@@ -64,8 +64,9 @@ public final class KeptPixels {
   /** Number of valid pixels of {@code img} whose loss is exactly {@code value}. */
   public static long countEqual(ImageLosses img, double value, int ignoreIndex) {
     long n = 0;
-    for (int i = 0; i < img.losses().length; i++) {
-      if (img.labels()[i] != ignoreIndex && img.losses()[i] == value) {
+    double[] losses = img.losses();
+    for (int i = 0; i < losses.length; i++) {
+      if (losses[i] == value && img.label(i) != ignoreIndex) {
         n++;
       }
     }

@@ -115,6 +115,16 @@ public final class LossHistogram implements Serializable {
     }
   }
 
+  /** Adds the losses of the valid pixels of one image ({@code img.label(i) != ignoreIndex}). */
+  public void addValid(ImageLosses img, int ignoreIndex) {
+    double[] losses = img.losses();
+    for (int i = 0; i < losses.length; i++) {
+      if (img.label(i) != ignoreIndex) {
+        add(losses[i]);
+      }
+    }
+  }
+
   /**
    * Adds {@code other} into this histogram and returns this.
    *

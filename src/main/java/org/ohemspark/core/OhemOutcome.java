@@ -59,8 +59,7 @@ public record OhemOutcome(Double mean, long nValid, long nMin, long nHard, long 
   public static OhemOutcome ofImage(OhemParams params, ImageLosses img) {
     TopK topk = null;
     if (needsTopK(params, img.nValid(), img.nHard())) {
-      topk = TopKSearch.of(img.losses(), img.labels(), params.ignoreIndex(),
-          params.nMin(img.nValid()));
+      topk = TopKSearch.of(img, params.ignoreIndex(), params.nMin(img.nValid()));
     }
     return of(params, img.nValid(), img.nHard(), img.sumHard(), topk);
   }

@@ -79,7 +79,19 @@ public final class TopKSearch {
     return levels;
   }
 
-  /** Resolves the top-k of one in-memory array of valid losses (used per image). */
+  /** Resolves the top-k of the valid losses of one image (image scope). */
+  public static TopK of(ImageLosses img, int ignoreIndex, long k) {
+    TopKSearch s = new TopKSearch(k);
+    while (true) {
+      LossHistogram h = s.histogram();
+      h.addValid(img, ignoreIndex);
+      if (s.offer(h)) {
+        return s.result();
+      }
+    }
+  }
+
+  /** Resolves the top-k of one in-memory array of valid losses. */
   public static TopK of(double[] losses, int[] labels, int ignoreIndex, long k) {
     TopKSearch s = new TopKSearch(k);
     while (true) {

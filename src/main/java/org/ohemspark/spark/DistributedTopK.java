@@ -48,13 +48,12 @@ public final class DistributedTopK {
     final ExactSum sumGt = new ExactSum();
 
     Tail add(ImageLosses img, double kth, int ignoreIndex) {
-      int[] labels = img.labels();
       double[] losses = img.losses();
       long g = 0;
       long e = 0;
       double s = 0;
       for (int i = 0; i < losses.length; i++) {
-        if (labels[i] == ignoreIndex) {
+        if (img.label(i) == ignoreIndex) {
           continue;
         }
         double l = losses[i];
@@ -89,7 +88,7 @@ public final class DistributedTopK {
     while (!done) {
       LossHistogram merged = images.treeAggregate(search.histogram(),
           (h, img) -> {
-            h.addValid(img.losses(), img.labels(), ignoreIndex);
+            h.addValid(img, ignoreIndex);
             return h;
           },
           LossHistogram::merge, TreeDepth.of(images));

@@ -54,7 +54,6 @@ public final class HardPixels {
       ImageLosses img = e._1();
       int w = img.width();
       String id = img.imageId();
-      int[] labels = img.labels();
       double[] losses = img.losses();
       int[] kept = KeptPixels.indices(img, e._2(), ignoreIndex);
       return new Iterator<Row>() { // one row at a time: no list of rows per image
@@ -71,7 +70,7 @@ public final class HardPixels {
             throw new NoSuchElementException();
           }
           int i = kept[j++];
-          return RowFactory.create(id, (long) i, i / w, i % w, labels[i], losses[i]);
+          return RowFactory.create(id, (long) i, i / w, i % w, img.label(i), losses[i]);
         }
       };
     }), SCHEMA);

@@ -46,8 +46,10 @@ public final class LossFrame {
 
   /** Encodes one image's losses as a row of {@link #SCHEMA}. */
   public static Row toRow(ImageLosses img, String source) {
-    ByteBuffer lab = ByteBuffer.allocate(img.labels().length * 4).order(ByteOrder.LITTLE_ENDIAN);
-    lab.asIntBuffer().put(img.labels());
+    ByteBuffer lab = ByteBuffer.allocate(img.pixels() * 4).order(ByteOrder.LITTLE_ENDIAN);
+    for (int i = 0; i < img.pixels(); i++) {
+      lab.putInt(img.label(i));
+    }
     ByteBuffer los = ByteBuffer.allocate(img.losses().length * 8).order(ByteOrder.LITTLE_ENDIAN);
     los.asDoubleBuffer().put(img.losses());
     return RowFactory.create(img.imageId(), img.height(), img.width(), img.nValid(), img.nHard(),

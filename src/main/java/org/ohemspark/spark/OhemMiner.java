@@ -42,6 +42,14 @@ public final class OhemMiner {
   private int partitions;
   private long partitionBytes = Partitioning.DEFAULT_TARGET_BYTES;
   private BadRecordMode mode = BadRecordMode.FAILFAST;
+  private StorageLevel cacheLevel;
+
+  /**
+   * Session configuration key of the cached loss records' storage level when
+   * {@link #cacheLevel} is not called: a name of {@link StorageLevel#fromString}, default
+   * {@code MEMORY_AND_DISK}.
+   */
+  public static final String CACHE_LEVEL_KEY = "spark.ohem.cacheStorageLevel";
 
   private OhemMiner(SparkSession spark) {
     this.spark = spark;
@@ -96,6 +104,23 @@ public final class OhemMiner {
     return this;
   }
 
+  /**
+   * Storage level of the cached loss records (default: the session's
+   * {@value #CACHE_LEVEL_KEY}, else {@code MEMORY_AND_DISK}, deserialized: the later passes
+   * read the arrays in place). A serialized level ({@code MEMORY_AND_DISK_SER}) trades a
+   * decode per pass for no unrolling; {@code DISK_ONLY} writes every record through the
+   * session's serializer (BENCHMARKS.md, "Cached loss records").
+   */
+  public OhemMiner cacheLevel(StorageLevel level) {
+    this.cacheLevel = level;
+    return this;
+  }
+
+  private StorageLevel cacheLevel() {
+    return cacheLevel != null ? cacheLevel
+        : StorageLevel.fromString(spark.conf().get(CACHE_LEVEL_KEY, "MEMORY_AND_DISK"));
+  }
+
   /** Mines a dataset directory ({@link DatasetDirectory}). */
   public Result mineDirectory(String input) {
     return mine(new DatasetDirectory(input));
@@ -103,8 +128,7 @@ public final class OhemMiner {
 
   /**
    * Mines the images of a source: one pass over the logits builds the cached
-   * {@link LossRecord}s (deserialized, {@code MEMORY_AND_DISK}), and every later pass reads
-   * them in place.
+   * {@link LossRecord}s ({@link #cacheLevel}), and every later pass reads them.
    *
    * @throws BadRecordException for an empty dataset, or the first bad record
    */
@@ -116,7 +140,7 @@ public final class OhemMiner {
     JavaRDD<LossRecord> records = LossFrames.compute(source.records(spark,
         Partitioning.of(partitions, partitionBytes)), source,
         conf, params, convention, classes, mode, decoded)
-        .persist(StorageLevel.MEMORY_AND_DISK());
+        .persist(cacheLevel());
     long t0 = System.nanoTime();
     // The loss pass runs alone: no other job reads the records before it ends, so no task
     // decodes a partition that another executor is still decoding (LossPass).

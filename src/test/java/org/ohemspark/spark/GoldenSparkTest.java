@@ -126,7 +126,7 @@ class GoldenSparkTest {
       ImageLosses img = LossFrame.fromRow(row);
       long base = Integer.parseInt(img.imageId()) * hw;
       for (int i = 0; i < img.pixels(); i++) {
-        if (img.labels()[i] != c.params().ignoreIndex() && img.losses()[i] == kth) {
+        if (img.label(i) != c.params().ignoreIndex() && img.losses()[i] == kth) {
           tied.add(base + i);
         }
       }
