@@ -25,7 +25,8 @@ public final class DatasetTotals implements Serializable {
 
   /** Sums the figures of {@code good}, the good records (each with its losses). */
   public static DatasetTotals of(JavaRDD<LossRecord> good) {
-    return good.treeAggregate(new DatasetTotals(), DatasetTotals::add, DatasetTotals::merge, 2);
+    return good.treeAggregate(new DatasetTotals(), DatasetTotals::add, DatasetTotals::merge,
+        TreeDepth.of(good));
   }
 
   private DatasetTotals add(LossRecord r) {

@@ -26,6 +26,9 @@ import scala.Tuple2;
  *       the result does not depend on task order. Images that hold ties (O(images with ties),
  *       never pixels) are returned for the tie-breaking quota.</li>
  * </ol>
+ *
+ * <p>Each merge is a {@code treeAggregate} at {@link TreeDepth#of} the partition count, so the
+ * driver receives a bounded number of histograms however many partitions there are.
  */
 public final class DistributedTopK {
   private DistributedTopK() {}
@@ -92,12 +95,12 @@ public final class DistributedTopK {
             h.addValid(img.losses(), img.labels(), ignoreIndex);
             return h;
           },
-          LossHistogram::merge, 2);
+          LossHistogram::merge, TreeDepth.of(images));
       done = search.offer(merged);
     }
     final double kth = search.result().kth();
     Tail tail = images.treeAggregate(new Tail(), (t, img) -> t.add(img, kth, ignoreIndex),
-        Tail::merge, 2);
+        Tail::merge, TreeDepth.of(images));
     TopK topk = new TopK(k, kth, tail.gt, tail.sumGt.toDouble(), tail.eq);
     TreeMap<String, Long> ties = new TreeMap<>();
     if (topk.tiesKept() < tail.eq) {

@@ -1,6 +1,7 @@
 package org.ohemspark.spark;
 
 import java.io.Serializable;
+import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.ohemspark.core.ExactSum;
@@ -24,8 +25,9 @@ public final class ImageScopeTotals implements Serializable {
 
   /** Sums an image-scope {@code images/} report. */
   public static ImageScopeTotals of(Dataset<Row> images) {
-    return images.javaRDD().treeAggregate(new ImageScopeTotals(), ImageScopeTotals::add,
-        ImageScopeTotals::merge, 2);
+    JavaRDD<Row> rows = images.javaRDD();
+    return rows.treeAggregate(new ImageScopeTotals(), ImageScopeTotals::add,
+        ImageScopeTotals::merge, TreeDepth.of(rows));
   }
 
   private ImageScopeTotals add(Row r) {
