@@ -1,5 +1,7 @@
 package org.ohemspark.spark;
 
+import java.util.Iterator;
+import java.util.NoSuchElementException;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Dataset;
@@ -13,11 +15,12 @@ import org.ohemspark.core.OhemParams;
  * The loss pass: each executor decodes its images and runs the cross-entropy kernel, one
  * {@link LossRecord} per image (an input row may hold many images: {@link ImageSource#readAll}).
  * This is the only pass that reads logits; the caller persists its result, and every later pass
- * reads the cached records in place. A bad record fails the task in
- * {@link BadRecordMode#FAILFAST}; in the other modes it becomes a bad {@link LossRecord} (its
- * {@code error} says why) and the pass goes on. A good record also says whether its logits
- * were stretched to another aspect ratio ({@link LossRecord#stretched}), counted from the
- * records like every other figure ({@link DatasetTotals}).
+ * reads the cached records in place. A bad record becomes a bad {@link LossRecord} (its
+ * {@code error} says why, its id is the input row's where the decoder did not know it); in
+ * {@link BadRecordMode#FAILFAST} the partition ends there (the driver fails the job on it:
+ * {@link LossPass}), in the other modes the pass goes on. A good record also says whether its
+ * logits were stretched to another aspect ratio ({@link LossRecord#stretched}), counted from
+ * the records like every other figure ({@link DatasetTotals}).
  */
 public final class LossFrames {
   private LossFrames() {}
@@ -46,19 +49,43 @@ public final class LossFrames {
       Integer classes, BadRecordMode mode, LongAccumulator decoded) {
     return inputs.javaRDD().mapPartitions(rows -> {
       ImageLossComputer computer = new ImageLossComputer(params, convention, classes);
-      return ImageRecords.map(rows, reader, conf.value(),
+      Iterator<LossRecord> out = ImageRecords.map(rows, reader, conf.value(),
           r -> {
             decoded.add(1);
             return LossRecord.good(computer.compute(r), r.source(),
                 StretchedImages.shapes(r));
           },
           (bad, input) -> {
-            if (mode == BadRecordMode.FAILFAST) {
-              throw bad;
-            }
             String id = bad.imageId() != null ? bad.imageId() : idOf(input);
             return LossRecord.bad(id, bad.source(), bad.reason());
           });
+      return mode == BadRecordMode.FAILFAST ? throughFirstBad(out) : out;
     });
+  }
+
+  /**
+   * The records up to and including the first bad one: in FAILFAST a task ends there and
+   * returns the bad record ({@link LossPass} fails the job on it) instead of throwing, which
+   * Spark would retry.
+   */
+  private static Iterator<LossRecord> throughFirstBad(Iterator<LossRecord> records) {
+    return new Iterator<>() {
+      private boolean stopped;
+
+      @Override
+      public boolean hasNext() {
+        return !stopped && records.hasNext();
+      }
+
+      @Override
+      public LossRecord next() {
+        if (!hasNext()) {
+          throw new NoSuchElementException();
+        }
+        LossRecord r = records.next();
+        stopped = !r.isGood();
+        return r;
+      }
+    };
   }
 }

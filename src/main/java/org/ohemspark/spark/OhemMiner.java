@@ -2,7 +2,6 @@ package org.ohemspark.spark;
 
 import java.util.HashMap;
 import java.util.Map;
-import org.apache.spark.api.java.JavaFutureAction;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Dataset;
@@ -30,10 +29,11 @@ import org.ohemspark.core.TopK;
  * }
  * }</pre>
  *
- * <p>Passes: one over the logits (building the cached {@link LossRecord}s, one per image), one
- * small aggregation of ids ({@link BadRecords}) and one of per-image figures
- * ({@link DatasetTotals}), and on the top-k branch the {@link DistributedTopK} passes over the
- * cached losses, read in place. No pixel is ever collected on the driver.
+ * <p>Passes: one over the logits (building the cached {@link LossRecord}s, one per image:
+ * {@link LossPass}, which no other job overlaps, so each image is decoded once), one small
+ * aggregation of ids ({@link BadRecords}) and one of per-image figures ({@link DatasetTotals}),
+ * and on the top-k branch the {@link DistributedTopK} passes over the cached losses, read in
+ * place. No pixel is ever collected on the driver.
  */
 public final class OhemMiner {
   private final SparkSession spark;
@@ -120,12 +120,11 @@ public final class OhemMiner {
         conf, params, convention, classes, mode, decoded)
         .persist(StorageLevel.MEMORY_AND_DISK());
     long t0 = System.nanoTime();
-    // Start the loss pass now: the executors fill the cache while this thread plans the
-    // bad-record split, whose first use of Spark SQL costs the driver seconds (session state,
-    // code generation). That split's stage then reads the cached records (FIFO: this job's
-    // tasks run first; a block being computed is waited for, never computed twice).
-    JavaFutureAction<Long> lossPass = records.countAsync();
+    // The loss pass runs alone: no other job reads the records before it ends, so no task
+    // decodes a partition that another executor is still decoding (LossPass).
+    LossPass lossPass = LossPass.start(records, mode);
     try {
+      lossPass.await();
       JavaRDD<LossRecord> all = UnreadRecords.append(source, records, mode);
       BadRecords bad = BadRecords.split(spark, all, mode);
       JavaRDD<LossRecord> good = bad.good();
@@ -144,7 +143,7 @@ public final class OhemMiner {
           good.map(r -> LossFrame.toRow(r.losses(), r.source())), LossFrame.SCHEMA);
       return mineGood(records, images, lossFrame, bad, totals, firstPassNanos, decoded);
     } catch (RuntimeException e) {
-      lossPass.cancel(true);
+      lossPass.cancel();
       records.unpersist();
       throw e;
     }

@@ -18,6 +18,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -116,6 +118,10 @@ class StandaloneClusterTest {
         Files.readString(clusterOut.resolve("summary.json")), "summary.json bytes");
     assertTrue(Files.readString(clusterOut.resolve("summary.json"))
         .contains("\"used_topk\" : true"), "the top-k branch ran");
+    // no job read the cached records while the loss pass was decoding them on another executor
+    Matcher passes = Pattern.compile("passes: logits (\\S+) ").matcher(driverOutput(clusterOut));
+    assertTrue(passes.find(), driverLog());
+    assertEquals("1.00", passes.group(1), "images decoded / images on the cluster");
     for (String table : List.of("images", "hard_pixels")) {
       Dataset<Row> a = spark.read().parquet(localOut.resolve(table).toString());
       Dataset<Row> b = spark.read().parquet(clusterOut.resolve(table).toString());
@@ -214,6 +220,19 @@ class StandaloneClusterTest {
     List<String> out = new ArrayList<>(a);
     out.addAll(List.of(b));
     return out;
+  }
+
+  /** The whole log of the driver whose job wrote {@code out}. */
+  private static String driverOutput(Path out) throws IOException {
+    try (Stream<Path> s = Files.list(cluster.dir())) {
+      for (Path p : s.filter(p -> p.getFileName().toString().startsWith("driver-")).toList()) {
+        String log = Files.readString(p);
+        if (log.contains(out.toString())) {
+          return log;
+        }
+      }
+    }
+    throw new AssertionError("no driver log names " + out + ":\n" + driverLog());
   }
 
   private static String driverLog() throws IOException {
