@@ -33,7 +33,7 @@ import org.ohemspark.core.TopK;
  * {@link LossPass}, which no other job overlaps, so each image is decoded once), one small
  * aggregation of ids ({@link BadRecords}) and one of per-image figures ({@link DatasetTotals}),
  * and on the top-k branch the {@link DistributedTopK} passes over the cached losses, read in
- * place. No pixel is ever collected on the driver.
+ * place. No pixel, and no row per bad record, is ever collected on the driver.
  */
 public final class OhemMiner {
   private final SparkSession spark;
