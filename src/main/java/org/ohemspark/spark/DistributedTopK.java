@@ -1,16 +1,12 @@
 package org.ohemspark.spark;
 
 import java.io.Serializable;
-import java.util.List;
-import java.util.TreeMap;
 import org.apache.spark.api.java.JavaRDD;
 import org.ohemspark.core.ExactSum;
 import org.ohemspark.core.ImageLosses;
-import org.ohemspark.core.KeptPixels;
 import org.ohemspark.core.LossHistogram;
 import org.ohemspark.core.TopK;
 import org.ohemspark.core.TopKSearch;
-import scala.Tuple2;
 
 /**
  * Exact top-k over the per-pixel losses of the cached images ({@link ImageLosses}), on the
@@ -23,8 +19,9 @@ import scala.Tuple2;
  *       holds one distinct value (at most four passes, usually one or two).</li>
  *   <li>A last pass counts, per image, the losses greater than and equal to the k-th value and
  *       sums the greater ones; the dataset sums are {@link ExactSum}s of per-image doubles, so
- *       the result does not depend on task order. Images that hold ties (O(images with ties),
- *       never pixels) are returned for the tie-breaking quota.</li>
+ *       the result does not depend on task order. When only some of the ties at the k-th
+ *       value are kept, the image where that budget runs out is found on the executors
+ *       ({@link TieCutoff}).</li>
  * </ol>
  *
  * <p>Each merge is a {@code treeAggregate} at {@link TreeDepth#of} the partition count, so the
@@ -38,10 +35,10 @@ public final class DistributedTopK {
    *
    * @param topk the k largest, described
    * @param histogramPasses passes over the cached losses to resolve the k-th value
-   * @param tiesPerImage image id to its count of valid pixels equal to the k-th value, in id
-   *     order; only filled when some but not all ties are kept
+   * @param tieCutoff where the tie budget runs out, when some but not all ties are kept; else
+   *     null (every tie is kept)
    */
-  public record Result(TopK topk, int histogramPasses, TreeMap<String, Long> tiesPerImage) {}
+  public record Result(TopK topk, int histogramPasses, TieCutoff tieCutoff) {}
 
   /** Per-image counts around the k-th value, summed over images. */
   private static final class Tail implements Serializable {
@@ -102,15 +99,8 @@ public final class DistributedTopK {
     Tail tail = images.treeAggregate(new Tail(), (t, img) -> t.add(img, kth, ignoreIndex),
         Tail::merge, TreeDepth.of(images));
     TopK topk = new TopK(k, kth, tail.gt, tail.sumGt.toDouble(), tail.eq);
-    TreeMap<String, Long> ties = new TreeMap<>();
-    if (topk.tiesKept() < tail.eq) {
-      List<Tuple2<String, Long>> withTies = images
-          .map(img -> new Tuple2<>(img.imageId(), KeptPixels.countEqual(img, kth, ignoreIndex)))
-          .filter(t -> t._2() > 0).collect();
-      for (Tuple2<String, Long> t : withTies) {
-        ties.put(t._1(), t._2());
-      }
-    }
-    return new Result(topk, search.levels(), ties);
+    TieCutoff cutoff = topk.tiesKept() < tail.eq
+        ? TieCutoff.find(images, kth, ignoreIndex, topk.tiesKept()) : null;
+    return new Result(topk, search.levels(), cutoff);
   }
 }

@@ -1,7 +1,5 @@
 package org.ohemspark.spark;
 
-import java.util.HashMap;
-import java.util.Map;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Dataset;
@@ -33,7 +31,7 @@ import org.ohemspark.core.TopK;
  * {@link LossPass}, which no other job overlaps, so each image is decoded once), one small
  * aggregation of ids ({@link BadRecords}) and one of per-image figures ({@link DatasetTotals}),
  * and on the top-k branch the {@link DistributedTopK} passes over the cached losses, read in
- * place. No pixel, and no row per bad record, is ever collected on the driver.
+ * place. No pixel, and no row per image, is ever collected on the driver.
  */
 public final class OhemMiner {
   private final SparkSession spark;
@@ -175,18 +173,16 @@ public final class OhemMiner {
 
     TopK topk = null;
     int passes = 0;
-    Map<String, Long> quota = null;
+    TieCutoff cutoff = null;
     if (OhemOutcome.needsTopK(params, nValid, nHard)) {
       DistributedTopK.Result r = DistributedTopK.find(frame, params.nMin(nValid),
           params.ignoreIndex());
       topk = r.topk();
       passes = r.histogramPasses();
-      if (topk.tiesKept() < topk.countEqual()) {
-        quota = tieQuota(r, topk.tiesKept());
-      }
+      cutoff = r.tieCutoff();
     }
     OhemOutcome o = OhemOutcome.of(params, nValid, nHard, sumHard, topk);
-    ImageKeepRule keep = ImageKeepRule.dataset(o.rule(), quota);
+    ImageKeepRule keep = ImageKeepRule.dataset(o.rule(), cutoff);
     MiningSummary summary = new MiningSummary(o.mean(), o.status(), groupBy, nImages, nValid,
         o.nMin(), o.nHard(), o.nKept(), o.usedTopk(), o.kthLoss(), o.lossThreshold(),
         o.usedTopk() ? 1 : 0, o.mean() == null ? 1 : 0, passes, mode, bad.count());
@@ -195,20 +191,6 @@ public final class OhemMiner {
     return new Result(summary, cached, lossFrame, images,
         HardPixels.of(spark, frame, keep, params.ignoreIndex()), bad.quarantine(),
         firstPassNanos, System.nanoTime() - t1, decoded, totals.stretched());
-  }
-
-  /** Ties go to images in ascending id order until the budget is spent. */
-  private static Map<String, Long> tieQuota(DistributedTopK.Result r, long budget) {
-    Map<String, Long> quota = new HashMap<>();
-    long left = budget;
-    for (Map.Entry<String, Long> e : r.tiesPerImage().entrySet()) {
-      long q = Math.min(left, e.getValue());
-      if (q > 0) {
-        quota.put(e.getKey(), q);
-      }
-      left -= q;
-    }
-    return quota;
   }
 
   /**
