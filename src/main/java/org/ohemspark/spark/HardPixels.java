@@ -2,7 +2,7 @@ package org.ohemspark.spark;
 
 import java.util.Iterator;
 import java.util.NoSuchElementException;
-import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaPairRDD;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
@@ -10,6 +10,7 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.ohemspark.core.ImageLosses;
+import org.ohemspark.core.KeepRule;
 import org.ohemspark.core.KeptPixels;
 
 /**
@@ -43,15 +44,19 @@ public final class HardPixels {
    */
   public static final long ROW_BYTES = 16;
 
-  /** Emits (lazily) the kept pixels of every cached image. */
-  public static Dataset<Row> of(SparkSession spark, JavaRDD<ImageLosses> images,
-      ImageKeepRule keep, int ignoreIndex) {
-    return RowFrames.of(spark, images.flatMap(img -> {
+  /**
+   * Emits (lazily) the kept pixels of every cached image under its rule
+   * ({@link ImageKeepRule#pair} or {@link ImageOutcomes#rules}).
+   */
+  public static Dataset<Row> of(SparkSession spark, JavaPairRDD<ImageLosses, KeepRule> images,
+      int ignoreIndex) {
+    return RowFrames.of(spark, images.flatMap(e -> {
+      ImageLosses img = e._1();
       int w = img.width();
       String id = img.imageId();
       int[] labels = img.labels();
       double[] losses = img.losses();
-      int[] kept = KeptPixels.indices(img, keep.forImage(img), ignoreIndex);
+      int[] kept = KeptPixels.indices(img, e._2(), ignoreIndex);
       return new Iterator<Row>() { // one row at a time: no list of rows per image
         private int j;
 

@@ -1,31 +1,33 @@
 package org.ohemspark.spark;
 
 import java.io.Serializable;
+import org.apache.spark.api.java.JavaPairRDD;
+import org.apache.spark.api.java.JavaRDD;
 import org.ohemspark.core.ImageLosses;
 import org.ohemspark.core.KeepRule;
-import org.ohemspark.core.OhemOutcome;
-import org.ohemspark.core.OhemParams;
+import scala.Tuple2;
 
 /**
- * Which pixels of each image are kept, decided on the executors: the same {@link KeepRule} for
- * every image, the ties at the k-th value shared out in image id order (dataset scope), or
- * each image's own rule (image scope).
+ * Which pixels of each image are kept with {@code --group-by dataset}, decided on the executors:
+ * the dataset's {@link KeepRule} for every image, with the ties at the k-th value shared out in
+ * image id order up to the dataset's budget ({@link TieCutoff}). (With {@code --group-by image}
+ * each image's own rule is in {@link ImageOutcomes}.)
  */
 public interface ImageKeepRule extends Serializable {
 
   /** The rule for one image. */
   KeepRule forImage(ImageLosses img);
 
-  /** Image scope: the rule of {@link OhemOutcome#ofImage}. */
-  static ImageKeepRule perImage(OhemParams params) {
-    return img -> OhemOutcome.ofImage(params, img).rule();
+  /** Each image of {@code images} with its rule, lazily. */
+  default JavaPairRDD<ImageLosses, KeepRule> pair(JavaRDD<ImageLosses> images) {
+    return images.mapToPair(img -> new Tuple2<>(img, forImage(img)));
   }
 
   /**
    * Dataset scope.
    *
    * @param rule the dataset's rule; {@code rule.tiesKept()} is the dataset's tie budget
-   * @param cutoff where that budget runs out ({@link TieCutoff}); null when every tie is kept
+   * @param cutoff where that budget runs out; null when every tie is kept
    */
   static ImageKeepRule dataset(KeepRule rule, TieCutoff cutoff) {
     if (cutoff == null) {

@@ -1,6 +1,6 @@
 package org.ohemspark.spark;
 
-import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaPairRDD;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
@@ -8,9 +8,9 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.ohemspark.core.ImageLosses;
+import org.ohemspark.core.KeepRule;
 import org.ohemspark.core.KeptPixels;
 import org.ohemspark.core.OhemOutcome;
-import org.ohemspark.core.OhemParams;
 
 /**
  * The {@code images/} output: one row per image.
@@ -61,23 +61,41 @@ public final class ImageReport {
     return s;
   }
 
-  /** Builds the rows (lazily) from the cached images' losses and the keep rule. */
-  public static Dataset<Row> of(SparkSession spark, JavaRDD<ImageLosses> images,
-      GroupBy groupBy, OhemParams params, ImageKeepRule keep) {
-    int ignore = params.ignoreIndex();
-    return RowFrames.of(spark, images.map(img -> {
-      Double meanLoss = img.nValid() == 0 ? null : img.sumLoss() / img.nValid();
-      Double maxLoss = img.nValid() == 0 ? null : img.maxLoss();
-      if (groupBy == GroupBy.IMAGE) {
-        OhemOutcome o = OhemOutcome.ofImage(params, img);
-        KeptPixels.Totals t = KeptPixels.totals(img, o.rule(), ignore);
-        return RowFactory.create(img.imageId(), img.height(), img.width(), img.nValid(),
-            img.nHard(), t.count(), meanLoss, t.mean(), maxLoss, o.nMin(), o.usedTopk(),
-            o.kthLoss(), o.mean());
-      }
-      KeptPixels.Totals t = KeptPixels.totals(img, keep.forImage(img), ignore);
+  /**
+   * The rows with {@code --group-by dataset} (lazily): each cached image with the dataset's
+   * rule for it ({@link ImageKeepRule#pair}).
+   */
+  public static Dataset<Row> ofDataset(SparkSession spark,
+      JavaPairRDD<ImageLosses, KeepRule> images, int ignoreIndex) {
+    return RowFrames.of(spark, images.map(e -> {
+      ImageLosses img = e._1();
+      KeptPixels.Totals t = KeptPixels.totals(img, e._2(), ignoreIndex);
       return RowFactory.create(img.imageId(), img.height(), img.width(), img.nValid(),
-          img.nHard(), t.count(), meanLoss, t.mean(), maxLoss);
-    }), schema(groupBy));
+          img.nHard(), t.count(), meanLoss(img), t.mean(), maxLoss(img));
+    }), schema(GroupBy.DATASET));
+  }
+
+  /**
+   * The rows with {@code --group-by image} (lazily): each cached image with its own outcome
+   * ({@link ImageOutcomes#pairs}).
+   */
+  public static Dataset<Row> ofImages(SparkSession spark,
+      JavaPairRDD<ImageLosses, OhemOutcome> images, int ignoreIndex) {
+    return RowFrames.of(spark, images.map(e -> {
+      ImageLosses img = e._1();
+      OhemOutcome o = e._2();
+      KeptPixels.Totals t = KeptPixels.totals(img, o.rule(), ignoreIndex);
+      return RowFactory.create(img.imageId(), img.height(), img.width(), img.nValid(),
+          img.nHard(), t.count(), meanLoss(img), t.mean(), maxLoss(img), o.nMin(),
+          o.usedTopk(), o.kthLoss(), o.mean());
+    }), schema(GroupBy.IMAGE));
+  }
+
+  private static Double meanLoss(ImageLosses img) {
+    return img.nValid() == 0 ? null : img.sumLoss() / img.nValid();
+  }
+
+  private static Double maxLoss(ImageLosses img) {
+    return img.nValid() == 0 ? null : img.maxLoss();
   }
 }

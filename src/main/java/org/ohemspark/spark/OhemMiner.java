@@ -158,8 +158,9 @@ public final class OhemMiner {
 
     long t1 = System.nanoTime();
     if (groupBy == GroupBy.IMAGE) {
-      ImageKeepRule keep = ImageKeepRule.perImage(params);
-      Dataset<Row> images = ImageReport.of(spark, frame, groupBy, params, keep)
+      ImageOutcomes outcomes = new ImageOutcomes(frame, params,
+          spark.sparkContext().longAccumulator("ohem.image_rules"));
+      Dataset<Row> images = ImageReport.ofImages(spark, outcomes.pairs(), params.ignoreIndex())
           .persist(StorageLevel.MEMORY_AND_DISK());
       ImageScopeTotals s = ImageScopeTotals.of(images);
       Double mean = s.meanOfMeans();
@@ -167,8 +168,8 @@ public final class OhemMiner {
           nImages, nValid, s.nMin(), nHard, s.nKept(), s.nTopk() > 0, null,
           params.lossThreshold(), s.nTopk(), s.nEmpty(), 0, mode, bad.count());
       return new Result(summary, cached, lossFrame, images,
-          HardPixels.of(spark, frame, keep, params.ignoreIndex()), bad.quarantine(),
-          firstPassNanos, System.nanoTime() - t1, decoded, totals.stretched());
+          HardPixels.of(spark, outcomes.rules(), params.ignoreIndex()), bad.quarantine(),
+          firstPassNanos, System.nanoTime() - t1, decoded, totals.stretched(), outcomes);
     }
 
     TopK topk = null;
@@ -187,10 +188,10 @@ public final class OhemMiner {
         o.nMin(), o.nHard(), o.nKept(), o.usedTopk(), o.kthLoss(), o.lossThreshold(),
         o.usedTopk() ? 1 : 0, o.mean() == null ? 1 : 0, passes, mode, bad.count());
     // read once, by the writer: no need to cache it (the image scope sums it first)
-    Dataset<Row> images = ImageReport.of(spark, frame, groupBy, params, keep);
+    Dataset<Row> images = ImageReport.ofDataset(spark, keep.pair(frame), params.ignoreIndex());
     return new Result(summary, cached, lossFrame, images,
-        HardPixels.of(spark, frame, keep, params.ignoreIndex()), bad.quarantine(),
-        firstPassNanos, System.nanoTime() - t1, decoded, totals.stretched());
+        HardPixels.of(spark, keep.pair(frame), params.ignoreIndex()), bad.quarantine(),
+        firstPassNanos, System.nanoTime() - t1, decoded, totals.stretched(), null);
   }
 
   /**
@@ -207,11 +208,13 @@ public final class OhemMiner {
    *     are written if cached records had to be recomputed
    * @param stretched the good images whose logits were resized to another aspect ratio (for a
    *     warning): counted from the cached records, exact as the summary's figures
+   * @param imageOutcomes with {@code --group-by image}, each image's own outcome, persisted
+   *     (read by {@code images} and {@code hardPixels}); null with {@code --group-by dataset}
    */
   public record Result(MiningSummary summary, JavaRDD<LossRecord> cached, Dataset<Row> lossFrame,
       Dataset<Row> images, Dataset<Row> hardPixels, Dataset<Row> quarantine,
       long firstPassNanos, long selectionNanos, LongAccumulator imagesDecoded,
-      StretchedImages stretched)
+      StretchedImages stretched, ImageOutcomes imageOutcomes)
       implements AutoCloseable {
 
     /**
@@ -226,6 +229,9 @@ public final class OhemMiner {
     @Override
     public void close() {
       images.unpersist();
+      if (imageOutcomes != null) {
+        imageOutcomes.unpersist();
+      }
       cached.unpersist();
     }
   }

@@ -196,6 +196,8 @@ class GoldenSparkTest {
       }
       assertEquals(sumMeans / withMean, r.summary().mean(), 1e-6 * Math.abs(sumMeans / withMean));
       assertEquals(r.summary().nKept(), r.hardPixels().count());
+      assertEquals(c.images(), r.imageOutcomes().computed(),
+          "each image's own rule (its top-k) selected once for images/ and hard_pixels/");
     }
   }
 }
