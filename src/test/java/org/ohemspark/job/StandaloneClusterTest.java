@@ -227,7 +227,7 @@ class StandaloneClusterTest {
     try (Stream<Path> s = Files.list(cluster.dir())) {
       for (Path p : s.filter(p -> p.getFileName().toString().startsWith("driver-")).toList()) {
         String log = Files.readString(p);
-        if (log.contains(out.toString())) {
+        if (log.contains(out + " (summary.json")) {
           return log;
         }
       }
