@@ -171,13 +171,15 @@ mine() {  # TAG DATASET [extra args...]: one timed ohem-mine run, its log and ev
   rm -rf "$RUN/events-$tag"; mkdir -p "$RUN/events-$tag"
   warm "$ds"; sync
   l0=$(load1); cpu_read; c0=$CPU_NOW; t0=$(now)
-  "$ROOT/jobs/ohem-mine.sh" --input "$ds" --output "$RUN/out-$tag" --overwrite --master "$MASTER" \
+  # thread_cpu.py: CPU per thread kind (tasks, JIT, GC, driver), polled from /proc 5 times a s
+  "$PY" "$LIB/thread_cpu.py" --stdout "$RUN/mine-$tag.log" --stderr "$RUN/mine-$tag.err" \
+    --json "$RUN/mine-$tag.threads.json" \
+    "$ROOT/jobs/ohem-mine.sh" --input "$ds" --output "$RUN/out-$tag" --overwrite --master "$MASTER" \
     --driver-memory "$DRIVER_MEM" --conf spark.ui.enabled=false \
     --conf spark.eventLog.enabled=true --conf "spark.eventLog.dir=file:$RUN/events-$tag" \
     --conf spark.eventLog.rolling.enabled=false --conf spark.eventLog.compress=false \
     --conf spark.eventLog.logStageExecutorMetrics=true \
-    --conf spark.executor.metrics.pollingInterval=100ms "$@" \
-    > "$RUN/mine-$tag.log" 2> "$RUN/mine-$tag.err" || {
+    --conf spark.executor.metrics.pollingInterval=100ms "$@" > /dev/null || {
       echo "ohem-bench: ohem-mine failed, see $RUN/mine-$tag.err" >&2
       tail -5 "$RUN/mine-$tag.err" >&2; exit 1; }
   cpu_used "$c0"
@@ -249,7 +251,8 @@ if [ -n "$DO_PROFILE" ]; then
   echo "== profile: ohem-mine on $BIG images under JFR (load $(load1))" >&2
   rm -rf "$RUN/events-profile"; mkdir -p "$RUN/events-profile"
   (cd "$RUN" && OHEM_JAVA_OPTS="-XX:StartFlightRecording=filename=$RUN/profile.jfr,settings=profile,dumponexit=true" \
-    "$PY" "$LIB/thread_cpu.py" "$ROOT/jobs/ohem-mine.sh" --input "$ds" --output "$RUN/out-profile" \
+    "$PY" "$LIB/thread_cpu.py" --json "$RUN/profile.threads.json" \
+    "$ROOT/jobs/ohem-mine.sh" --input "$ds" --output "$RUN/out-profile" \
     --overwrite --master "$MASTER" --driver-memory "$DRIVER_MEM" --conf spark.ui.enabled=false \
     --conf spark.eventLog.enabled=true --conf "spark.eventLog.dir=file:$RUN/events-profile" \
     --conf spark.eventLog.rolling.enabled=false --conf spark.eventLog.compress=false \
