@@ -340,6 +340,8 @@ def final(run, bench_md=None):
     # profile
     for name, title in [("thread-cpu.txt", "CPU per thread of the profiled run"),
                         ("profile.txt", "JFR profile of the profiled run"),
+                        ("write-probe.log", "outputs written in a warm session "
+                         "(OutputWriteProbe)"),
                         ("probe.log", "Spark-free steps (LossPassProbe)")]:
         fp = os.path.join(run, name)
         if os.path.exists(fp):
