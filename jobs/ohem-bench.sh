@@ -31,8 +31,10 @@
 # `--sizes "1 9"` gives the issue's 4-and-36-image pair.
 # --profile: after the timed runs, the largest dataset once more under JFR
 #   (jobs/lib/jfr_profile.py: CPU by Spark job and category, hot methods, allocation, GC) and
-#   jobs/lib/thread_cpu.py (CPU per thread: task threads, JIT compilers, GC, driver), and the
-#   Spark-free step probe (LossPassProbe: read, parse, decode, kernel, serialization, passes).
+#   jobs/lib/thread_cpu.py (CPU per thread: task threads, JIT compilers, GC, driver), the output
+#   write probe (OutputWriteProbe: executor CPU of each output written in one warm session, and
+#   of cheaper encodings of hard_pixels/) and the Spark-free step probe (LossPassProbe: read,
+#   parse, decode, kernel, serialization, passes, in thread CPU time).
 # --install-pytorch: apt-get installs python3-torch (Debian) when /usr/bin/python3 cannot import
 #   torch; without it and without torch, the PyTorch figures are skipped.
 # Every timed run starts with its dataset read once into the page cache (the job's and
@@ -171,13 +173,15 @@ mine() {  # TAG DATASET [extra args...]: one timed ohem-mine run, its log and ev
   rm -rf "$RUN/events-$tag"; mkdir -p "$RUN/events-$tag"
   warm "$ds"; sync
   l0=$(load1); cpu_read; c0=$CPU_NOW; t0=$(now)
-  "$ROOT/jobs/ohem-mine.sh" --input "$ds" --output "$RUN/out-$tag" --overwrite --master "$MASTER" \
+  # thread_cpu.py: CPU per thread kind (tasks, JIT, GC, driver), polled from /proc 5 times a s
+  "$PY" "$LIB/thread_cpu.py" --stdout "$RUN/mine-$tag.log" --stderr "$RUN/mine-$tag.err" \
+    --json "$RUN/mine-$tag.threads.json" \
+    "$ROOT/jobs/ohem-mine.sh" --input "$ds" --output "$RUN/out-$tag" --overwrite --master "$MASTER" \
     --driver-memory "$DRIVER_MEM" --conf spark.ui.enabled=false \
     --conf spark.eventLog.enabled=true --conf "spark.eventLog.dir=file:$RUN/events-$tag" \
     --conf spark.eventLog.rolling.enabled=false --conf spark.eventLog.compress=false \
     --conf spark.eventLog.logStageExecutorMetrics=true \
-    --conf spark.executor.metrics.pollingInterval=100ms "$@" \
-    > "$RUN/mine-$tag.log" 2> "$RUN/mine-$tag.err" || {
+    --conf spark.executor.metrics.pollingInterval=100ms "$@" > /dev/null || {
       echo "ohem-bench: ohem-mine failed, see $RUN/mine-$tag.err" >&2
       tail -5 "$RUN/mine-$tag.err" >&2; exit 1; }
   cpu_used "$c0"
@@ -249,7 +253,8 @@ if [ -n "$DO_PROFILE" ]; then
   echo "== profile: ohem-mine on $BIG images under JFR (load $(load1))" >&2
   rm -rf "$RUN/events-profile"; mkdir -p "$RUN/events-profile"
   (cd "$RUN" && OHEM_JAVA_OPTS="-XX:StartFlightRecording=filename=$RUN/profile.jfr,settings=profile,dumponexit=true" \
-    "$PY" "$LIB/thread_cpu.py" "$ROOT/jobs/ohem-mine.sh" --input "$ds" --output "$RUN/out-profile" \
+    "$PY" "$LIB/thread_cpu.py" --json "$RUN/profile.threads.json" \
+    "$ROOT/jobs/ohem-mine.sh" --input "$ds" --output "$RUN/out-profile" \
     --overwrite --master "$MASTER" --driver-memory "$DRIVER_MEM" --conf spark.ui.enabled=false \
     --conf spark.eventLog.enabled=true --conf "spark.eventLog.dir=file:$RUN/events-profile" \
     --conf spark.eventLog.rolling.enabled=false --conf spark.eventLog.compress=false \
@@ -258,6 +263,11 @@ if [ -n "$DO_PROFILE" ]; then
     < /dev/null || true
   px=$("$PY" -c 'import json,sys; g=json.load(open(sys.argv[1]))["generator"]; print(g["images"]*g["height"]*g["width"])' "$ds/dataset.json")
   "$PY" "$LIB/jfr_profile.py" "$RUN/profile.jfr" "$RUN/events-profile" "$px" > "$RUN/profile.txt" 2>&1 || true
+  echo "== probe: each output written in turn, and variants of hard_pixels/ (load $(load1))" >&2
+  (ohem_submit org.ohemspark.bench.OutputWriteProbe "" --master "$MASTER" --driver-memory "$DRIVER_MEM" \
+    --conf spark.ui.enabled=false --jars "$BENCH_JAR" "$ds" "$RUN/write-probe-out" 3) \
+    > "$RUN/write-probe.log" 2> "$RUN/write-probe.err" || true
+  rm -rf "$RUN/write-probe-out"
   echo "== probe: the loss pass's steps on one thread, Spark-free (load $(load1))" >&2
   mapfile -t jvm_flags < "$LIB/jvm-flags"
   java -Xmx2g "${jvm_flags[@]}" "-Dlog4j2.configurationFile=file:$ROOT/conf/log4j2.properties" \

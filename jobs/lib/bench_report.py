@@ -212,6 +212,23 @@ def final(run, bench_md=None):
           f"{fmt(marginal)} Mpx/s per core from wall times ({fmt(job_marginal)} from the job's "
           f"own total); {fmt(cpu_marginal)} Mpx per CPU-second of the whole process (JIT, GC "
           f"and driver included: less sensitive to the load than wall times)")
+    th = [load(os.path.join(run, f"mine-{z['tag']}.threads.json")) for z in sizes]
+    if all(th):
+        kinds = ["executor tasks", "JIT compilers", "GC", "driver main", "other threads"]
+        p("  CPU s per JVM thread kind (jobs/lib/thread_cpu.py), at each size" + (
+            " and marginal ns per added pixel:" if big["px"] > small["px"] else ":"))
+        for k in kinds:
+            vals = [t["kinds"].get(k, 0.0) for t in th]
+            marg = ((vals[-1] - vals[0]) * 1e9 / (big["px"] - small["px"])
+                    if big["px"] > small["px"] else None)
+            p(f"    {k:16s} " + "  ".join(f"{v:7.2f}" for v in vals) +
+              (f"   {marg:7.1f} ns/px" if marg is not None else ""))
+        if big["px"] > small["px"]:
+            djvm = th[-1]["cpu_s"] - th[0]["cpu_s"]
+            p(f"    {'all':16s} " + "  ".join(f"{t['cpu_s']:7.2f}" for t in th) +
+              f"   {djvm * 1e9 / (big['px'] - small['px']):7.1f} ns/px = "
+              f"{(big['px'] - small['px']) / djvm / 1e6 if djvm > 0 else float('nan'):.2f} Mpx "
+              f"per JVM CPU-second")
     ratio = marginal / kernel if marginal and kernel else None
     p(f"  marginal / kernel = {fmt(ratio)} (goal >= 0.5); per CPU-second / kernel = "
       f"{fmt(cpu_marginal / kernel if cpu_marginal and kernel else None)}")
@@ -323,6 +340,8 @@ def final(run, bench_md=None):
     # profile
     for name, title in [("thread-cpu.txt", "CPU per thread of the profiled run"),
                         ("profile.txt", "JFR profile of the profiled run"),
+                        ("write-probe.log", "outputs written in a warm session "
+                         "(OutputWriteProbe)"),
                         ("probe.log", "Spark-free steps (LossPassProbe)")]:
         fp = os.path.join(run, name)
         if os.path.exists(fp):

@@ -49,6 +49,12 @@ CATEGORIES = [
                        "jdk.internal.loader.", "java.lang.Class.forName",
                        "sun.launcher.", "java.lang.invoke.MethodHandleNatives.link"]),
     ("float16/float32 decode", ["ohemspark.core.Float16", "ohemspark.core.DenseLogits"]),
+    # the Vector API's Java fallbacks (allocating arrays per operation) run until C2 has
+    # compiled the kernel with its intrinsics: JIT warm-up, not the kernel's steady cost
+    ("kernel before C2 (Vector API fallbacks: JIT warm-up)", [
+        "jdk.incubator.vector.AbstractShuffle", "bOpTemplate", "uOpTemplate", "tOpTemplate",
+        "Vector.rvOp", "Vector.vOp", "Species.rvOp", "Vector.ldOp", "Vector.stOp",
+        "Vector.toArray"]),
     ("npy header, label decode", ["ohemspark.io."]),
     ("kernel", ["ohemspark.core.VectorRowMath", "ohemspark.core.VectorExp",
                 "ohemspark.core.ScalarRowMath", "ohemspark.core.CrossEntropyKernel",
@@ -84,7 +90,8 @@ GENERIC = [("Spark, Scala (tasks, scheduling, RPC, metrics)",
 IDLE = ["Unsafe.park", "Object.wait", "Thread.sleep", "EPoll", "epoll", "accept", "poll0",
         "Native.epollWait", "Native.eventFdWrite", "socketRead", "ServerSocket", "waitForProcessExit"]
 # which categories belong to the loss pass (for samples taken while several jobs ran)
-LOSS_PASS = {"file read", "float16/float32 decode", "npy header, label decode", "kernel"}
+LOSS_PASS = {"file read", "float16/float32 decode", "npy header, label decode", "kernel",
+             "kernel before C2 (Vector API fallbacks: JIT warm-up)"}
 PERIOD_MS = {"jdk.ExecutionSample": 10.0, "jdk.NativeMethodSample": 20.0}
 
 

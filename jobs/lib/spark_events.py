@@ -16,9 +16,9 @@ Each Spark job becomes one entry, in submission order, labelled by what it does:
     job takes its SQL execution's call site), named by KNOWN where the project's passes are
     known, numbered "#2", "#3" when the same call site runs again.
 Its figures are Spark's task metrics summed over its stages: executor run time (ms, task
-threads' wall time), executor CPU time (ns), JVM GC time, (de)serialization times, bytes
-spilled (memory: deserialized size spilled; disk: bytes written), peak execution memory (max
-of one task), input / output / shuffle bytes and records, and the job's own wall time. With
+threads' wall time), executor CPU time (ns, each task's deserialization included), JVM GC
+time, (de)serialization times, bytes spilled (memory: deserialized size spilled; disk: bytes
+written), peak execution memory (max of one task), input / output / shuffle bytes and records, and the job's own wall time. With
 PIXELS, run and CPU time also per label pixel (ns/px: run time per pixel is per task thread,
 so on N cores the stage's wall time is about that / N).
 Also: the application's wall time, the time from its start to the first job, and the peak of
@@ -49,6 +49,7 @@ KNOWN_BY_LINE = {
 TASK_METRICS = {  # accumulator name -> our key
     "internal.metrics.executorRunTime": "run_ms",
     "internal.metrics.executorCpuTime": "cpu_ns",
+    "internal.metrics.executorDeserializeCpuTime": "cpu_ns",  # the task's closure, per task
     "internal.metrics.jvmGCTime": "gc_ms",
     "internal.metrics.executorDeserializeTime": "deserialize_ms",
     "internal.metrics.resultSerializationTime": "result_serialize_ms",

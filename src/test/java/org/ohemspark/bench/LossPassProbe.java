@@ -3,6 +3,8 @@ package org.ohemspark.bench;
 import java.io.IOException;
 import java.io.ObjectOutputStream;
 import java.io.OutputStream;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
@@ -35,8 +37,9 @@ import org.ohemspark.spark.LossRecord;
  * ({@code logits/<id>.npy}, {@code labels/<id>.npy|png}) read through Hadoop's local
  * FileSystem as the job reads them.
  *
- * <p>Steps, each in ns per label pixel (H x W), averaged over the images of the last round
- * (earlier rounds warm the JIT):
+ * <p>Steps, each in ns per label pixel (H x W) of the thread's CPU time (less sensitive than
+ * wall time to other work on the machine; wall time beside it), averaged over the images of the
+ * last round (earlier rounds warm the JIT):
  * <ul>
  *   <li>{@code read}: the logits and label files' bytes ({@link HadoopConf#readAll}, a fresh
  *       array per file, as the job does);</li>
@@ -83,11 +86,15 @@ public final class LossPassProbe {
     double thr = params.lossThreshold();
     ImageLossComputer computer = new ImageLossComputer(params, LabelConvention.TRAIN_IDS, null);
     long[] nanos = new long[STEPS.length];
+    long[] cpuNanos = new long[STEPS.length];
+    long[] wall = new long[STEPS.length + 1];
+    long[] cpu = new long[STEPS.length + 1];
     long pixels = 0;
     long serialBytes = 0;
     long sink = 0;
     for (int round = 0; round < rounds; round++) {
       java.util.Arrays.fill(nanos, 0);
+      java.util.Arrays.fill(cpuNanos, 0);
       pixels = 0;
       serialBytes = 0;
       for (String id : ids) {
@@ -95,15 +102,15 @@ public final class LossPassProbe {
         Path labelsNpy = dir.resolve("labels").resolve(id + ".npy");
         String bp = (Files.exists(labelsNpy) ? labelsNpy
             : dir.resolve("labels").resolve(id + ".png")).toUri().toString();
-        long t0 = System.nanoTime();
+        mark(wall, cpu, 0);
         byte[] lb = conf.readAll(lp);
         byte[] bb = conf.readAll(bp);
-        long t1 = System.nanoTime();
+        mark(wall, cpu, 1);
         Logits logits = NpyArray.parse(lp, lb).asLogits(id);
         LabelDecoder.Mask mask = LabelDecoder.decode(bp, id, bb);
         ImageRecord rec = new ImageRecord(id, lp, logits, mask.height(), mask.width(),
             mask.values());
-        long t2 = System.nanoTime();
+        mark(wall, cpu, 2);
         float[] row = new float[logits.width()];
         for (int c = 0; c < logits.channels(); c++) {
           for (int y = 0; y < logits.height(); y++) {
@@ -111,19 +118,19 @@ public final class LossPassProbe {
           }
         }
         sink += Float.floatToRawIntBits(row[row.length - 1]);
-        long t3 = System.nanoTime();
+        mark(wall, cpu, 3);
         ImageLosses img = computer.compute(rec);
-        long t4 = System.nanoTime();
+        mark(wall, cpu, 4);
         CountingSink cs = new CountingSink();
         try (ObjectOutputStream out = new ObjectOutputStream(cs)) {
           out.writeObject(LossRecord.good(img, lp, null));
         }
         serialBytes += cs.count;
-        long t5 = System.nanoTime();
+        mark(wall, cpu, 5);
         LossHistogram h = LossHistogram.firstLevel();
         h.addValid(img.losses(), img.labels(), params.ignoreIndex());
         sink += h.total();
-        long t6 = System.nanoTime();
+        mark(wall, cpu, 6);
         double[] losses = img.losses();
         int[] labels = img.labels();
         long gt = 0;
@@ -135,7 +142,7 @@ public final class LossPassProbe {
           }
         }
         sink += gt + (long) sum;
-        long t7 = System.nanoTime();
+        mark(wall, cpu, 7);
         int w = img.width();
         for (int i = 0; i < losses.length; i++) {
           if (labels[i] != params.ignoreIndex() && losses[i] > thr) {
@@ -143,20 +150,20 @@ public final class LossPassProbe {
             sink += r.size();
           }
         }
-        long t8 = System.nanoTime();
+        mark(wall, cpu, 8);
         Path logitsFile = dir.resolve("logits").resolve(id + ".npy");
         sink += Files.readAllBytes(logitsFile).length;
-        long t9 = System.nanoTime();
+        mark(wall, cpu, 9);
         try (FileChannel ch = FileChannel.open(logitsFile, StandardOpenOption.READ)) {
           MappedByteBuffer mb = ch.map(FileChannel.MapMode.READ_ONLY, 0, ch.size());
           for (int i = 0; i < mb.limit(); i += 4096) {
             sink += mb.get(i);
           }
         }
-        long t10 = System.nanoTime();
-        long[] t = {t0, t1, t2, t3, t4, t5, t6, t7, t8, t9, t10};
+        mark(wall, cpu, 10);
         for (int k = 0; k < STEPS.length; k++) {
-          nanos[k] += t[k + 1] - t[k];
+          nanos[k] += wall[k + 1] - wall[k];
+          cpuNanos[k] += cpu[k + 1] - cpu[k];
         }
         pixels += img.pixels();
       }
@@ -165,15 +172,25 @@ public final class LossPassProbe {
         + pixels + ", \"serialized_bytes_per_px\": "
         + String.format(Locale.ROOT, "%.3f", (double) serialBytes / pixels));
     System.out.printf(Locale.ROOT, "probe: %d images, %d px per round, %d rounds, one thread; "
-        + "last round, ns per label pixel:%n", ids.size(), pixels, rounds);
+        + "last round, ns per label pixel of the thread's CPU time (and of wall time):%n",
+        ids.size(), pixels, rounds);
     for (int k = 0; k < STEPS.length; k++) {
-      double ns = (double) nanos[k] / pixels;
-      System.out.printf(Locale.ROOT, "probe: %-10s %8.2f ns/px%n", STEPS[k], ns);
+      double ns = (double) cpuNanos[k] / pixels;
+      System.out.printf(Locale.ROOT, "probe: %-10s %8.2f ns/px CPU (%8.2f wall)%n", STEPS[k], ns,
+          (double) nanos[k] / pixels);
       json.append(String.format(Locale.ROOT, ", \"%s\": %.3f", STEPS[k], ns));
     }
     System.out.printf(Locale.ROOT, "probe: serialized LossRecord %.2f bytes/px (sink %d)%n",
         (double) serialBytes / pixels, sink & 1);
     System.out.println("probe-json: " + json.append('}'));
+  }
+
+  private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
+
+  /** Wall time into {@code w[k]}, this thread's CPU time into {@code c[k]}, ns. */
+  private static void mark(long[] w, long[] c, int k) {
+    c[k] = THREADS.getCurrentThreadCpuTime();
+    w[k] = System.nanoTime();
   }
 
   /** Counts the bytes written to it and drops them. */
