@@ -33,8 +33,8 @@ import sys
 
 # call sites of the project's passes (file.method) -> what the pass is
 KNOWN = {
-    "OhemMiner.countAsync": "loss pass: read, decode, kernel, cache",
-    "BadRecords.collectAsList": "bad-record split",
+    "LossPass.submitJob": "loss pass: read, decode, kernel, cache",
+    "BadRecords.mapToPair": "bad-record split",
     "DatasetTotals.treeAggregate": "per-image totals",
     "DistributedTopK.collect": "top-k ties per image",
     "ImageScopeTotals.collectAsList": "image-scope totals",
