@@ -15,7 +15,7 @@ import java.nio.ShortBuffer;
  * widening loop; float16 through a 65536-entry table); Fortran order reads element by element.
  * An instance keeps a small scratch array for that: use it from one thread at a time.
  */
-public final class DenseLogits implements Logits {
+public final class DenseLogits implements StoredLogits {
 
   /** Element types a logits tensor may have. */
   public enum DType {
@@ -95,15 +95,12 @@ public final class DenseLogits implements Logits {
     return w;
   }
 
+  @Override
   public DType dtype() {
     return dtype;
   }
 
-  /**
-   * The elements as a dense little-endian C-order {@code [C, h, w]} array of {@link #dtype()}
-   * ({@code C*h*w*dtype.size} bytes, a copy): the layout of the {@code logits} column of a
-   * Parquet shard. Values are copied bit for bit (no conversion).
-   */
+  @Override
   public byte[] toLittleEndianCOrder() {
     int n = Math.multiplyExact(Math.multiplyExact(c, h), w);
     byte[] out = new byte[Math.multiplyExact(n, dtype.size)];

@@ -4,8 +4,12 @@ package org.ohemspark.core;
  * Read access to one image's logits tensor of shape {@code [C, h, w]} (classes, rows, columns),
  * whatever its storage (float16/float32/float64, either byte order, C or Fortran order).
  * Values are raw model scores (pre-softmax), read as double.
+ *
+ * <p>Logits read from a file may hold it open ({@code org.ohemspark.io.SlabLogits}): whoever
+ * is done with an image closes its logits ({@link #close}); for arrays in memory that does
+ * nothing.
  */
-public interface Logits {
+public interface Logits extends AutoCloseable {
   /** Number of classes {@code C}. */
   int channels();
 
@@ -41,4 +45,8 @@ public interface Logits {
       dst[off + x] = (float) t[x];
     }
   }
+
+  /** Releases what reading holds (an open file); by default nothing. Idempotent. */
+  @Override
+  default void close() {}
 }

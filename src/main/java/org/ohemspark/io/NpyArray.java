@@ -1,5 +1,6 @@
 package org.ohemspark.io;
 
+import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
@@ -12,11 +13,16 @@ import org.ohemspark.core.DenseLogits;
 import org.ohemspark.core.Logits;
 
 /**
- * An array in NumPy's {@code .npy} format (versions 1.0, 2.0 and 3.0), read from bytes: element
- * type ({@code descr}), shape, C or Fortran order, and the raw elements.
+ * An array in NumPy's {@code .npy} format (versions 1.0, 2.0 and 3.0), read from a
+ * {@link PositionedFile}: element type ({@code descr}), shape, C or Fortran order from the
+ * header, then the elements where they are needed. Logits are never read whole: they are read a
+ * slab of rows at a time ({@link SlabLogits}), so a logits file may be of any size (over 2 GiB
+ * too) and an image costs a few rows of memory, not its file. Label masks are read whole
+ * (at most 2 GiB; they are a small fraction of their logits).
  *
  * <p>Logits are accepted as {@code [C, h, w]} (or {@code [1, C, h, w]}) float16/float32/float64;
- * labels as {@code [H, W]} (or {@code [1, H, W]}, {@code [H, W, 1]}) of any integer or bool type. Either byte order.
+ * labels as {@code [H, W]} (or {@code [1, H, W]}, {@code [H, W, 1]}) of any integer or bool
+ * type. Either byte order, C or Fortran order (both streamed: {@link SlabLogits}).
  *
  * @see <a href="https://numpy.org/doc/stable/reference/generated/numpy.lib.format.html">the
  *     .npy format</a>
@@ -31,6 +37,9 @@ public final class NpyArray {
       'O', "Python objects", 'M', "datetimes", 'm', "timedeltas");
   private static final Pattern SHAPE = Pattern.compile("'shape'\\s*:\\s*\\(([^)]*)\\)");
 
+  /** NumPy writes headers of a few hundred bytes; a longer one is not an array's. */
+  private static final long MAX_HEADER = 1 << 20;
+
   private final String source;
   private final String descr;
   private final char kind;
@@ -38,10 +47,14 @@ public final class NpyArray {
   private final ByteOrder order;
   private final long[] shape;
   private final boolean fortranOrder;
-  private final ByteBuffer data;
+  /** The file, or null once its data went to {@link #asLogits}. */
+  private PositionedFile file;
+  /** Where the elements start in {@code file}, and their bytes. */
+  private final long dataStart;
+  private final long dataBytes;
 
   private NpyArray(String source, String descr, char kind, int itemSize, ByteOrder order,
-      long[] shape, boolean fortranOrder, ByteBuffer data) {
+      long[] shape, boolean fortranOrder, PositionedFile file, long dataStart, long dataBytes) {
     this.source = source;
     this.descr = descr;
     this.kind = kind;
@@ -49,29 +62,55 @@ public final class NpyArray {
     this.order = order;
     this.shape = shape;
     this.fortranOrder = fortranOrder;
-    this.data = data;
+    this.file = file;
+    this.dataStart = dataStart;
+    this.dataBytes = dataBytes;
   }
 
   /**
-   * Parses an {@code .npy} file's bytes.
+   * Parses an {@code .npy} file's bytes ({@link #open} of the bytes in memory).
    *
    * @param source the file name, for error messages
-   * @throws BadRecordException if the bytes are not an npy file, the header is unreadable, or the
-   *     data is shorter than the shape needs (truncated file)
+   * @throws BadRecordException as {@link #open}
    */
   public static NpyArray parse(String source, byte[] bytes) {
-    if (bytes.length < 10 || !Arrays.equals(Arrays.copyOf(bytes, 6), MAGIC)) {
+    return open(source, PositionedFile.of(bytes));
+  }
+
+  /**
+   * Reads an {@code .npy} file's header (by position: the elements are not read here) and
+   * checks that the file holds exactly the elements its header declares.
+   *
+   * @param source the file name, for error messages
+   * @param file the file; {@link #asLogits} hands it to the logits, which close it
+   * @throws BadRecordException if the file is not an npy file, the header is unreadable, the
+   *     data is shorter than the shape needs (truncated file) or longer, or the file cannot be
+   *     read
+   */
+  public static NpyArray open(String source, PositionedFile file) {
+    try {
+      return read(source, file);
+    } catch (IOException e) {
+      throw new BadRecordException(source, null, "cannot read: " + e, e);
+    }
+  }
+
+  private static NpyArray read(String source, PositionedFile file) throws IOException {
+    long length = file.size();
+    byte[] prefix = new byte[(int) Math.min(12, length)];
+    file.readFully(0, prefix, 0, prefix.length);
+    if (length < 10 || !Arrays.equals(Arrays.copyOf(prefix, 6), MAGIC)) {
       throw new BadRecordException(source, null, "not a NumPy .npy file (no \\x93NUMPY magic)");
     }
-    int major = bytes[6] & 0xff;
-    ByteBuffer b = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
+    int major = prefix[6] & 0xff;
+    ByteBuffer b = ByteBuffer.wrap(prefix).order(ByteOrder.LITTLE_ENDIAN);
     long headerLen;
     int headerStart;
     if (major == 1) {
       headerLen = b.getShort(8) & 0xffff;
       headerStart = 10;
     } else if (major == 2 || major == 3) {
-      if (bytes.length < 12) {
+      if (length < 12) {
         throw new BadRecordException(source, null, "truncated .npy header");
       }
       headerLen = b.getInt(8) & 0xffffffffL;
@@ -79,11 +118,17 @@ public final class NpyArray {
     } else {
       throw new BadRecordException(source, null, "unsupported .npy version " + major);
     }
-    if (headerStart + headerLen > bytes.length) {
+    if (headerStart + headerLen > length) {
       throw new BadRecordException(source, null, "truncated .npy header: needs "
-          + (headerStart + headerLen) + " bytes, file has " + bytes.length);
+          + (headerStart + headerLen) + " bytes, file has " + length);
     }
-    String header = new String(bytes, headerStart, (int) headerLen,
+    if (headerLen > MAX_HEADER) {
+      throw new BadRecordException(source, null, "unreadable .npy header: it says it is "
+          + headerLen + " bytes long (NumPy writes a few hundred)");
+    }
+    byte[] headerBytes = new byte[(int) headerLen];
+    file.readFully(headerStart, headerBytes, 0, headerBytes.length);
+    String header = new String(headerBytes,
         major == 3 ? StandardCharsets.UTF_8 : StandardCharsets.ISO_8859_1);
     Matcher d = DESCR.matcher(header);
     Matcher f = FORTRAN.matcher(header);
@@ -124,24 +169,23 @@ public final class NpyArray {
       throw new BadRecordException(source, null, "bad shape in .npy header: (" + shapeText
           + ") (" + e.getMessage() + ")");
     }
-    if (size < 1 || need > Integer.MAX_VALUE - 8) {
+    if (size < 1) {
       throw new BadRecordException(source, null, "unsupported .npy array: shape ("
-          + shapeText + ") of " + d.group(0) + " is empty-typed or larger than 2 GiB");
+          + shapeText + ") of " + d.group(0) + " is empty-typed");
     }
-    int dataStart = (int) (headerStart + headerLen);
-    if (bytes.length - dataStart < need) {
+    long dataStart = headerStart + headerLen;
+    if (length - dataStart < need) {
       throw new BadRecordException(source, null, "truncated .npy data: shape "
           + Arrays.toString(shape) + " " + d.group(0).replaceAll(".*'(.*)'", "$1") + " needs "
-          + need + " bytes, file has " + (bytes.length - dataStart));
+          + need + " bytes, file has " + (length - dataStart));
     }
-    if (bytes.length - dataStart > need) {
+    if (length - dataStart > need) {
       throw new BadRecordException(source, null, ".npy data does not fit its header: shape "
           + Arrays.toString(shape) + " needs " + need + " bytes, file has "
-          + (bytes.length - dataStart) + " (extra bytes after the array)");
+          + (length - dataStart) + " (extra bytes after the array)");
     }
-    ByteBuffer data = ByteBuffer.wrap(bytes, dataStart, (int) need).slice().order(order);
     return new NpyArray(source, d.group(1) + kind + size, kind, size, order, shape,
-        f.group(1).equals("True"), data);
+        f.group(1).equals("True"), file, dataStart, need);
   }
 
   /** NumPy's dtype string, e.g. {@code <f4} or {@code |u1}. */
@@ -158,7 +202,9 @@ public final class NpyArray {
   }
 
   /**
-   * This array as logits {@code [C, h, w]}; a leading batch dimension of 1 is dropped.
+   * This array as logits {@code [C, h, w]}; a leading batch dimension of 1 is dropped. The
+   * elements stay in the file and are read a slab of rows at a time ({@link SlabLogits}, any
+   * size, C or Fortran order); the logits take the file over and close it. Call once.
    *
    * @throws BadRecordException if the shape is not 3-d (or 4-d with a leading 1) or the element
    *     type is not float16/32/64
@@ -181,15 +227,23 @@ public final class NpyArray {
             + " has an empty or too large dimension");
       }
     }
-    return new DenseLogits(data, order, dtype, (int) s[0], (int) s[1], (int) s[2], fortranOrder);
+    if (file == null) {
+      throw new IllegalStateException(source + ": asLogits was called already");
+    }
+    PositionedFile f = file;
+    file = null;
+    return new SlabLogits(source, f, dataStart, order, dtype, (int) s[0], (int) s[1],
+        (int) s[2], fortranOrder, SlabLogits.SLAB_BYTES);
   }
 
   /**
    * This array as a label mask {@code [H, W]} in row-major order; a leading 1 is dropped.
+   * The elements are read whole (a label mask is a small fraction of its logits).
    *
    * @return {@code {H, W}} in {@code dims}, values in the returned array
-   * @throws BadRecordException if the shape is not 2-d, the dtype is not integer or bool, or a
-   *     value does not fit in a Java int
+   * @throws BadRecordException if the shape is not 2-d, the dtype is not integer or bool, the
+   *     array is larger than 2 GiB, a value does not fit in a Java int, or the file cannot be
+   *     read
    */
   public int[] asLabels(String imageId, int[] dims) {
     long[] s = squeezeLeading(2);
@@ -204,6 +258,19 @@ public final class NpyArray {
       throw new BadRecordException(source, imageId, "labels must be an integer (or bool) "
           + "array, found dtype " + descr);
     }
+    if (file == null) {
+      throw new IllegalStateException(source + ": the file went to asLogits");
+    }
+    if (dataBytes > Integer.MAX_VALUE - 8) {
+      throw new BadRecordException(source, imageId, "labels " + Arrays.toString(shape) + " "
+          + descr + " are " + dataBytes + " bytes, larger than 2 GiB");
+    }
+    ByteBuffer data = ByteBuffer.allocate((int) dataBytes).order(order);
+    try {
+      file.readFully(dataStart, data.array(), 0, (int) dataBytes);
+    } catch (IOException e) {
+      throw new BadRecordException(source, imageId, "cannot read: " + e, e);
+    }
     int h = (int) s[0];
     int w = (int) s[1];
     int n = Math.multiplyExact(h, w);
@@ -217,7 +284,7 @@ public final class NpyArray {
       return out;
     }
     for (int i = 0; i < n; i++) {
-      long v = element(i);
+      long v = element(data, i);
       if (v < Integer.MIN_VALUE || v > Integer.MAX_VALUE || (kind == 'u' && itemSize == 8
           && v < 0)) {
         throw new BadRecordException(source, imageId, "label value " + Long.toUnsignedString(v)
@@ -231,7 +298,7 @@ public final class NpyArray {
     return out;
   }
 
-  private long element(int i) {
+  private long element(ByteBuffer data, int i) {
     int p = i * itemSize;
     return switch (itemSize) {
       case 1 -> kind == 'i' ? data.get(p) : data.get(p) & 0xff;

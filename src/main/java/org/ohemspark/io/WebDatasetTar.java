@@ -2,7 +2,6 @@ package org.ohemspark.io;
 
 import java.io.Closeable;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.channels.SeekableByteChannel;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -37,6 +36,12 @@ import org.ohemspark.core.Logits;
  * later in the tar (members must be contiguous) is a {@link BadRecordException} naming the tar,
  * the key and what is missing. Plain (uncompressed) tar, any format commons-compress reads
  * (ustar, GNU, PAX long names).
+ *
+ * <p>A tar is read by position ({@link PositionedFile}): its headers and label members in
+ * order, through a buffered stream; a logits member is not read there at all but handed out
+ * as its byte range of the tar, which the logits then read a slab of rows at a time
+ * ({@link SlabLogits}), so a member may be of any size (over 2 GiB too) and a sample costs a
+ * few rows of memory. Label members are read whole (small beside their logits).
  */
 public final class WebDatasetTar {
   private WebDatasetTar() {}
@@ -71,10 +76,10 @@ public final class WebDatasetTar {
   /**
    * One sample's members that the job reads.
    *
-   * @param logits the logits member's bytes (null in an {@link #index})
+   * @param logits the logits member, as its byte range of the tar (null in an {@link #index})
    * @param labels the label member's bytes (null in an {@link #index})
    */
-  public record Sample(String tar, String key, String logitsMember, byte[] logits,
+  public record Sample(String tar, String key, String logitsMember, PositionedFile logits,
       String labelsMember, byte[] labels) {
 
     /** {@code <tar>!/<member>}, how messages name a member. */
@@ -83,14 +88,15 @@ public final class WebDatasetTar {
     }
 
     /**
-     * Decodes the logits and the label.
+     * Decodes the label and the logits' header; the logits are read by position as the kernel
+     * needs them, while the tar is open.
      *
      * @throws BadRecordException naming the member and key when either is malformed
      */
     public ImageRecord decode() {
       String src = source(logitsMember);
       try {
-        Logits l = NpyArray.parse(src, logits).asLogits(key);
+        Logits l = NpyArray.open(src, logits).asLogits(key);
         LabelDecoder.Mask m = LabelDecoder.decode(source(labelsMember), key, labels);
         // both members, as a directory record names both files: a label value out of range
         // is found later, by the kernel, and must name the label member too
@@ -103,16 +109,18 @@ public final class WebDatasetTar {
   }
 
   /**
-   * Streams the samples of a tar in archive order, reading only logits and label members, as
-   * {@link #stream(String, InputStream, boolean)} with repeated keys refused.
+   * Streams the samples of a tar in archive order, as
+   * {@link #stream(String, PositionedFile, boolean)} with repeated keys refused.
    */
-  public static SampleStream stream(String tar, InputStream in) {
-    return new SampleStream(tar, in, false, 0, List.of());
+  public static SampleStream stream(String tar, PositionedFile file) {
+    return new SampleStream(tar, file, false, 0, List.of());
   }
 
   /**
-   * Streams the samples of a tar in archive order, reading only logits and label members.
-   * Close the returned stream (it closes {@code in}). What is wrong is a
+   * Streams the samples of a tar in archive order, reading its headers and label members; a
+   * logits member is handed out as its byte range of the tar, unread (see the class comment).
+   * Close the returned stream (it closes {@code file}) after the last sample's logits are
+   * read. What is wrong is a
    * {@link BadRecordException} naming the tar (or member), the key where known and the problem:
    *
    * <ul>
@@ -130,20 +138,21 @@ public final class WebDatasetTar {
    *
    * @param tar the tar's name, for messages
    */
-  public static SampleStream stream(String tar, InputStream in, boolean keepRepeatedKeys) {
-    return new SampleStream(tar, in, keepRepeatedKeys, 0, List.of());
+  public static SampleStream stream(String tar, PositionedFile file, boolean keepRepeatedKeys) {
+    return new SampleStream(tar, file, keepRepeatedKeys, 0, List.of());
   }
 
   /**
-   * As {@link #stream(String, InputStream, boolean)} over a part of a tar: {@code in} starts at
-   * byte {@code offset} of the tar, where a member's first header starts (a {@link Span}'s
-   * start), and ends where the tar ends or with an end-of-archive record the caller adds after
-   * the part. The keys of {@code seenBefore} count as seen earlier in the tar, so a run of one
-   * of them here is a repeated key, as it is when the whole tar is streamed.
+   * As {@link #stream(String, PositionedFile, boolean)} over a part of a tar: {@code file}
+   * starts at byte {@code offset} of the tar, where a member's first header starts (a
+   * {@link Span}'s start), and ends where the tar ends or with an end-of-archive record the
+   * caller adds after the part. The keys of {@code seenBefore} count as seen earlier in the
+   * tar, so a run of one of them here is a repeated key, as it is when the whole tar is
+   * streamed.
    */
-  public static SampleStream stream(String tar, InputStream in, boolean keepRepeatedKeys,
+  public static SampleStream stream(String tar, PositionedFile file, boolean keepRepeatedKeys,
       long offset, Collection<String> seenBefore) {
-    return new SampleStream(tar, in, keepRepeatedKeys, offset, seenBefore);
+    return new SampleStream(tar, file, keepRepeatedKeys, offset, seenBefore);
   }
 
   /**
@@ -308,9 +317,7 @@ public final class WebDatasetTar {
   private static BadRecordException whereUnreadable(String tar, SeekableByteChannel channel,
       BadRecordException fallback) {
     try {
-      channel.position(0);
-      try (SampleStream s = stream(tar, new java.io.BufferedInputStream(
-          java.nio.channels.Channels.newInputStream(channel), 1 << 16))) {
+      try (SampleStream s = stream(tar, PositionedFile.of(channel))) {
         while (s.hasNext()) {
           s.next();
         }
@@ -351,9 +358,13 @@ public final class WebDatasetTar {
         + bytes + " bytes; a tar ends with zero-filled 512-byte records)";
   }
 
-  /** The samples of one tar, streamed; see {@link #stream(String, InputStream, boolean)}. */
+  /** The samples of one tar, streamed; see {@link #stream(String, PositionedFile, boolean)}. */
   public static final class SampleStream implements Iterator<Sample>, Closeable {
+    /** Bytes the stream reads at a time (headers, label members). */
+    private static final int BUFFER = 256 * 1024;
     private final String tar;
+    private final PositionedFile file;
+    private final PositionedInputStream raw;
     private final TarArchiveInputStream in;
     private final boolean keepRepeatedKeys;
     private final Set<String> seen = new HashSet<>();
@@ -370,10 +381,12 @@ public final class WebDatasetTar {
     /** Where {@code in} starts in the tar, bytes. */
     private final long offset;
 
-    private SampleStream(String tar, InputStream in, boolean keepRepeatedKeys, long offset,
+    private SampleStream(String tar, PositionedFile file, boolean keepRepeatedKeys, long offset,
         Collection<String> seenBefore) {
       this.tar = tar;
-      this.in = new TarArchiveInputStream(in);
+      this.file = file;
+      this.raw = new PositionedInputStream(file, BUFFER);
+      this.in = new TarArchiveInputStream(raw);
       this.keepRepeatedKeys = keepRepeatedKeys;
       this.offset = offset;
       this.seen.addAll(seenBefore);
@@ -432,7 +445,7 @@ public final class WebDatasetTar {
           member = e.getName();
           if (g != null && !g.key.equals(n.key())) {
             reading = new Group(tar, n.key());
-            reading.read(member, n.suffix(), in, e.getSize());
+            reading.read(member, n.suffix(), this, e.getSize());
             started = reading;
             return g;
           }
@@ -440,7 +453,7 @@ public final class WebDatasetTar {
             g = new Group(tar, n.key());
           }
           reading = g;
-          g.read(member, n.suffix(), in, e.getSize());
+          g.read(member, n.suffix(), this, e.getSize());
           last = member;
           reading = null;
         }
@@ -490,7 +503,7 @@ public final class WebDatasetTar {
     final List<String> members = new ArrayList<>();
     final List<String> logits = new ArrayList<>();
     final List<String> labels = new ArrayList<>();
-    byte[] logitsData;
+    PositionedFile logitsData;
     byte[] labelsData;
 
     Group(String tar, String key) {
@@ -498,26 +511,35 @@ public final class WebDatasetTar {
       this.key = key;
     }
 
-    /** Notes a member, reading its data from {@code in} when the job needs it. */
-    void read(String name, String suffix, InputStream in, long size) throws IOException {
-      boolean isLogits = suffix.equals(LOGITS);
-      boolean isLabel = LABELS.contains(suffix);
+    /**
+     * Notes a member whose header {@code s} just read: a logits member as its byte range of
+     * the tar (passed over by the stream, unread), a label member's data read from the stream.
+     *
+     * @throws IOException if the tar ends inside the member (truncated)
+     */
+    void read(String name, String suffix, SampleStream s, long size) throws IOException {
       note(name, suffix);
-      if (isLogits || isLabel) {
-        if (size > Integer.MAX_VALUE - 8) {
-          throw new BadRecordException(tar + "!/" + name, key, "member is larger than 2 GiB ("
-              + size + " bytes)");
+      if (suffix.equals(LOGITS)) {
+        long at = s.in.getBytesRead(); // where the member's data starts in the tar
+        if (at > s.file.size() - size) {
+          throw new IOException("truncated tar: member needs " + size + " bytes, the tar has "
+              + Math.max(0, s.file.size() - at) + " after its header");
         }
-        byte[] data = in.readNBytes((int) size);
+        if (s.raw.position() == at) { // the tar reader has no bytes of the data buffered
+          s.raw.passOver(size);
+        }
+        logitsData = s.file.slice(at, size);
+      } else if (LABELS.contains(suffix)) {
+        if (size > Integer.MAX_VALUE - 8) {
+          throw new BadRecordException(tar + "!/" + name, key, "label member is larger than "
+              + "2 GiB (" + size + " bytes)");
+        }
+        byte[] data = s.in.readNBytes((int) size);
         if (data.length != size) {
           throw new BadRecordException(tar + "!/" + name, key, "truncated tar: member needs "
               + size + " bytes, found " + data.length);
         }
-        if (isLogits) {
-          logitsData = data;
-        } else {
-          labelsData = data;
-        }
+        labelsData = data;
       }
     }
 

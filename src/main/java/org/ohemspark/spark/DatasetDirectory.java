@@ -11,6 +11,7 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.ohemspark.core.BadRecordException;
 import org.ohemspark.core.ImageRecord;
+import org.ohemspark.core.Logits;
 import org.ohemspark.io.LabelDecoder;
 import org.ohemspark.io.NpyArray;
 
@@ -100,7 +101,12 @@ public final class DatasetDirectory implements ImageSource {
     return w == null ? List.of() : w;
   }
 
-  /** Reads and decodes the files of one row of {@link #records} on an executor. */
+  /**
+   * Reads and decodes the files of one row of {@link #records} on an executor. The logits stay
+   * in their file, open, and are read a slab of rows at a time as the kernel needs them
+   * ({@link org.ohemspark.io.SlabLogits}: any size, memory of a few rows); close the record's
+   * logits when done. The label file is read whole (it is small beside its logits), once.
+   */
   @Override
   public ImageRecord read(Row pair, HadoopConf conf) {
     String id = pair.getAs("image_id");
@@ -119,13 +125,28 @@ public final class DatasetDirectory implements ImageSource {
       throw new BadRecordException(labelsPath, id, "duplicate image id: " + nLabelFiles
           + " label files, e.g. " + labelsPath + " and " + pair.getAs("labels_path_2"));
     }
+    HadoopChannel file;
     try {
-      var logits = NpyArray.parse(logitsPath, readAll(conf, logitsPath, id)).asLogits(id);
+      file = HadoopChannel.open(logitsPath, conf);
+    } catch (IOException e) {
+      throw new BadRecordException(logitsPath, id, "cannot read: " + e.getMessage(), e);
+    }
+    try {
+      Logits logits = NpyArray.open(logitsPath, file).asLogits(id);
       var mask = LabelDecoder.decode(labelsPath, id, readAll(conf, labelsPath, id));
       return new ImageRecord(id, logitsPath + ", " + labelsPath, logits, mask.height(),
           mask.width(), mask.values());
-    } catch (BadRecordException e) {
-      throw e.withContext(logitsPath, id);
+    } catch (RuntimeException e) {
+      closeQuietly(file);
+      throw e instanceof BadRecordException b ? b.withContext(logitsPath, id) : e;
+    }
+  }
+
+  private static void closeQuietly(HadoopChannel file) {
+    try {
+      file.close();
+    } catch (IOException ignored) {
+      // read-only: nothing is lost
     }
   }
 

@@ -1,19 +1,23 @@
 package org.ohemspark.spark;
 
+import java.io.EOFException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.NonWritableChannelException;
 import java.nio.channels.SeekableByteChannel;
 import org.apache.hadoop.fs.FSDataInputStream;
+import org.ohemspark.io.PositionedFile;
 
 /**
- * A read-only {@link SeekableByteChannel} over a file of any Hadoop FileSystem, for libraries
- * that seek (commons-compress's {@code TarFile} reads tar headers and seeks over member data).
- * Reads are positioned reads ({@code PositionedReadable}), so only the bytes asked for are read.
- * A stale or mismatched Hadoop checksum file is explained ({@link HadoopConf#checksumMismatch}).
+ * A read-only file of any Hadoop FileSystem, read by position: as a {@link SeekableByteChannel}
+ * for libraries that seek (commons-compress's {@code TarFile} reads tar headers and seeks over
+ * member data), and as a {@link PositionedFile} for the job's own readers (logits read a slab
+ * of rows at a time, tar members by their byte range). Reads are positioned reads
+ * ({@code PositionedReadable}), so only the bytes asked for are read. A stale or mismatched
+ * Hadoop checksum file is explained ({@link HadoopConf#checksumMismatch}).
  */
-final class HadoopChannel implements SeekableByteChannel {
+final class HadoopChannel implements SeekableByteChannel, PositionedFile {
   private final String path;
   private final FSDataInputStream in;
   private final long size;
@@ -66,6 +70,22 @@ final class HadoopChannel implements SeekableByteChannel {
       position += n;
     }
     return n;
+  }
+
+  @Override
+  public void readFully(long at, byte[] dst, int off, int len) throws IOException {
+    if (!open) {
+      throw new ClosedChannelException();
+    }
+    if (at < 0 || at > size - len) {
+      throw new EOFException(path + ": read of " + len + " bytes at " + at + " is past its end ("
+          + size + " bytes)");
+    }
+    try {
+      in.readFully(at, dst, off, len);
+    } catch (IOException e) {
+      throw HadoopConf.explained(path, e);
+    }
   }
 
   @Override

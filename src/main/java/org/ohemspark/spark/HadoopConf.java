@@ -1,8 +1,6 @@
 package org.ohemspark.spark;
 
-import java.io.FilterInputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.ObjectInputStream;
 import java.io.ObjectOutputStream;
 import java.io.Serializable;
@@ -53,7 +51,9 @@ public final class HadoopConf implements Serializable {
   public record Opened(FSDataInputStream in, long length) {}
 
   /**
-   * Reads a whole file.
+   * Reads a whole file: for small files only (label masks, {@code dataset.json}). Logits are
+   * never read whole: they are read by position, a slab of rows at a time
+   * ({@link HadoopChannel}, {@code org.ohemspark.io.SlabLogits}).
    *
    * @throws IOException if it cannot be read, is larger than 2 GiB, or its name is not a valid
    *     Hadoop path
@@ -70,36 +70,6 @@ public final class HadoopConf implements Serializable {
     } catch (ChecksumException e) {
       throw explained(path, e);
     }
-  }
-
-  /**
-   * Opens a file for reading as a stream whose reads explain a checksum failure
-   * ({@link #checksumMismatch}): the message names the file's {@code .crc} file and what to
-   * do, the exception is still a {@link ChecksumException} (cause: Hadoop's own).
-   *
-   * @throws IOException if it cannot be opened, or its name is not a valid Hadoop path
-   */
-  public InputStream stream(String path) throws IOException {
-    return new ChecksumExplained(path, open(path).in());
-  }
-
-  /**
-   * {@link #stream(String)} from byte {@code offset} of the file on (a seek: the bytes before
-   * it are not read).
-   *
-   * @throws IOException if it cannot be opened or the offset is past its end
-   */
-  public InputStream stream(String path, long offset) throws IOException {
-    FSDataInputStream in = open(path).in();
-    try {
-      if (offset > 0) {
-        in.seek(offset);
-      }
-    } catch (IOException e) {
-      in.close();
-      throw explained(path, e);
-    }
-    return new ChecksumExplained(path, in);
   }
 
   /**
@@ -196,43 +166,6 @@ public final class HadoopConf implements Serializable {
     @Override
     public String toString() {
       return getMessage();
-    }
-  }
-
-  /** A stream whose checksum failures are {@link #explained}. */
-  private static final class ChecksumExplained extends FilterInputStream {
-    private final String path;
-
-    ChecksumExplained(String path, InputStream in) {
-      super(in);
-      this.path = path;
-    }
-
-    @Override
-    public int read() throws IOException {
-      try {
-        return in.read();
-      } catch (IOException e) {
-        throw explained(path, e);
-      }
-    }
-
-    @Override
-    public int read(byte[] b, int off, int len) throws IOException {
-      try {
-        return in.read(b, off, len);
-      } catch (IOException e) {
-        throw explained(path, e);
-      }
-    }
-
-    @Override
-    public long skip(long n) throws IOException {
-      try {
-        return in.skip(n);
-      } catch (IOException e) {
-        throw explained(path, e);
-      }
     }
   }
 

@@ -27,6 +27,8 @@ final class ImageRecords {
    * decoding or {@code fn} goes to {@code onBad} with the input row, which returns a value to
    * emit in its place or rethrows. After a failed {@code hasNext} the rest of that input row is
    * abandoned (its stream cannot go on); after a failed {@code next} or {@code fn} it goes on.
+   * Each record's logits are closed once {@code fn} is done with them, whether it returned or
+   * threw ({@code fn} must not keep them: logits read from a file hold it open).
    */
   static <T> Iterator<T> map(Iterator<Row> rows, ImageSource source, HadoopConf conf,
       Function<ImageRecord, T> fn, BiFunction<BadRecordException, Row, T> onBad) {
@@ -74,10 +76,16 @@ final class ImageRecords {
           pending = null;
           return p;
         }
+        ImageRecord r = null;
         try {
-          return fn.apply(images.next());
+          r = images.next();
+          return fn.apply(r);
         } catch (BadRecordException e) {
           return onBad.apply(e, current);
+        } finally {
+          if (r != null) {
+            r.logits().close();
+          }
         }
       }
     };

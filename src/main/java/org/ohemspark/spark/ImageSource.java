@@ -47,13 +47,31 @@ public interface ImageSource extends Serializable {
 
   /**
    * Decodes every image of one row of {@link #records} on an executor, lazily, in a fixed
-   * order. By default a row is one image: {@link #read}. The loss pass consumes this iterator.
+   * order. By default a row is one image: {@link #read}, called by {@code next()} (so a record
+   * whose logits hold their file open exists only while it is consumed). The loss pass
+   * consumes this iterator and closes each record's logits when done with it.
    *
    * @throws org.ohemspark.core.BadRecordException as {@link #read}, from {@code next()} or
    *     {@code hasNext()}
    */
   default Iterator<ImageRecord> readAll(Row record, HadoopConf conf) {
-    return List.of(read(record, conf)).iterator();
+    return new Iterator<>() {
+      private boolean done;
+
+      @Override
+      public boolean hasNext() {
+        return !done;
+      }
+
+      @Override
+      public ImageRecord next() {
+        if (done) {
+          throw new java.util.NoSuchElementException();
+        }
+        done = true;
+        return read(record, conf);
+      }
+    };
   }
 
   /**

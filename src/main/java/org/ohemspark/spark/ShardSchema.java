@@ -15,6 +15,7 @@ import org.ohemspark.core.BadRecordException;
 import org.ohemspark.core.DenseLogits;
 import org.ohemspark.core.ImageRecord;
 import org.ohemspark.core.Logits;
+import org.ohemspark.core.StoredLogits;
 
 /**
  * The canonical Parquet shard row: one image, its logits and its labels (after the label
@@ -263,14 +264,15 @@ public final class ShardSchema {
   /**
    * One image as a row of {@link #SCHEMA}.
    *
-   * @param logits {@code [C, h, w]}; a {@link DenseLogits} keeps its dtype, anything else is
-   *     stored as float64
+   * @param logits {@code [C, h, w]}; {@link StoredLogits} (a {@link DenseLogits}, logits read
+   *     from an npy file or tar member) keep their dtype, anything else is stored as float64
    * @param labels {@code [H, W]} row-major, after the label convention
+   * @throws BadRecordException if the logits are larger than a binary value holds (2 GiB)
    */
   public static Row toRow(String imageId, Logits logits, int height, int width, int[] labels) {
     String dtype;
     byte[] bytes;
-    if (logits instanceof DenseLogits d) {
+    if (logits instanceof StoredLogits d) {
       dtype = d.dtype().name().toLowerCase(Locale.ROOT);
       bytes = d.toLittleEndianCOrder();
     } else {

@@ -1,17 +1,16 @@
 package org.ohemspark.spark;
 
-import java.io.ByteArrayInputStream;
-import java.io.FilterInputStream;
+import java.io.EOFException;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.SequenceInputStream;
 import java.io.Serializable;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.ohemspark.io.PositionedFile;
 import org.ohemspark.io.WebDatasetTar;
 
 /**
@@ -99,69 +98,46 @@ final class TarPieces {
   }
 
   /**
-   * The bytes of a piece, as a tar stream: from {@code start}; a piece that stops before the
-   * tar's end is closed by an end-of-archive record, so the stream ends there cleanly (the
-   * last piece reads the tar's own end, so a tar without one is still a truncated tar).
+   * The bytes of a piece, as a tar file read by position (positions count from the piece's
+   * {@code start}): a piece that stops before the tar's end is closed by an end-of-archive
+   * record, so a reader ends there cleanly (the last piece reads the tar's own end, so a tar
+   * without one is still a truncated tar). Closing it closes the tar.
    *
    * @throws IOException if the tar cannot be opened
    */
-  static InputStream open(Piece piece, HadoopConf conf) throws IOException {
-    InputStream in = conf.stream(piece.tar(), piece.start());
-    if (piece.end() < 0) {
-      return in;
+  static PositionedFile open(Piece piece, HadoopConf conf) throws IOException {
+    HadoopChannel tar = HadoopChannel.open(piece.tar(), conf);
+    long end = piece.end() < 0 ? tar.size() : piece.end();
+    if (piece.start() > end || end > tar.size()) {
+      tar.close();
+      throw new IOException("piece [" + piece.start() + ", " + end + ") of " + piece.tar()
+          + " is not inside the tar of " + tar.size() + " bytes: it changed after it was listed");
     }
-    return new SequenceInputStream(new Bounded(in, piece.end() - piece.start()),
-        new ByteArrayInputStream(new byte[END_OF_ARCHIVE]));
-  }
-
-  /** The first {@code left} bytes of a stream (closing closes the stream). */
-  private static final class Bounded extends FilterInputStream {
-    private long left;
-
-    Bounded(InputStream in, long left) {
-      super(in);
-      this.left = left;
-    }
-
-    @Override
-    public int read() throws IOException {
-      if (left <= 0) {
-        return -1;
+    long length = end - piece.start();
+    long closing = piece.end() < 0 ? 0 : END_OF_ARCHIVE;
+    return new PositionedFile() {
+      @Override
+      public long size() {
+        return length + closing;
       }
-      int b = in.read();
-      if (b >= 0) {
-        left--;
+
+      @Override
+      public void readFully(long position, byte[] dst, int off, int len) throws IOException {
+        if (position < 0 || position > size() - len) {
+          throw new EOFException("read of " + len + " bytes at " + position + " is past the end"
+              + " of a piece of " + size() + " bytes of " + piece.tar());
+        }
+        int fromTar = (int) Math.max(0, Math.min(len, length - position));
+        if (fromTar > 0) {
+          tar.readFully(piece.start() + position, dst, off, fromTar);
+        }
+        Arrays.fill(dst, off + fromTar, off + len, (byte) 0);
       }
-      return b;
-    }
 
-    @Override
-    public int read(byte[] b, int off, int len) throws IOException {
-      if (left <= 0) {
-        return -1;
+      @Override
+      public void close() throws IOException {
+        tar.close();
       }
-      int n = in.read(b, off, (int) Math.min(len, left));
-      if (n > 0) {
-        left -= n;
-      }
-      return n;
-    }
-
-    @Override
-    public long skip(long n) throws IOException {
-      long s = in.skip(Math.min(n, left));
-      left -= Math.max(0, s);
-      return s;
-    }
-
-    @Override
-    public int available() throws IOException {
-      return (int) Math.min(in.available(), left);
-    }
-
-    @Override
-    public boolean markSupported() {
-      return false;
-    }
+    };
   }
 }

@@ -5,7 +5,6 @@ import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.max;
 import static org.apache.spark.sql.functions.min;
 
-import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -39,7 +38,9 @@ import org.ohemspark.io.WebDatasetTar;
  * pieces of at most that size, from its headers alone ({@link TarPieces}), and the tars and
  * pieces are packed in order into partitions of at most that size; by count, one piece per tar
  * in {@code partitions} contiguous runs of tars. {@link #readAll} then streams a piece once,
- * reading only the logits and label members, one sample in memory at a time.
+ * reading its headers and label members in order and each logits member by position, a slab of
+ * rows at a time, as the kernel needs it: one sample, a few rows of its logits, in memory at a
+ * time.
  *
  * <p>Bad samples and tars, by {@link BadRecordMode} (given at construction):
  *
@@ -67,7 +68,6 @@ import org.ohemspark.io.WebDatasetTar;
  */
 public final class WebDatasetTars implements ImageSource {
   private static final long serialVersionUID = 1L;
-  private static final int BUFFER = 256 * 1024;
 
   /**
    * A row of {@link #records}: a piece of a tar ({@link TarPieces.Piece}): the tar, its length,
@@ -316,7 +316,9 @@ public final class WebDatasetTars implements ImageSource {
 
   /**
    * Streams the piece of a tar of one row through the Hadoop FileSystem API and decodes its
-   * samples in archive order. The stream is closed at its end, or when the task ends.
+   * samples in archive order: headers and labels read in order, each logits member read by
+   * position a slab of rows at a time while its sample is mined ({@link WebDatasetTar}). The
+   * tar is closed once the piece's last sample is consumed, or when the task ends.
    *
    * @throws BadRecordException naming the tar (and member) and key: from {@code next()} for a
    *     malformed sample (the iterator goes on), from {@code hasNext()} (or here, for a tar that
@@ -328,8 +330,8 @@ public final class WebDatasetTars implements ImageSource {
     String tar = piece.tar();
     WebDatasetTar.SampleStream samples;
     try {
-      samples = WebDatasetTar.stream(tar, new BufferedInputStream(TarPieces.open(piece, conf),
-          BUFFER), mode != BadRecordMode.FAILFAST, piece.start(), piece.seenBefore());
+      samples = WebDatasetTar.stream(tar, TarPieces.open(piece, conf),
+          mode != BadRecordMode.FAILFAST, piece.start(), piece.seenBefore());
     } catch (IOException e) {
       throw new BadRecordException(tar, null, "cannot read: " + e.getMessage(), e);
     }

@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -45,7 +44,7 @@ class WebDatasetTarTest {
   private static List<WebDatasetTar.Sample> stream(byte[] tar) throws IOException {
     List<WebDatasetTar.Sample> out = new ArrayList<>();
     try (WebDatasetTar.SampleStream s = WebDatasetTar.stream("t.tar",
-        new ByteArrayInputStream(tar))) {
+        PositionedFile.of(tar))) {
       s.forEachRemaining(out::add);
     }
     return out;
@@ -181,7 +180,7 @@ class WebDatasetTarTest {
       List<WebDatasetTar.Sample> got = new ArrayList<>();
       BadRecordException e = assertThrows(BadRecordException.class, () -> {
         try (WebDatasetTar.SampleStream s = WebDatasetTar.stream("t.tar",
-            new ByteArrayInputStream(cutTar))) {
+            PositionedFile.of(cutTar))) {
           while (s.hasNext()) {
             got.add(s.next());
           }
@@ -251,5 +250,54 @@ class WebDatasetTarTest {
     assertNull(s.get(0).logits());
     assertTrue(read[0] < tar.length / 50, "read " + read[0] + " of " + tar.length + " bytes");
     assertFalse(s.get(3).labelsMember().isEmpty());
+  }
+
+  @Test
+  void logitsMembersAreReadByPositionASlabAtATimeAndOnlyOnce() throws IOException {
+    byte[] big = logits(1024, 1024); // [2, 1024, 1024] float32: 8 MiB, two slabs of 4 MiB
+    Tars t = Tars.create();
+    for (int i = 0; i < 2; i++) {
+      t.add(i + ".logits.npy", big).add(i + ".jpg", new byte[100_000])
+          .add(i + ".labels.npy", labelsNpy(0, 1));
+    }
+    byte[] tar = t.bytes();
+    long[] read = {0};
+    PositionedFile counting = new PositionedFile() {
+      @Override
+      public long size() {
+        return tar.length;
+      }
+
+      @Override
+      public void readFully(long position, byte[] dst, int off, int len) {
+        read[0] += len;
+        System.arraycopy(tar, (int) position, dst, off, len);
+      }
+
+      @Override
+      public void close() {}
+    };
+    int samples = 0;
+    try (WebDatasetTar.SampleStream s = WebDatasetTar.stream("t.tar", counting)) {
+      while (s.hasNext()) {
+        ImageRecord r = s.next().decode();
+        SlabLogits l = (SlabLogits) r.logits();
+        assertEquals(512, l.slabRows(), "half the rows of both channels at a time");
+        double[] row = new double[1024];
+        for (int y = 0; y < 1024; y++) {
+          for (int c = 0; c < 2; c++) {
+            l.readRow(c, y, row, 0);
+            assertEquals(c * 100 + y * 1024 + 1023, row[1023], 0.0);
+          }
+        }
+        samples++;
+      }
+    }
+    assertEquals(2, samples);
+    // every logits byte once (by position), the rest at most once through the stream, which
+    // passes over the logits members without reading them (a buffer of 256 KiB read ahead
+    // before a logits member's header may hold the start of its data): not twice the tar
+    assertTrue(read[0] >= 2L * big.length && read[0] <= tar.length + 2 * 256 * 1024,
+        "read " + read[0] + " bytes of a tar of " + tar.length);
   }
 }
