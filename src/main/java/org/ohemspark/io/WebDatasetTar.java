@@ -439,13 +439,14 @@ public final class WebDatasetTar {
           lastMember = e.getName();
           MemberName n = e.isFile() ? MemberName.parse(e.getName()) : null;
           if (n == null) {
+            passOver(e);
             last = e.getName();
             continue;
           }
           member = e.getName();
           if (g != null && !g.key.equals(n.key())) {
             reading = new Group(tar, n.key());
-            reading.read(member, n.suffix(), this, e.getSize());
+            reading.read(member, n.suffix(), this, e);
             started = reading;
             return g;
           }
@@ -453,7 +454,7 @@ public final class WebDatasetTar {
             g = new Group(tar, n.key());
           }
           reading = g;
-          g.read(member, n.suffix(), this, e.getSize());
+          g.read(member, n.suffix(), this, e);
           last = member;
           reading = null;
         }
@@ -490,6 +491,17 @@ public final class WebDatasetTar {
       return new BadRecordException(tar, key, "cannot read tar " + where + ": " + x + rest, x);
     }
 
+    /**
+     * Lets the stream pass over the data of member {@code e} (just read) without reading it,
+     * where its data is one byte range the tar reader has not started reading (not a sparse
+     * member).
+     */
+    private void passOver(TarArchiveEntry e) {
+      if (!e.isSparse() && raw.position() == in.getBytesRead()) {
+        raw.passOver(e.getSize());
+      }
+    }
+
     @Override
     public void close() throws IOException {
       in.close();
@@ -512,34 +524,43 @@ public final class WebDatasetTar {
     }
 
     /**
-     * Notes a member whose header {@code s} just read: a logits member as its byte range of
-     * the tar (passed over by the stream, unread), a label member's data read from the stream.
+     * Notes member {@code e}, whose header {@code s} just read: a logits member as its byte
+     * range of the tar (passed over by the stream, unread), a label member's data read from
+     * the stream, any other member passed over. (A sparse logits member, whose data is not one
+     * byte range, is read whole instead, up to 2 GiB.)
      *
      * @throws IOException if the tar ends inside the member (truncated)
      */
-    void read(String name, String suffix, SampleStream s, long size) throws IOException {
+    void read(String name, String suffix, SampleStream s, TarArchiveEntry e)
+        throws IOException {
       note(name, suffix);
-      if (suffix.equals(LOGITS)) {
+      long size = e.getSize();
+      boolean isLogits = suffix.equals(LOGITS);
+      if (isLogits && !e.isSparse()) {
         long at = s.in.getBytesRead(); // where the member's data starts in the tar
         if (at > s.file.size() - size) {
           throw new IOException("truncated tar: member needs " + size + " bytes, the tar has "
               + Math.max(0, s.file.size() - at) + " after its header");
         }
-        if (s.raw.position() == at) { // the tar reader has no bytes of the data buffered
-          s.raw.passOver(size);
-        }
+        s.passOver(e);
         logitsData = s.file.slice(at, size);
-      } else if (LABELS.contains(suffix)) {
+      } else if (isLogits || LABELS.contains(suffix)) {
         if (size > Integer.MAX_VALUE - 8) {
-          throw new BadRecordException(tar + "!/" + name, key, "label member is larger than "
-              + "2 GiB (" + size + " bytes)");
+          throw new BadRecordException(tar + "!/" + name, key, (isLogits ? "sparse member" :
+              "label member") + " is larger than 2 GiB (" + size + " bytes)");
         }
         byte[] data = s.in.readNBytes((int) size);
         if (data.length != size) {
           throw new BadRecordException(tar + "!/" + name, key, "truncated tar: member needs "
               + size + " bytes, found " + data.length);
         }
-        labelsData = data;
+        if (isLogits) {
+          logitsData = PositionedFile.of(data);
+        } else {
+          labelsData = data;
+        }
+      } else {
+        s.passOver(e);
       }
     }
 
