@@ -9,6 +9,8 @@ import java.util.List;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
 import org.apache.parquet.hadoop.ParquetFileReader;
+import org.apache.parquet.hadoop.metadata.BlockMetaData;
+import org.apache.parquet.hadoop.metadata.ColumnChunkMetaData;
 import org.apache.parquet.hadoop.util.HadoopInputFile;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.SparkSession;
@@ -19,10 +21,10 @@ import org.apache.spark.sql.types.StructType;
 
 /**
  * The footers of Parquet files, read on the executors (a small Spark job, one footer read per
- * file: O(files), no data page read): each file's row count and its own schema (as Spark types),
- * or why its footer cannot be read (truncated file, garbage in place of the footer, not a
- * Parquet file). Each file's schema is its own: Spark's schema inference would take one file's
- * (which one depends on the listing order) for all.
+ * file: O(files), no data page read): each file's row count, its own schema (as Spark types) and
+ * the sizes of its row groups, or why its footer cannot be read (truncated file, garbage in
+ * place of the footer, not a Parquet file). Each file's schema is its own: Spark's schema
+ * inference would take one file's (which one depends on the listing order) for all.
  */
 final class ParquetFooters {
   private ParquetFooters() {}
@@ -34,13 +36,34 @@ final class ParquetFooters {
    * @param rows the rows the footer declares (0 when unreadable)
    * @param schema the file's schema as Spark reads it (null when unreadable)
    * @param error why the footer cannot be read, or null
+   * @param largest the file's largest row group by {@link RowGroup#bytes}, or null (no row
+   *     group, or unreadable)
+   * @param rowBytes the most bytes one row of the shard columns takes decoded (uncompressed),
+   *     averaged over each row group, the largest of those; 0 when unknown
    */
-  record Footer(String file, long rows, StructType schema, String error)
-      implements Serializable {
+  record Footer(String file, long rows, StructType schema, String error, RowGroup largest,
+      long rowBytes) implements Serializable {
+    Footer(String file, long rows, StructType schema, String error) {
+      this(file, rows, schema, error, null, 0);
+    }
+
     boolean readable() {
       return error == null;
     }
   }
+
+  /**
+   * One row group, counting only the shard schema's columns ({@link ShardSchema#SCHEMA}: the
+   * only ones a shard read selects; Parquet's reader reads just the column chunks selected).
+   *
+   * @param index the row group's 0-based position in its file
+   * @param rows its rows
+   * @param bytes its column chunks of those columns, as stored (compressed): what Parquet's
+   *     reader holds in memory at once to read the row group
+   * @param column the largest of those column chunks, and its {@code columnBytes}
+   */
+  record RowGroup(int index, long rows, long bytes, String column, long columnBytes)
+      implements Serializable {}
 
   /**
    * The footers of {@code files} (URIs), sorted by file.
@@ -97,7 +120,33 @@ final class ParquetFooters {
         return new Footer(file, r.getRecordCount(), null, "Parquet schema Spark cannot read ("
             + e + "): " + r.getFooter().getFileMetaData().getSchema());
       }
-      return new Footer(file, r.getRecordCount(), schema, null);
+      RowGroup largest = null;
+      long rowBytes = 0;
+      List<BlockMetaData> blocks = r.getFooter().getBlocks();
+      for (int i = 0; i < blocks.size(); i++) {
+        BlockMetaData b = blocks.get(i);
+        long bytes = 0;
+        long decoded = 0;
+        String column = null;
+        long columnBytes = -1;
+        for (ColumnChunkMetaData c : b.getColumns()) {
+          String name = c.getPath().toArray()[0];
+          if (!ShardSchema.SCHEMA.getFieldIndex(name).isDefined()) {
+            continue;
+          }
+          bytes += c.getTotalSize();
+          decoded += c.getTotalUncompressedSize();
+          if (c.getTotalSize() > columnBytes) {
+            column = name;
+            columnBytes = c.getTotalSize();
+          }
+        }
+        if (largest == null || bytes > largest.bytes()) {
+          largest = new RowGroup(i, b.getRowCount(), bytes, column, columnBytes);
+        }
+        rowBytes = Math.max(rowBytes, decoded / Math.max(1, b.getRowCount()));
+      }
+      return new Footer(file, r.getRecordCount(), schema, null, largest, rowBytes);
     } catch (Exception e) { // IOException, RuntimeException: whatever the footer parser threw
       return new Footer(file, 0, null, "unreadable Parquet footer: "
           + HadoopConf.readFailure(file, e));

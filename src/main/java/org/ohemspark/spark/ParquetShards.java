@@ -43,17 +43,25 @@ import org.ohemspark.core.ImageRecord;
  * The labels in shards are already after the label convention: mine them with
  * {@code train_ids} (the {@code dataset.json} the ingest writes says so).
  *
+ * <p>Memory: a file whose largest row group holds more than
+ * {@code spark.ohem.parquet.maxRowGroupBytes} of the columns read is a bad file, and shards are
+ * read in batches of a few rows ({@link RowGroupLimit}), so reading a shard takes memory of a
+ * row group within that limit and a few images, never of a whole file.
+ *
  * <p>Corrupt files and files that are not shards, by {@link BadRecordMode} (given at
  * construction). First, in every mode, the footer of every file is read ({@link ParquetFooters}:
- * one small job, no data page read), and each file's schema checked ({@link #split}).
+ * one small job, no data page read), and each file's schema and row group sizes checked
+ * ({@link #split}).
  *
  * <ul>
- *   <li>{@code FAILFAST}: a file whose footer cannot be read or whose schema is not a shard's
- *       is a {@link BadRecordException} naming it (the first by name) and the column; a corrupt
+ *   <li>{@code FAILFAST}: a file whose footer cannot be read, whose schema is not a shard's or
+ *       whose row group is over the limit is a {@link BadRecordException} naming it (the first
+ *       by name) and the column or row group; a corrupt
  *       page fails Spark's read (its {@code FAILED_READ_FILE} error names the file).</li>
- *   <li>{@code PERMISSIVE}, {@code DROPMALFORMED}: a file whose footer cannot be read or whose
- *       schema is not a shard's is one bad record (image_id null, source the file, reason the
- *       footer or schema error and the rows not read), raised by
+ *   <li>{@code PERMISSIVE}, {@code DROPMALFORMED}: a file whose footer cannot be read, whose
+ *       schema is not a shard's or whose row group is over the limit is one bad record
+ *       (image_id null, source the file, reason the footer, schema or size error and the rows
+ *       not read), raised by
  *       {@link #read} from an extra row ({@code _error}) so the loss pass makes its error row;
  *       Spark reads the other files with {@code ignoreCorruptFiles}, and after the loss pass
  *       {@link #unreadRecords} reports each file that gave fewer rows than its footer declares
@@ -186,7 +194,7 @@ public final class ParquetShards implements ImageSource {
         ? Partitioning.DEFAULT.fileSplitBytes() : partitioning.fileSplitBytes());
     int partitions = partitioning.partitions();
     requireInput(spark);
-    Split split = split(ParquetFooters.read(spark, files(spark)));
+    Split split = split(ParquetFooters.read(spark, files(spark)), RowGroupLimit.of(spark));
     List<ParquetFooters.Footer> good = split.good();
     List<ParquetFooters.Footer> bad = split.bad();
     if (!bad.isEmpty() && (!lenient() || good.isEmpty())) {
@@ -199,7 +207,8 @@ public final class ParquetShards implements ImageSource {
     }
     warnings = unknownColumnsWarning(good);
     footers = good;
-    DataFrameReader reader = spark.read().option(VERIFY_PAGE_CHECKSUMS, "true")
+    SparkSession reading = RowGroupLimit.readingSession(spark, good); // batches of a few rows
+    DataFrameReader reader = reading.read().option(VERIFY_PAGE_CHECKSUMS, "true")
         .schema(split.schema());
     if (lenient()) {
       reader = reader.option("ignoreCorruptFiles", "true");
@@ -241,7 +250,7 @@ public final class ParquetShards implements ImageSource {
       }
       StructType schema = new StructType().add("_shard", DataTypes.StringType)
           .add("_error", DataTypes.StringType);
-      rows = rows.unionByName(spark.createDataFrame(errors, schema), true);
+      rows = rows.unionByName(reading.createDataFrame(errors, schema), true);
     }
     if (partitions > 0 && partitions < rows.rdd().getNumPartitions()) {
       rows = rows.coalesce(partitions);
@@ -295,6 +304,14 @@ public final class ParquetShards implements ImageSource {
    * files read have ({@link ShardSchema#wider}), which Spark's reader widens the others to.
    */
   static Split split(List<ParquetFooters.Footer> footers) {
+    return split(footers, new RowGroupLimit(Long.MAX_VALUE));
+  }
+
+  /**
+   * {@link #split(List)}, where a file whose largest row group is over {@code limit}
+   * ({@link RowGroupLimit#tooLarge}) is a file not read too, whatever its schema's layout.
+   */
+  static Split split(List<ParquetFooters.Footer> footers, RowGroupLimit limit) {
     List<ParquetFooters.Footer> bad = new ArrayList<>();
     Map<StructType, List<ParquetFooters.Footer>> byLayout = new LinkedHashMap<>();
     Map<StructType, StructType> readSchemas = new LinkedHashMap<>();
@@ -306,6 +323,11 @@ public final class ParquetShards implements ImageSource {
       try {
         StructType s = ShardSchema.readSchema(f.schema(), ShardSchema.check(f.schema(),
             f.file()));
+        String tooLarge = limit.tooLarge(f.largest());
+        if (tooLarge != null) {
+          bad.add(notRead(f, tooLarge));
+          continue;
+        }
         StructType layout = ShardSchema.layout(s);
         byLayout.computeIfAbsent(layout, k -> new ArrayList<>()).add(f);
         readSchemas.merge(layout, s, ShardSchema::wider);

@@ -37,6 +37,11 @@ import org.ohemspark.core.OhemParams;
  * {@code max(1, targetFileBytes / rowBytes)} rows ({@code maxRecordsPerFile}), where
  * {@code rowBytes} is the logits plus labels bytes of the first image. Files land near the
  * target when images are of similar size; logits barely compress, label masks do.
+ *
+ * <p>Row groups: at most half of {@link RowGroupLimit#KEY} (the largest row group the mining
+ * job reads; {@code parquet.block.size}, checked after every row: parquet-mr otherwise first
+ * checks after 100 rows, so 20 MB images made row groups of up to 2 GB), so the shards it
+ * writes are always read back; an image whose row alone is over the limit is a bad record.
  */
 public final class ShardWriter {
   private ShardWriter() {}
@@ -70,8 +75,9 @@ public final class ShardWriter {
     Broadcast<HadoopConf> conf = spark.sparkContext().broadcast(
         new HadoopConf(spark.sparkContext().hadoopConfiguration()),
         scala.reflect.ClassTag$.MODULE$.apply(HadoopConf.class));
+    RowGroupLimit limit = RowGroupLimit.of(spark);
     Dataset<Row> shards = rows(source.records(spark, tasks), source, conf, params, convention,
-        classes);
+        classes, limit);
     List<Row> first = shards.limit(1).collectAsList();
     if (first.isEmpty()) {
       throw new BadRecordException(source.describe(), null, "empty dataset: no image found");
@@ -80,6 +86,8 @@ public final class ShardWriter {
         + first.get(0).<byte[]>getAs("labels").length;
     long rowsPerFile = Math.max(1, targetFileBytes / Math.max(1, rowBytes));
     shards.write().mode(SaveMode.Overwrite).option("maxRecordsPerFile", rowsPerFile)
+        .option("parquet.block.size", limit.writeRowGroupBytes())
+        .option("parquet.page.size.row.check.min", 1) // row group (and page) size: every row
         .parquet(output);
     try {
       Path out = new Path(output);
@@ -113,16 +121,28 @@ public final class ShardWriter {
     }
   }
 
-  /** The shard rows of a source, decoded and checked on the executors. */
+  /**
+   * The shard rows of a source, decoded and checked on the executors.
+   *
+   * @param limit a row over it (logits plus labels bytes) is a bad record
+   */
   static Dataset<Row> rows(Dataset<Row> records, ImageSource source,
       Broadcast<HadoopConf> conf, OhemParams params, LabelConvention convention,
-      Integer classes) {
+      Integer classes, RowGroupLimit limit) {
+    int logits = ShardSchema.SCHEMA.fieldIndex("logits");
+    int labels = ShardSchema.SCHEMA.fieldIndex("labels");
     MapPartitionsFunction<Row, Row> fn = in -> {
       ImageLossComputer computer = new ImageLossComputer(params, convention, classes);
       return ImageRecords.map(in, source, conf.value(), r -> {
         ImageLosses checked = computer.compute(r);
-        return ShardSchema.toRow(r.imageId(), r.logits(), r.height(), r.width(),
+        Row row = ShardSchema.toRow(r.imageId(), r.logits(), r.height(), r.width(),
             checked.labels());
+        String tooLarge = limit.rowTooLarge((long) row.<byte[]>getAs(logits).length
+            + row.<byte[]>getAs(labels).length);
+        if (tooLarge != null) {
+          throw new BadRecordException(r.source(), r.imageId(), tooLarge);
+        }
+        return row;
       });
     };
     return records.mapPartitions(fn, Encoders.row(ShardSchema.SCHEMA));

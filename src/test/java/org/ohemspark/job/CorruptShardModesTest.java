@@ -32,6 +32,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.ohemspark.spark.RowGroupLimit;
 import org.ohemspark.testing.JobOutputs;
 import org.ohemspark.testing.SparkTestSession;
 import org.ohemspark.testing.Tars;
@@ -226,8 +227,8 @@ class CorruptShardModesTest {
    * as {@code p1_*}), {@code p4.parquet} (as {@code p4_*}, one row group per row, a corrupt data
    * page in row group 1), {@code p2.parquet} (p4's bytes cut in half), {@code p3.parquet} (p4's
    * bytes with garbage over the footer), {@code p4-good.parquet} (p4's first row alone, for the
-   * clean dataset) and the ingest's {@code _dataset.json}. No checksum files: the damage
-   * reaches Parquet's reader.
+   * clean dataset), {@code p6.parquet} (the three images as {@code p6_*} in one row group) and
+   * the ingest's {@code _dataset.json}. No checksum files: the damage reaches Parquet's reader.
    */
   private static synchronized Path parquetFiles() throws IOException {
     Path dir = tmp.resolve("pq-files");
@@ -240,6 +241,7 @@ class CorruptShardModesTest {
     shardFile(ingested, dir.resolve("p1.parquet"), "p1_", null);
     Path p4 = shardFile(ingested, dir.resolve("p4.parquet"), "p4_", null);
     shardFile(ingested, dir.resolve("p4-good.parquet"), "p4_", List.of("p4_street_0001"));
+    shardFile(ingested, dir.resolve("p6.parquet"), "p6_", null, 3);
     byte[] b = Files.readAllBytes(p4);
     Files.write(dir.resolve("p2.parquet"), Arrays.copyOf(b, b.length / 2));
     Arrays.fill(b, b.length - 200, b.length, (byte) 0x5a);
@@ -256,6 +258,12 @@ class CorruptShardModesTest {
    */
   private static Path shardFile(Path ingested, Path file, String prefix, List<String> ids)
       throws IOException {
+    return shardFile(ingested, file, prefix, ids, 1);
+  }
+
+  /** As {@link #shardFile(Path, Path, String, List)}, {@code rowsPerGroup} rows a row group. */
+  private static Path shardFile(Path ingested, Path file, String prefix, List<String> ids,
+      int rowsPerGroup) throws IOException {
     Path staging = tmp.resolve("staging-" + file.getFileName());
     var rows = spark.read().parquet(ingested.toString())
         .withColumn("image_id", concat(lit(prefix), col("image_id")));
@@ -263,7 +271,8 @@ class CorruptShardModesTest {
       rows = rows.filter(col("image_id").isin(ids.toArray()));
     }
     rows.repartition(1).sortWithinPartitions("image_id").write()
-        .option("parquet.block.row.count.limit", "1").parquet(staging.toString());
+        .option("parquet.block.row.count.limit", Integer.toString(rowsPerGroup))
+        .parquet(staging.toString());
     try (Stream<Path> s = Files.list(staging)) {
       return Files.copy(s.filter(p -> p.getFileName().toString().endsWith(".parquet"))
           .findFirst().orElseThrow(), file);
@@ -304,6 +313,49 @@ class CorruptShardModesTest {
       Files.copy(files.resolve(n), dir.resolve(n));
     }
     return dir;
+  }
+
+  /** The largest row group of a file, in bytes of its column chunks as stored. */
+  private static long largestRowGroup(Path file) throws IOException {
+    try (ParquetFileReader r = ParquetFileReader.open(HadoopInputFile.fromPath(
+        new org.apache.hadoop.fs.Path(file.toUri()), new Configuration()))) {
+      return r.getFooter().getBlocks().stream().mapToLong(BlockMetaData::getCompressedSize)
+          .max().orElseThrow();
+    }
+  }
+
+  @Test
+  void aRowGroupOverTheLimitIsABadFileInEveryMode() throws IOException {
+    Path files = parquetFiles();
+    long oneRow = largestRowGroup(files.resolve("p1.parquet"));
+    long threeRows = largestRowGroup(files.resolve("p6.parquet"));
+    assertTrue(threeRows > oneRow, threeRows + " > " + oneRow);
+    Path data = shards("pq-rowgroup", "p1.parquet", "p6.parquet");
+    Path clean = shards("pq-rowgroup-clean", "p1.parquet");
+    Path cleanOut = tmp.resolve("pq-rowgroup-clean-out");
+    // p1's row groups are at the limit and read; p6's one row group is over it
+    spark.conf().set(RowGroupLimit.KEY, Long.toString(oneRow));
+    try {
+      JobRun ff = mine(data, tmp.resolve("pq-rowgroup-ff"), "FAILFAST");
+      assertEquals(ExitCode.BAD_INPUT, ff.code(), ff.err());
+      assertTrue(ff.err().contains("p6.parquet: row group 0 of ") && ff.err().contains(
+          "(" + threeRows + " bytes of the columns read, 3 rows; column logits ")
+          && ff.err().contains("is larger than " + RowGroupLimit.KEY + " = ")
+          && ff.err().contains("3 rows not read"), ff.err());
+      assertEquals(ExitCode.OK, mine(clean, cleanOut, "FAILFAST").code());
+      LenientModes.giveTheCleanResult(spark, data, cleanOut,
+          tmp.resolve("pq-rowgroup-out-").toString(), 1);
+      List<Row> q = spark.read().parquet(tmp.resolve("pq-rowgroup-out-PERMISSIVE/quarantine")
+          .toString()).collectAsList();
+      assertEquals(1, q.size(), q.toString());
+      assertNull(q.get(0).getString(0));
+      assertTrue(q.get(0).getString(1).endsWith("p6.parquet"), q.toString());
+      assertTrue(q.get(0).getString(2).startsWith("row group 0 of "), q.toString());
+    } finally {
+      spark.conf().unset(RowGroupLimit.KEY);
+    }
+    JobRun unlimited = mine(data, tmp.resolve("pq-rowgroup-default"), "FAILFAST");
+    assertEquals(ExitCode.OK, unlimited.code(), "within the default limit: " + unlimited.err());
   }
 
   @Test

@@ -194,4 +194,65 @@ class OhemIngestJobTest {
       assertTrue(left.allMatch(f -> f.equals(out)), "no staging folder left");
     }
   }
+
+  /** The compressed bytes of each row group of the Parquet files in {@code dir}. */
+  private static java.util.List<Long> rowGroupBytes(Path dir) throws IOException {
+    java.util.List<Long> out = new java.util.ArrayList<>();
+    try (Stream<Path> files = Files.list(dir)) {
+      for (Path f : files.filter(p -> p.toString().endsWith(".parquet")).toList()) {
+        try (org.apache.parquet.hadoop.ParquetFileReader r = org.apache.parquet.hadoop
+            .ParquetFileReader.open(org.apache.parquet.hadoop.util.HadoopInputFile.fromPath(
+                new org.apache.hadoop.fs.Path(f.toUri()),
+                new org.apache.hadoop.conf.Configuration()))) {
+          r.getFooter().getBlocks().forEach(b -> out.add(b.getCompressedSize()));
+        }
+      }
+    }
+    return out;
+  }
+
+  /**
+   * The ingest writes row groups of at most half of {@code spark.ohem.parquet.maxRowGroupBytes}
+   * (it wrote one row group per file, whatever its size: the first size check came after 100
+   * rows), so the mining job reads back what it writes under the same limit; an image whose
+   * row alone is over the limit is bad input.
+   */
+  @Test
+  void rowGroupsStayUnderTheReadLimitAndAnImageOverItIsBad() throws IOException {
+    Path data = tmp.resolve("sixes");
+    Files.createDirectories(data.resolve("logits"));
+    Files.createDirectories(data.resolve("labels"));
+    Files.copy(SAMPLE.resolve("dataset.json"), data.resolve("dataset.json"));
+    for (int i = 0; i < 6; i++) { // [5, 48, 64] float32 logits and a 24 KiB mask: ~86 KB a row
+      Files.copy(SAMPLE.resolve("logits/street_0003.npy"), data.resolve("logits/s" + i + ".npy"));
+      Files.copy(SAMPLE.resolve("labels/street_0003.npy"), data.resolve("labels/s" + i + ".npy"));
+    }
+    spark.conf().set(org.ohemspark.spark.RowGroupLimit.KEY, "200k");
+    try {
+      Path shards = tmp.resolve("capped");
+      JobRun in = ingest("--input", data.toString(), "--output", shards.toString());
+      assertEquals(ExitCode.OK, in.code(), in.err());
+      assertEquals(1, parquetFiles(shards), "a 128 MiB target: one file");
+      java.util.List<Long> groups = rowGroupBytes(shards);
+      assertEquals(6, groups.size(), "one image a row group: " + groups);
+      assertTrue(groups.stream().allMatch(b -> b <= 100 * 1024), groups.toString());
+      JobRun mined = mine("--input", shards.toString(), "--output",
+          tmp.resolve("capped-mined").toString());
+      assertEquals(ExitCode.OK, mined.code(), "read back under the same limit: " + mined.err());
+      assertEquals(ExitCode.OK, mine("--input", data.toString(), "--output",
+          tmp.resolve("dir-mined").toString()).code());
+      assertEquals(results(tmp.resolve("dir-mined/summary.json")),
+          results(tmp.resolve("capped-mined/summary.json")));
+
+      spark.conf().set(org.ohemspark.spark.RowGroupLimit.KEY, "50k");
+      Path none = tmp.resolve("none");
+      JobRun over = ingest("--input", data.toString(), "--output", none.toString());
+      assertEquals(ExitCode.BAD_INPUT, over.code(), over.err());
+      assertTrue(over.err().contains("image_id='s") && over.err().contains("more than "
+          + "spark.ohem.parquet.maxRowGroupBytes = 50.0 KiB"), over.err());
+      assertFalse(Files.exists(none));
+    } finally {
+      spark.conf().unset(org.ohemspark.spark.RowGroupLimit.KEY);
+    }
+  }
 }

@@ -226,4 +226,56 @@ class ParquetShardsTest {
         + "a.parquet, 2 file(s)): the shards of a folder must store each column alike; 1 row "
         + "not read", s.bad().get(0).error());
   }
+
+  @Test
+  void aFileWhoseRowGroupIsOverTheLimitIsNotRead() {
+    StructType binary = ShardSchema.SCHEMA;
+    ParquetFooters.Footer small = new ParquetFooters.Footer("a.parquet", 6, binary, null,
+        new ParquetFooters.RowGroup(0, 6, 120_000_000, "logits", 119_000_000), 20_000_000);
+    ParquetFooters.Footer big = new ParquetFooters.Footer("b.parquet", 60, binary, null,
+        new ParquetFooters.RowGroup(2, 60, 1_197_171_149, "logits", 1_195_243_988), 20_000_000);
+    ParquetShards.Split s = ParquetShards.split(java.util.List.of(small, big),
+        new RowGroupLimit(256L << 20));
+    assertEquals(java.util.List.of("a.parquet"), s.good().stream()
+        .map(ParquetFooters.Footer::file).toList());
+    assertEquals("row group 2 of 1.1 GiB (1197171149 bytes of the columns read, 60 rows; column"
+        + " logits 1.1 GiB) is larger than spark.ohem.parquet.maxRowGroupBytes = 256.0 MiB: "
+        + "Spark's Parquet reader holds a whole row group in memory; rewrite the file with "
+        + "smaller row groups (ohem-ingest --format parquet, run once with "
+        + "spark.ohem.parquet.maxRowGroupBytes raised, writes them at most half the limit; "
+        + "pyarrow: a smaller row_group_size, in rows), or raise "
+        + "spark.ohem.parquet.maxRowGroupBytes where the executors have the memory; 60 rows not "
+        + "read", s.bad().get(0).error());
+    assertEquals(2, ParquetShards.split(java.util.List.of(small, big),
+        new RowGroupLimit(1_197_171_149)).good().size(), "a row group at the limit is read");
+  }
+
+  @Test
+  void shardsAreReadInBatchesOfAFewRowsWithoutChangingTheCallersSession() throws Exception {
+    assertEquals(1, RowGroupLimit.readerBatchRows(20_000_000, 4096), "rows of 20 MB: one");
+    assertEquals(16, RowGroupLimit.readerBatchRows(1L << 20, 4096), "16 MiB of 1 MiB rows");
+    assertEquals(4096, RowGroupLimit.readerBatchRows(100, 4096), "never more than Spark's");
+    assertEquals(2, RowGroupLimit.readerBatchRows(100, 2));
+    // the sample's largest row decoded: logits and labels of street_0003 plus the small columns
+    long rowBytes = 0;
+    try (java.util.stream.Stream<Path> files = java.nio.file.Files.list(shards)) {
+      for (Path f : files.filter(p -> p.toString().endsWith(".parquet")).toList()) {
+        try (org.apache.parquet.hadoop.ParquetFileReader r = org.apache.parquet.hadoop
+            .ParquetFileReader.open(org.apache.parquet.hadoop.util.HadoopInputFile.fromPath(
+                new org.apache.hadoop.fs.Path(f.toUri()),
+                new org.apache.hadoop.conf.Configuration()))) {
+          for (org.apache.parquet.hadoop.metadata.BlockMetaData b : r.getFooter().getBlocks()) {
+            rowBytes = Math.max(rowBytes, b.getTotalByteSize() / b.getRowCount());
+          }
+        }
+      }
+    }
+    assertTrue(rowBytes > 61_440, "the [5, 48, 64] float32 logits alone: " + rowBytes);
+    Dataset<Row> rows = new ParquetShards(shards.toString()).records(spark, 0);
+    assertEquals(Long.toString(RowGroupLimit.READER_BATCH_BYTES / rowBytes),
+        rows.sparkSession().conf().get(RowGroupLimit.BATCH_ROWS_KEY));
+    assertEquals("4096", spark.conf().get(RowGroupLimit.BATCH_ROWS_KEY, "4096"),
+        "the caller's session keeps its own batch");
+    assertEquals(3, rows.count());
+  }
 }
