@@ -259,7 +259,8 @@ public final class ParquetShards implements ImageSource {
   }
 
   /**
-   * A new session over the same Spark context with the caller's SQL settings, whose file
+   * A new session over the same Spark context with the caller's SQL settings (and its
+   * {@code spark.ohem.*} keys, which Spark does not list as modifiable), whose file
    * scans are cut at {@code maxPartitionBytes} ({@code spark.sql.files.maxPartitionBytes}):
    * Spark reads that setting when a scan is planned, which happens where the records are
    * consumed, so it must stay set for the records' Dataset, without changing the caller's
@@ -268,7 +269,7 @@ public final class ParquetShards implements ImageSource {
   static SparkSession splitting(SparkSession caller, long maxPartitionBytes) {
     SparkSession s = caller.newSession();
     scala.jdk.javaapi.CollectionConverters.asJava(caller.conf().getAll()).forEach((k, v) -> {
-      if (caller.conf().isModifiable(k)) {
+      if (caller.conf().isModifiable(k) || k.startsWith("spark.ohem.")) { // and our own keys
         s.conf().set(k, v);
       }
     });
