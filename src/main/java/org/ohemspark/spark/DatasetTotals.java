@@ -29,7 +29,7 @@ public final class DatasetTotals implements Serializable {
         TreeDepth.of(good));
   }
 
-  private DatasetTotals add(LossRecord r) {
+  DatasetTotals add(LossRecord r) {
     ImageLosses img = r.losses();
     images++;
     nValid += img.nValid();

@@ -41,7 +41,7 @@ public final class DistributedTopK {
   public record Result(TopK topk, int histogramPasses, TieCutoff tieCutoff) {}
 
   /** Per-image counts around the k-th value, summed over images. */
-  private static final class Tail implements Serializable {
+  static final class Tail implements Serializable {
     private static final long serialVersionUID = 1L;
     long gt;
     long eq;
@@ -86,12 +86,17 @@ public final class DistributedTopK {
     TopKSearch search = new TopKSearch(k);
     boolean done = false;
     while (!done) {
-      LossHistogram merged = images.treeAggregate(search.histogram(),
+      // wrapped: the partial histograms cross the serializer (task results, the tree's
+      // shuffle) in their sparse Java form, under Kryo too
+      LossHistogram merged = images.treeAggregate(JavaSerialized.of(search.histogram()),
           (h, img) -> {
-            h.addValid(img, ignoreIndex);
+            h.get().addValid(img, ignoreIndex);
             return h;
           },
-          LossHistogram::merge, TreeDepth.of(images));
+          (a, b) -> {
+            a.get().merge(b.get());
+            return a;
+          }, TreeDepth.of(images)).get();
       done = search.offer(merged);
     }
     final double kth = search.result().kth();

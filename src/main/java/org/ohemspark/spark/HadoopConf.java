@@ -1,5 +1,7 @@
 package org.ohemspark.spark;
 
+import com.esotericsoftware.kryo.DefaultSerializer;
+import com.esotericsoftware.kryo.serializers.JavaSerializer;
 import java.io.IOException;
 import java.io.ObjectInputStream;
 import java.io.ObjectOutputStream;
@@ -14,8 +16,11 @@ import org.apache.hadoop.fs.Path;
 /**
  * A Hadoop {@link Configuration} that can ride in a Spark closure or broadcast, so executors
  * read input files through the Hadoop FileSystem API ({@code file://}, {@code hdfs://},
- * {@code s3a://}...) with the driver's settings.
+ * {@code s3a://}...) with the driver's settings. A broadcast goes through the session's
+ * serializer: under Kryo it is written in its Java form too ({@link DefaultSerializer}), as
+ * Kryo's field serializer would skip the transient configuration.
  */
+@DefaultSerializer(JavaSerializer.class)
 public final class HadoopConf implements Serializable {
   private static final long serialVersionUID = 1L;
   private transient Configuration conf;

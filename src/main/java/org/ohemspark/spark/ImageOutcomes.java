@@ -19,27 +19,30 @@ import org.ohemspark.core.OhemParams;
  */
 public final class ImageOutcomes {
   private final JavaRDD<ImageLosses> images;
-  private final JavaRDD<OhemOutcome> outcomes;
+  /** Wrapped: a spilled block goes through the serializer, and Kryo cannot build records. */
+  private final JavaRDD<JavaSerialized<OhemOutcome>> outcomes;
   private final LongAccumulator computed;
 
   /**
    * @param images the good images' losses (cached)
+   * @param level the outcomes' storage level (the cached losses' level: a serialized or
+   *     spilled one writes them through the session's serializer)
    * @param computed counts the outcomes computed (every task attempt counts, so a value above
    *     the image count means some image's rule was computed more than once)
    */
-  public ImageOutcomes(JavaRDD<ImageLosses> images, OhemParams params,
+  public ImageOutcomes(JavaRDD<ImageLosses> images, OhemParams params, StorageLevel level,
       LongAccumulator computed) {
     this.images = images;
     this.computed = computed;
     this.outcomes = images.map(img -> {
       computed.add(1);
-      return OhemOutcome.ofImage(params, img);
-    }).persist(StorageLevel.MEMORY_AND_DISK());
+      return JavaSerialized.of(OhemOutcome.ofImage(params, img));
+    }).persist(level);
   }
 
   /** Each image with its outcome, lazily. */
   public JavaPairRDD<ImageLosses, OhemOutcome> pairs() {
-    return images.zip(outcomes);
+    return images.zip(outcomes).mapValues(JavaSerialized::get);
   }
 
   /** Each image with the rule of its outcome, lazily. */

@@ -30,7 +30,7 @@ public final class ImageScopeTotals implements Serializable {
         ImageScopeTotals::merge, TreeDepth.of(rows));
   }
 
-  private ImageScopeTotals add(Row r) {
+  ImageScopeTotals add(Row r) {
     nMin += r.<Long>getAs("n_min");
     nKept += r.<Long>getAs("n_kept");
     if (r.<Boolean>getAs("used_topk")) {
@@ -46,7 +46,7 @@ public final class ImageScopeTotals implements Serializable {
     return this;
   }
 
-  private ImageScopeTotals merge(ImageScopeTotals o) {
+  ImageScopeTotals merge(ImageScopeTotals o) {
     nMin += o.nMin;
     nKept += o.nKept;
     nTopk += o.nTopk;

@@ -1,5 +1,7 @@
 package org.ohemspark.spark;
 
+import com.esotericsoftware.kryo.DefaultSerializer;
+import com.esotericsoftware.kryo.serializers.JavaSerializer;
 import java.io.Serializable;
 import java.util.stream.IntStream;
 import org.apache.spark.SimpleFutureAction;
@@ -25,8 +27,13 @@ import scala.runtime.BoxedUnit;
  * one per task on the driver (O(partitions)).
  */
 final class LossPass {
-  /** One partition's result: its records and its first bad record (null if none). */
-  private record PartitionResult(long records, LossRecord firstBad) implements Serializable {}
+  /**
+   * One partition's result: its records and its first bad record (null if none). A task result
+   * goes through the session's serializer: under Kryo, which cannot build records, in its Java
+   * form.
+   */
+  @DefaultSerializer(JavaSerializer.class)
+  record PartitionResult(long records, LossRecord firstBad) implements Serializable {}
 
   /** Set once submitted; a result can arrive before (then the constructor cancels). */
   private SimpleFutureAction<BoxedUnit> job;

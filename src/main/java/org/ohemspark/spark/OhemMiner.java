@@ -182,7 +182,7 @@ public final class OhemMiner {
 
     long t1 = System.nanoTime();
     if (groupBy == GroupBy.IMAGE) {
-      ImageOutcomes outcomes = new ImageOutcomes(frame, params,
+      ImageOutcomes outcomes = new ImageOutcomes(frame, params, cacheLevel(),
           spark.sparkContext().longAccumulator("ohem.image_rules"));
       Dataset<Row> images = ImageReport.ofImages(spark, outcomes.pairs(), params.ignoreIndex())
           .persist(StorageLevel.MEMORY_AND_DISK());

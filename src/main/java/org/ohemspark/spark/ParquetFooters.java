@@ -1,5 +1,7 @@
 package org.ohemspark.spark;
 
+import com.esotericsoftware.kryo.DefaultSerializer;
+import com.esotericsoftware.kryo.serializers.JavaSerializer;
 import java.io.Serializable;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -41,6 +43,7 @@ final class ParquetFooters {
    * @param rowBytes the most bytes one row of the shard columns takes decoded (uncompressed),
    *     averaged over each row group, the largest of those; 0 when unknown
    */
+  @DefaultSerializer(JavaSerializer.class) // a task result: Kryo cannot build records
   record Footer(String file, long rows, StructType schema, String error, RowGroup largest,
       long rowBytes) implements Serializable {
     Footer(String file, long rows, StructType schema, String error) {

@@ -1,5 +1,7 @@
 package org.ohemspark.spark;
 
+import com.esotericsoftware.kryo.DefaultSerializer;
+import com.esotericsoftware.kryo.serializers.JavaSerializer;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -27,6 +29,7 @@ import scala.Tuple2;
  * @param imageId the image where the budget runs out
  * @param remainder how many of its ties are kept, {@code 1 <= remainder <= its ties}
  */
+@DefaultSerializer(JavaSerializer.class) // a task result: Kryo cannot build records
 public record TieCutoff(String imageId, long remainder) implements Serializable {
 
   /** {@code rule} (the dataset's) with the ties image {@code id} keeps. */

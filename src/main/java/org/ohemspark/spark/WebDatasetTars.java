@@ -5,6 +5,8 @@ import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.max;
 import static org.apache.spark.sql.functions.min;
 
+import com.esotericsoftware.kryo.DefaultSerializer;
+import com.esotericsoftware.kryo.serializers.JavaSerializer;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -258,6 +260,7 @@ public final class WebDatasetTars implements ImageSource {
    * What one tar's headers say: its pieces, and in a checked index its keys (for the check
    * across tars).
    */
+  @DefaultSerializer(JavaSerializer.class) // a task result, persisted: Kryo cannot build records
   record TarIndex(String tar, List<TarPieces.Piece> pieces, List<String> keys)
       implements java.io.Serializable {
 

@@ -30,7 +30,8 @@ import org.ohemspark.testing.SparkTestSession;
  * (image_id, pixel_index) order.
  */
 class GoldenSparkTest {
-  private static SparkSession spark;
+  /** The session; a subclass may start another by hiding {@link #start}. */
+  static SparkSession spark;
 
   @BeforeAll
   static void start() {
@@ -50,35 +51,43 @@ class GoldenSparkTest {
   @MethodSource("cases")
   void datasetScopeMatchesPyTorch(String name) {
     Golden.Case c = Golden.load(name);
-    Golden.Expected e = c.float64();
     try (OhemMiner.Result r = OhemMiner.on(spark).params(c.params().toOhemParams())
         .partitions(2).mineDirectory(c.dir().toString())) {
-      MiningSummary s = r.summary();
-      assertEquals(c.images(), s.nImages());
-      assertEquals(e.nValid(), s.nValid(), "n_valid");
-      assertEquals(e.nMin(), s.nMin(), "n_min");
-      assertEquals(e.nHard(), s.nHard(), "n_hard");
-      assertEquals(e.usedTopk(), s.usedTopk(), "used_topk");
-      assertEquals(e.nKept(), s.nKept(), "n_kept");
-      assertEquals(e.lossThreshold(), s.lossThreshold(), 1e-15);
-      if (e.mean() == null) {
-        assertNull(s.mean(), "PyTorch gives NaN: mean must be null");
-        assertEquals("EMPTY", s.status());
-      } else {
-        assertEquals("OK", s.status());
-        assertEquals(e.mean(), s.mean(), 1e-6 * Math.abs(e.mean()) + 1e-12, "mean");
-      }
-      if (e.usedTopk()) {
-        assertNotNull(s.kthLoss());
-        assertEquals(e.kthLoss(), s.kthLoss(), 1e-6, "kth_loss");
-      } else {
-        assertNull(s.kthLoss());
-      }
-      List<Row> kept = r.hardPixels().collectAsList();
-      checkKeptSet(c, e, kept, s);
-      checkTieOrder(c, r, kept);
-      checkImagesTable(c, r.images().collectAsList(), s);
+      checkDatasetScope(c, r);
     }
+  }
+
+  /**
+   * A dataset-scope run {@code r} over case {@code c}'s images gives PyTorch's figures, kept
+   * set and tie order, and an {@code images/} row per image.
+   */
+  static void checkDatasetScope(Golden.Case c, OhemMiner.Result r) {
+    Golden.Expected e = c.float64();
+    MiningSummary s = r.summary();
+    assertEquals(c.images(), s.nImages());
+    assertEquals(e.nValid(), s.nValid(), "n_valid");
+    assertEquals(e.nMin(), s.nMin(), "n_min");
+    assertEquals(e.nHard(), s.nHard(), "n_hard");
+    assertEquals(e.usedTopk(), s.usedTopk(), "used_topk");
+    assertEquals(e.nKept(), s.nKept(), "n_kept");
+    assertEquals(e.lossThreshold(), s.lossThreshold(), 1e-15);
+    if (e.mean() == null) {
+      assertNull(s.mean(), "PyTorch gives NaN: mean must be null");
+      assertEquals("EMPTY", s.status());
+    } else {
+      assertEquals("OK", s.status());
+      assertEquals(e.mean(), s.mean(), 1e-6 * Math.abs(e.mean()) + 1e-12, "mean");
+    }
+    if (e.usedTopk()) {
+      assertNotNull(s.kthLoss());
+      assertEquals(e.kthLoss(), s.kthLoss(), 1e-6, "kth_loss");
+    } else {
+      assertNull(s.kthLoss());
+    }
+    List<Row> kept = r.hardPixels().collectAsList();
+    checkKeptSet(c, e, kept, s);
+    checkTieOrder(c, r, kept);
+    checkImagesTable(c, r.images().collectAsList(), s);
   }
 
   private static void checkKeptSet(Golden.Case c, Golden.Expected e, List<Row> rows,

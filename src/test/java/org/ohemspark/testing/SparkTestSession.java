@@ -1,5 +1,6 @@
 package org.ohemspark.testing;
 
+import java.util.Map;
 import org.apache.spark.sql.SparkSession;
 
 /**
@@ -12,14 +13,20 @@ public final class SparkTestSession {
   private SparkTestSession() {}
 
   public static SparkSession create(String name) {
-    return SparkSession.builder()
+    return create(name, Map.of());
+  }
+
+  /** The same session with {@code conf} added (e.g. another {@code spark.serializer}). */
+  public static SparkSession create(String name, Map<String, String> conf) {
+    SparkSession.Builder b = SparkSession.builder()
         .master("local[2]")
         .appName(name)
         .config("spark.ui.enabled", "false")
         .config("spark.driver.host", "127.0.0.1")
         .config("spark.driver.bindAddress", "127.0.0.1")
         .config("spark.sql.shuffle.partitions", "2")
-        .config("spark.default.parallelism", "2")
-        .getOrCreate();
+        .config("spark.default.parallelism", "2");
+    conf.forEach(b::config);
+    return b.getOrCreate();
   }
 }
