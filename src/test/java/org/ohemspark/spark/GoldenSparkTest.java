@@ -16,6 +16,7 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.ohemspark.core.ImageLosses;
@@ -29,17 +30,22 @@ import org.ohemspark.testing.SparkTestSession;
  * ties make PyTorch's choice arbitrary, the kept ties must be the first in
  * (image_id, pixel_index) order.
  */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class GoldenSparkTest {
-  /** The session; a subclass may start another by hiding {@link #start}. */
-  static SparkSession spark;
+  SparkSession spark;
 
   @BeforeAll
-  static void start() {
-    spark = SparkTestSession.create("golden");
+  void start() {
+    spark = newSession();
+  }
+
+  /** The class's one session: a subclass runs the same cases in a session of its own. */
+  SparkSession newSession() {
+    return SparkTestSession.create("golden");
   }
 
   @AfterAll
-  static void stop() {
+  void stop() {
     spark.stop();
   }
 

@@ -12,8 +12,8 @@ import java.util.Map;
 import org.apache.spark.SparkEnv;
 import org.apache.spark.serializer.KryoSerializer;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
 import org.apache.spark.storage.StorageLevel;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.ohemspark.testing.Golden;
@@ -33,14 +33,14 @@ class KryoGoldenSparkTest extends GoldenSparkTest {
   @TempDir
   static Path tmp;
 
-  /** Hides {@link GoldenSparkTest#start}: this class's one session. */
-  @BeforeAll
-  static void start() {
-    spark = SparkTestSession.create("golden-kryo", Map.of(
+  @Override
+  SparkSession newSession() {
+    SparkSession s = SparkTestSession.create("golden-kryo", Map.of(
         "spark.serializer", KryoSerializer.class.getName(),
         OhemMiner.CACHE_LEVEL_KEY, "DISK_ONLY"));
     assertInstanceOf(KryoSerializer.class, SparkEnv.get().serializer(),
         "a new SparkContext, not one left running with another serializer");
+    return s;
   }
 
   /**
