@@ -16,7 +16,9 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.storage.StorageLevel;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.ohemspark.core.LabelConvention;
 import org.ohemspark.testing.Golden;
+import org.ohemspark.testing.Layouts;
 import org.ohemspark.testing.SparkTestSession;
 
 /**
@@ -71,6 +73,30 @@ class KryoGoldenSparkTest extends GoldenSparkTest {
       assertEquals(1, q.size());
       assertEquals("9999", q.get(0).getString(0));
       assertTrue(q.get(0).getString(1).endsWith("logits/9999.npy"), q.get(0).getString(1));
+    }
+  }
+
+  /**
+   * The top-k golden case as WebDataset tars (indexed and checked: the tar index is a task
+   * result and is persisted) and as Parquet shards written by the ingest in this session (the
+   * footers are task results), each mined under Kryo: the case's figures.
+   */
+  @Test
+  void tarsAndShardsUnderKryo() {
+    Golden.Case c = Golden.load("topk_path");
+    Path tars = Layouts.toTars(c.dir(), tmp.resolve("tars"), 2);
+    try (OhemMiner.Result r = OhemMiner.on(spark).params(c.params().toOhemParams())
+        .partitions(2).mine(new WebDatasetTars(tars.toString()))) {
+      checkDatasetScope(c, r);
+    }
+    Path shards = tmp.resolve("shards");
+    ShardWriter.Result w = ShardWriter.write(spark, new DatasetDirectory(c.dir().toString()),
+        c.params().toOhemParams(), LabelConvention.TRAIN_IDS, null, shards.toString(), 1,
+        1_000_000);
+    assertTrue(w.files() >= 2, "several shards: " + w.files());
+    try (OhemMiner.Result r = OhemMiner.on(spark).params(c.params().toOhemParams())
+        .partitions(2).mine(new ParquetShards(shards.toString()))) {
+      checkDatasetScope(c, r);
     }
   }
 }
