@@ -32,15 +32,20 @@ import scala.reflect.ClassTag$;
  * Every object the engine hands to Spark's data serializer (the session's
  * {@code spark.serializer}) comes back with the same content through Spark's Java serializer and
  * through its Kryo serializer as a session configures it with nothing registered
- * ({@code new KryoSerializer(new SparkConf())}): the cached loss records, the task results, the
+ * ({@code new KryoSerializer(new SparkConf())}), and through Kryo requiring registration with
+ * {@link OhemKryoRegistrator}: the cached loss records, the task results, the
  * aggregation states that come back as results or cross the tree's shuffle, the shuffled and
  * parallelized records, the broadcast Hadoop configuration. No SparkSession
  * ({@link KryoGoldenSparkTest} runs the engine under Kryo).
  */
 class KryoRoundTripTest {
 
+  /** Java; Kryo with nothing registered; Kryo requiring registration, with our registrator. */
   static Stream<Serializer> serializers() {
-    return Stream.of(new JavaSerializer(new SparkConf()), new KryoSerializer(new SparkConf()));
+    SparkConf required = new SparkConf().set("spark.kryo.registrationRequired", "true")
+        .set("spark.kryo.registrator", OhemKryoRegistrator.class.getName());
+    return Stream.of(new JavaSerializer(new SparkConf()), new KryoSerializer(new SparkConf()),
+        new KryoSerializer(required));
   }
 
   @SuppressWarnings("unchecked")
