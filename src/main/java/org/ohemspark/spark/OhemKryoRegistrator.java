@@ -28,7 +28,8 @@ public final class OhemKryoRegistrator implements KryoRegistrator {
    * the broadcast configuration; what they hold in their Java form needs no registration), then
    * those of Java and Spark that the job makes Spark write and Spark does not register itself:
    * the lists of the bad-record split's states, the input rows a directory or tar listing
-   * parallelizes, and the binary column type of the Parquet schemas in shard footers.
+   * parallelizes, and the binary column type in the schemas Spark's own Parquet schema
+   * inference returns as task results when shards are read (Spark registers the other types).
    */
   static final Class<?>[] CLASSES = {
       LossRecord.class, LossPass.PartitionResult.class, JavaSerialized.class,
