@@ -188,7 +188,8 @@ public record BadRecords(JavaRDD<LossRecord> good, Dataset<Row> quarantine, long
         .mapPartitionsWithIndex((p, it) -> stream(it)
             .map(r -> new Tuple2<>(r.imageId(), Copies.of(r, p))).iterator(), true)
         .mapToPair(t -> t)
-        .reduceByKey(Copies::merge)
+        .reduceByKey(Copies::merge, ScanPartitions.partitions(records.getNumPartitions(),
+            records.context().defaultParallelism())) // ids only: a few tasks suffice
         .filter(e -> e._2().bad() > 0);
     Tally t = suspects.aggregate(new Tally(), Tally::add, Tally::merge);
     if (t.duplicatedIds > 0 && mode == BadRecordMode.FAILFAST) {

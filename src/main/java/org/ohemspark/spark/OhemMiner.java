@@ -31,7 +31,8 @@ import org.ohemspark.core.TopK;
  * {@link LossPass}, which no other job overlaps, so each image is decoded once), one small
  * aggregation of ids ({@link BadRecords}) and one of per-image figures ({@link DatasetTotals}),
  * and on the top-k branch the {@link DistributedTopK} passes over the cached losses, read in
- * place. No pixel, and no row per image, is ever collected on the driver.
+ * place; the aggregations run in fewer, larger tasks than the loss pass
+ * ({@link ScanPartitions}). No pixel, and no row per image, is ever collected on the driver.
  */
 public final class OhemMiner {
   private final SparkSession spark;
@@ -151,7 +152,7 @@ public final class OhemMiner {
       BadRecords bad = BadRecords.split(spark, all, mode);
       JavaRDD<LossRecord> good = bad.good();
       JavaRDD<ImageLosses> images = good.map(LossRecord::losses);
-      DatasetTotals totals = DatasetTotals.of(good);
+      DatasetTotals totals = DatasetTotals.of(ScanPartitions.of(good));
       long firstPassNanos = System.nanoTime() - t0;
       if (totals.images() == 0) {
         String first = bad.count() == 0 ? "" : "; first: " + bad.quarantine().limit(3)
@@ -200,8 +201,8 @@ public final class OhemMiner {
     int passes = 0;
     TieCutoff cutoff = null;
     if (OhemOutcome.needsTopK(params, nValid, nHard)) {
-      DistributedTopK.Result r = DistributedTopK.find(frame, params.nMin(nValid),
-          params.ignoreIndex());
+      DistributedTopK.Result r = DistributedTopK.find(ScanPartitions.of(frame),
+          params.nMin(nValid), params.ignoreIndex());
       topk = r.topk();
       passes = r.histogramPasses();
       cutoff = r.tieCutoff();
