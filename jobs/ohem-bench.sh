@@ -150,7 +150,7 @@ if [ -n "$DO_KERNEL" ]; then
   echo "== kernel: JMH CrossEntropyKernelBench, C=$C $DTYPE, one thread (load $(load1))" >&2
   l0=$(load1)
   OHEM_SKIP_COMPILE=1 "$ROOT/jobs/bench-kernel.sh" CrossEntropyKernelBench -p classes="$C" \
-    -p dtype="$DTYPE" -p resize=false -p impl=best -f 1 -wi 3 -w 1 -i 5 -r 1 \
+    -p dtype="$DTYPE" -p resize=false -p impl=best -f 1 -wi 3 -w 1 -i 5 -r 1 -foe true \
     -rf json -rff "$RUN/kernel.json" > "$RUN/kernel.log" 2>&1 || {
       echo "ohem-bench: JMH failed, see $RUN/kernel.log" >&2; exit 1; }
   meta "$RUN/kernel.meta.json" "load_start=$l0" "load_end=$(load1)"

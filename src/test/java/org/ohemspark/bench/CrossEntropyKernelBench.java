@@ -1,5 +1,7 @@
 package org.ohemspark.bench;
 
+import java.nio.ByteOrder;
+
 import java.util.concurrent.TimeUnit;
 import org.ohemspark.core.CrossEntropyKernel;
 import org.ohemspark.core.DenseLogits;
@@ -7,7 +9,6 @@ import org.ohemspark.core.ImageLosses;
 import org.ohemspark.core.OhemParams;
 import org.ohemspark.core.RowMath;
 import org.ohemspark.core.SyntheticImage;
-import org.ohemspark.io.NpyArray;
 import org.ohemspark.io.NpyWriter;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -72,7 +73,13 @@ public class CrossEntropyKernelBench {
     labels = img.labels();
     boolean half = dtype.equals("float16");
     byte[] npy = NpyWriter.floats(img.logits(), half, classes, H / ds, W / ds);
-    logits = (DenseLogits) NpyArray.parse("bench.npy", npy).asLogits("bench");
+    // the kernel alone, on logits in memory (the job reads them in slabs: SlabLogits); the npy
+    // header is the writer's (its length is a multiple of 64, the array follows it)
+    int header = java.nio.ByteBuffer.wrap(npy, 8, 2).order(ByteOrder.LITTLE_ENDIAN).getShort()
+        + 10;
+    logits = new DenseLogits(java.nio.ByteBuffer.wrap(npy, header, npy.length - header),
+        ByteOrder.LITTLE_ENDIAN, half ? DenseLogits.DType.FLOAT16 : DenseLogits.DType.FLOAT32,
+        classes, H / ds, W / ds, false);
     RowMath math = impl.equals("scalar") ? RowMath.scalar() : RowMath.best();
     kernel = new CrossEntropyKernel(OhemParams.DEFAULTS, math);
   }
