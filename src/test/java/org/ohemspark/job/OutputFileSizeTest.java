@@ -146,7 +146,8 @@ class OutputFileSizeTest {
     assertEquals(List.of("zbad_0", "zbad_1", "zbad_2", "zbad_3", "zbad_4", "zbad_5", "zbad_6"),
         ids, "file after file");
 
-    // hard_pixels/: each writing task cuts its own rows into files of 100
+    // hard_pixels/: the 8 loss-pass partitions coalesced to ScanPartitions' 4 (local[2]; the
+    // rows give each of them over 100 / 8), each cutting its own rows into files of 100
     Map<Integer, List<Long>> hard = rowsByPart(out.resolve("hard_pixels"));
     long total = 0;
     for (Map.Entry<Integer, List<Long>> e : hard.entrySet()) {
@@ -155,7 +156,7 @@ class OutputFileSizeTest {
       assertEquals(cut(rows, 1600 / 16), e.getValue(), "part " + e.getKey());
     }
     assertEquals(kept, total, "every kept pixel is written once");
-    assertTrue(hard.size() > 1, "hard_pixels/ stays in the loss pass's partitions: " + hard);
+    assertEquals(4, hard.size(), "hard_pixels/ written by 4 tasks: " + hard);
   }
 
   @Test
@@ -199,5 +200,50 @@ class OutputFileSizeTest {
     } finally {
       spark.sparkContext().removeSparkListener(listener);
     }
+  }
+
+  /**
+   * {@code hard_pixels/} is written by the tasks that compute it, coalesced without a shuffle:
+   * one stage of {@link OutputFiles#writerTasks} tasks (no shuffle stage in front), and no
+   * image decoded again.
+   */
+  @Test
+  void hardPixelsAreWrittenWithoutAShuffle() throws Exception {
+    List<Integer> stageTasks = Collections.synchronizedList(new ArrayList<>());
+    SparkListener listener = new SparkListener() {
+      @Override
+      public void onStageCompleted(SparkListenerStageCompleted e) {
+        stageTasks.add(e.stageInfo().numTasks());
+      }
+    };
+    try (OhemMiner.Result r = OhemMiner.on(spark).partitions(8).mode(BadRecordMode.PERMISSIVE)
+        .mine(new DatasetDirectory(mixed.toString()))) {
+      long decoded = r.imagesDecoded().value();
+      long kept = r.summary().nKept();
+      spark.sparkContext().listenerBus().waitUntilEmpty();
+      spark.sparkContext().addSparkListener(listener);
+      new OutputFiles(1600).perPartition(r.hardPixels(), kept, 16)
+          .parquet(tmp.resolve("hard-only").toString());
+      spark.sparkContext().listenerBus().waitUntilEmpty();
+      assertEquals(List.of(4), stageTasks, "one stage, ScanPartitions' 4 tasks");
+      assertEquals(decoded, r.imagesDecoded().value(), "no image decoded again");
+      assertEquals(kept, spark.read().parquet(tmp.resolve("hard-only").toString()).count());
+    } finally {
+      spark.sparkContext().removeSparkListener(listener);
+    }
+  }
+
+  /** The writer-task arithmetic: min(scan tasks, ceil(rows / (rowsPerFile / 8))). */
+  @Test
+  void writerTasksFollowTheRowsAndTheCores() {
+    OutputFiles f = new OutputFiles(128L << 20); // 8,388,608 rows of 16 B; 1,048,576 per task
+    assertEquals(1, f.writerTasks(0, 16, 22, 2));
+    assertEquals(1, f.writerTasks(1_048_576, 16, 22, 2));
+    assertEquals(2, f.writerTasks(1_048_577, 16, 22, 2));
+    assertEquals(4, f.writerTasks(32_000_000, 16, 22, 2), "2 per core on 2 cores");
+    assertEquals(3, f.writerTasks(32_000_000, 16, 3, 2), "never more than the partitions");
+    assertEquals(31, f.writerTasks(32_000_000, 16, 40_000, 400), "by rows: ceil(32e6 / 2^20)");
+    assertEquals(1250, f.writerTasks(2_000_000_000L, 16, 40_000, 400),
+        "40,000 partitions, 32 blocks a task");
   }
 }
