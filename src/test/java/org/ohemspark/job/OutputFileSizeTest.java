@@ -13,6 +13,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.TimeoutException;
 import java.util.stream.Stream;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.parquet.hadoop.ParquetFileReader;
@@ -169,13 +170,9 @@ class OutputFileSizeTest {
         rowsByPart(out.resolve("hard_pixels")));
   }
 
-  /**
-   * Gathering {@code images/} into one task must not pull its computation (a pass over the
-   * cached losses, every image's kept-pixel totals) into that task: the write runs the 8 tasks
-   * of the loss pass's partitions, then the one writing task, and decodes no image again.
-   */
-  @Test
-  void gatheringKeepsTheComputationInTheLossPassPartitions() throws Exception {
+  /** Tasks of each stage {@code write} runs, in order, and images it decoded (none expected). */
+  private static List<Integer> stagesOf(OhemMiner.Result r, Runnable write)
+      throws TimeoutException {
     List<Integer> stageTasks = Collections.synchronizedList(new ArrayList<>());
     SparkListener listener = new SparkListener() {
       @Override
@@ -183,22 +180,39 @@ class OutputFileSizeTest {
         stageTasks.add(e.stageInfo().numTasks());
       }
     };
-    try (OhemMiner.Result r = OhemMiner.on(spark).partitions(8).mode(BadRecordMode.PERMISSIVE)
-        .mine(new DatasetDirectory(mixed.toString()))) {
-      long decoded = r.imagesDecoded().value();
-      assertEquals(IMAGES, decoded, "decoded once by the loss pass");
+    long decoded = r.imagesDecoded().value();
+    spark.sparkContext().listenerBus().waitUntilEmpty();
+    spark.sparkContext().addSparkListener(listener);
+    try {
+      write.run();
       spark.sparkContext().listenerBus().waitUntilEmpty();
-      spark.sparkContext().addSparkListener(listener);
-      new OutputFiles(1600).gathered(r.images(), 80)
-          .parquet(tmp.resolve("images-only").toString());
-      spark.sparkContext().listenerBus().waitUntilEmpty();
-      assertEquals(List.of(8, 1), stageTasks, "tasks of each stage of the write");
-      assertEquals(decoded, r.imagesDecoded().value(), "no image decoded again");
-      List<Row> rows = spark.read().parquet(tmp.resolve("images-only").toString())
-          .collectAsList();
-      assertEquals(IMAGES, rows.size());
     } finally {
       spark.sparkContext().removeSparkListener(listener);
+    }
+    assertEquals(decoded, r.imagesDecoded().value(), "no image decoded again");
+    return stageTasks;
+  }
+
+  private static OhemMiner.Result mineInEight() {
+    OhemMiner.Result r = OhemMiner.on(spark).partitions(8).mode(BadRecordMode.PERMISSIVE)
+        .mine(new DatasetDirectory(mixed.toString()));
+    assertEquals(IMAGES, r.imagesDecoded().value(), "decoded once by the loss pass");
+    return r;
+  }
+
+  /**
+   * Gathering {@code images/} into one task must not pull its computation (a pass over the
+   * cached losses, every image's kept-pixel totals) into that task: the write runs the 8 tasks
+   * of the loss pass's partitions, then the one writing task, and decodes no image again.
+   */
+  @Test
+  void gatheringKeepsTheComputationInTheLossPassPartitions() throws Exception {
+    String dir = tmp.resolve("images-only").toString();
+    try (OhemMiner.Result r = mineInEight()) {
+      assertEquals(List.of(8, 1), stagesOf(r,
+          () -> new OutputFiles(1600).gathered(r.images(), 80).parquet(dir)),
+          "tasks of each stage of the write");
+      assertEquals(IMAGES, spark.read().parquet(dir).count());
     }
   }
 
@@ -209,27 +223,13 @@ class OutputFileSizeTest {
    */
   @Test
   void hardPixelsAreWrittenWithoutAShuffle() throws Exception {
-    List<Integer> stageTasks = Collections.synchronizedList(new ArrayList<>());
-    SparkListener listener = new SparkListener() {
-      @Override
-      public void onStageCompleted(SparkListenerStageCompleted e) {
-        stageTasks.add(e.stageInfo().numTasks());
-      }
-    };
-    try (OhemMiner.Result r = OhemMiner.on(spark).partitions(8).mode(BadRecordMode.PERMISSIVE)
-        .mine(new DatasetDirectory(mixed.toString()))) {
-      long decoded = r.imagesDecoded().value();
+    String dir = tmp.resolve("hard-only").toString();
+    try (OhemMiner.Result r = mineInEight()) {
       long kept = r.summary().nKept();
-      spark.sparkContext().listenerBus().waitUntilEmpty();
-      spark.sparkContext().addSparkListener(listener);
-      new OutputFiles(1600).perPartition(r.hardPixels(), kept, 16)
-          .parquet(tmp.resolve("hard-only").toString());
-      spark.sparkContext().listenerBus().waitUntilEmpty();
-      assertEquals(List.of(4), stageTasks, "one stage, ScanPartitions' 4 tasks");
-      assertEquals(decoded, r.imagesDecoded().value(), "no image decoded again");
-      assertEquals(kept, spark.read().parquet(tmp.resolve("hard-only").toString()).count());
-    } finally {
-      spark.sparkContext().removeSparkListener(listener);
+      assertEquals(List.of(4), stagesOf(r,
+          () -> new OutputFiles(1600).perPartition(r.hardPixels(), kept, 16).parquet(dir)),
+          "one stage, ScanPartitions' 4 tasks");
+      assertEquals(kept, spark.read().parquet(dir).count());
     }
   }
 
