@@ -152,23 +152,7 @@ public final class ImageDirectory implements LabelledImageSource {
    */
   @Override
   public Iterator<LabelledImage> readAll(Row pair, HadoopConf conf) {
-    return new Iterator<>() {
-      private boolean done;
-
-      @Override
-      public boolean hasNext() {
-        return !done;
-      }
-
-      @Override
-      public LabelledImage next() {
-        if (done) {
-          throw new java.util.NoSuchElementException();
-        }
-        done = true;
-        return read(pair, conf);
-      }
-    };
+    return SingleRead.of(() -> read(pair, conf));
   }
 
   private LabelledImage read(Row pair, HadoopConf conf) {

@@ -6,7 +6,6 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
-import java.util.NoSuchElementException;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
@@ -128,23 +127,7 @@ public final class ImageShards implements LabelledImageSource {
    */
   @Override
   public Iterator<LabelledImage> readAll(Row row, HadoopConf conf) {
-    return new Iterator<>() {
-      private boolean done;
-
-      @Override
-      public boolean hasNext() {
-        return !done;
-      }
-
-      @Override
-      public LabelledImage next() {
-        if (done) {
-          throw new NoSuchElementException();
-        }
-        done = true;
-        return read(row);
-      }
-    };
+    return SingleRead.of(() -> read(row));
   }
 
   private static LabelledImage read(Row row) {

@@ -55,23 +55,7 @@ public interface ImageSource extends Serializable {
    *     {@code hasNext()}
    */
   default Iterator<ImageRecord> readAll(Row record, HadoopConf conf) {
-    return new Iterator<>() {
-      private boolean done;
-
-      @Override
-      public boolean hasNext() {
-        return !done;
-      }
-
-      @Override
-      public ImageRecord next() {
-        if (done) {
-          throw new java.util.NoSuchElementException();
-        }
-        done = true;
-        return read(record, conf);
-      }
-    };
+    return SingleRead.of(() -> read(record, conf));
   }
 
   /**
