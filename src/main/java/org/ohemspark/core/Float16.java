@@ -55,12 +55,50 @@ public final class Float16 {
 
   /**
    * Converts {@code n} half patterns {@code src[from..from+n)} to floats
-   * {@code dst[off..off+n)}, exactly.
+   * {@code dst[off..off+n)}, exactly: on the Vector API where the JVM has it
+   * ({@link VectorFloat16}, the same bits), else {@link #toFloatsByTable}.
    */
   public static void toFloats(short[] src, int from, float[] dst, int off, int n) {
+    Bulk.BEST.toFloats(src, from, dst, off, n);
+  }
+
+  /** {@link #toFloats} by a table of every half's float (256 KiB, built on first use). */
+  public static void toFloatsByTable(short[] src, int from, float[] dst, int off, int n) {
     final float[] t = Table.VALUES;
     for (int i = 0; i < n; i++) {
       dst[off + i] = t[src[from + i] & 0xffff];
+    }
+  }
+
+  /** A bulk conversion of halves to floats, with the bits of {@link #toFloat}. */
+  interface Bulk {
+    void toFloats(short[] src, int from, float[] dst, int off, int n);
+
+    /** Values converted at a time. */
+    default int lanes() {
+      return 1;
+    }
+
+    /**
+     * {@link VectorFloat16} where {@code jdk.incubator.vector} is present, with at least 8
+     * int lanes, and {@code -Dohem.kernel=scalar} is not set; else the table.
+     */
+    Bulk BEST = choose();
+
+    private static Bulk choose() {
+      Bulk table = Float16::toFloatsByTable;
+      if ("scalar".equals(System.getProperty("ohem.kernel"))
+          || ModuleLayer.boot().findModule("jdk.incubator.vector").isEmpty()) {
+        return table;
+      }
+      try {
+        // loaded by name: without the module, linking VectorFloat16 would fail
+        Bulk v = (Bulk) Class.forName("org.ohemspark.core.VectorFloat16")
+            .getDeclaredConstructor().newInstance();
+        return v.lanes() >= 8 ? v : table;
+      } catch (ReflectiveOperationException | LinkageError e) {
+        return table;
+      }
     }
   }
 

@@ -102,4 +102,34 @@ class Float16Test {
           f + " -> " + got + " (" + Integer.toHexString(h) + ")");
     }
   }
+
+  /**
+   * The bulk conversion (the Vector API one where the JVM has the module, as the tests run)
+   * gives the bits of {@link Float16#toFloat} for every one of the 65,536 patterns, from any
+   * offset and for any count (vector blocks and the scalar tail).
+   */
+  @Test
+  void bulkConversionGivesTheBitsOfToFloatForEveryPattern() {
+    if (ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent()) {
+      assertEquals("VectorFloat16", Float16.Bulk.BEST.getClass().getSimpleName());
+    }
+    short[] all = new short[1 << 16];
+    for (int h = 0; h < all.length; h++) {
+      all[h] = (short) h;
+    }
+    for (int from : new int[] {0, 1, 7}) {
+      for (int n : new int[] {all.length - from, 5, 17}) {
+        float[] bulk = new float[n + 3];
+        float[] table = new float[n + 3];
+        Float16.toFloats(all, from, bulk, 3, n);
+        Float16.toFloatsByTable(all, from, table, 3, n);
+        for (int i = 0; i < n; i++) {
+          int h = from + i;
+          assertEquals(bits(Float16.toFloat(h)), bits(bulk[3 + i]), "pattern " + h);
+          assertEquals(bits(Float16.toFloat(h)), bits(table[3 + i]), "pattern " + h);
+        }
+        assertEquals(0, bits(bulk[0]), "nothing written before off");
+      }
+    }
+  }
 }
