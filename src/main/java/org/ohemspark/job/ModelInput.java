@@ -34,7 +34,8 @@ public record ModelInput(JobConfig config, JobConfig mining, ImageSource source)
   public static ModelInput prepare(SparkSession spark, JobConfig config, ModelOptions options)
       throws IOException {
     Configuration hadoop = spark.sparkContext().hadoopConfiguration();
-    LabelledImageSource images = ModelSetup.images(hadoop, config.format(), config.input());
+    LabelledImageSource images = ModelSetup.images(hadoop, config.format(), config.input(),
+        config.mode());
     InferredLogits.Model model = ModelSetup.prepare(spark, options.model(), options.json(),
         options.params(), options.batch(), options.threads());
     Integer declared = model.spec().classes();
