@@ -43,19 +43,25 @@ public final class ImageTars implements LabelledImageSource {
     return "WebDataset image tars " + input;
   }
 
-  /** As {@link WebDatasetTars#records(SparkSession, int)}: one row per piece of a tar. */
+  /**
+   * {@link #records(SparkSession, Partitioning)}: {@code partitions} partitions, or by bytes at
+   * the default target when 0.
+   */
   @Override
   public Dataset<Row> records(SparkSession spark, int partitions) {
-    return tars.records(spark, partitions);
+    return records(spark, Partitioning.of(partitions, Partitioning.DEFAULT_TARGET_BYTES));
   }
 
   /**
-   * As {@link WebDatasetTars#records(SparkSession, Partitioning)}: tars cut into pieces and
-   * packed by their bytes at {@code partitioning}'s target.
+   * As {@link WebDatasetTars#records(SparkSession, Partitioning)} at
+   * {@link Partitioning#forEncodedImages} ({@code partition_bytes / 16}): tars larger than the
+   * split size cut between samples into pieces, tars and pieces packed next-fit by their bytes
+   * (members and headers) plus {@link Partitioning#OPEN_COST_BYTES} per sample (per tar not
+   * cut); by count, whole tars.
    */
   @Override
   public Dataset<Row> records(SparkSession spark, Partitioning partitioning) {
-    return tars.records(spark, partitioning);
+    return tars.records(spark, partitioning.forEncodedImages());
   }
 
   /**

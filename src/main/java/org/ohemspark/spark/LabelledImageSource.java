@@ -23,8 +23,10 @@ public interface LabelledImageSource extends Serializable {
   Dataset<Row> records(SparkSession spark, int partitions);
 
   /**
-   * As {@link ImageSource#records(SparkSession, Partitioning)}: by default the number of
-   * partitions, or the source's default when cutting by bytes.
+   * As {@link ImageSource#records(SparkSession, Partitioning)}, where {@code partitioning}'s
+   * target bounds what a task holds decoded: the sources of this package pack encoded images
+   * and labels at {@link Partitioning#forEncodedImages}. By default the number of partitions,
+   * or the source's default when cutting by bytes.
    */
   default Dataset<Row> records(SparkSession spark, Partitioning partitioning) {
     return records(spark, partitioning.partitions());
