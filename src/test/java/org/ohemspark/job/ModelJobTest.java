@@ -80,6 +80,28 @@ class ModelJobTest {
   }
 
   @Test
+  void theSummaryNamesTheModel() throws Exception {
+    Path out = tmp.resolve("out-model-named");
+    JobRun r = run("--input", images.toString(), "--output", out.toString(), "--model",
+        model.toString());
+    assertEquals(ExitCode.OK, r.code(), r.err());
+    String sha = java.util.HexFormat.of().formatHex(java.security.MessageDigest
+        .getInstance("SHA-256").digest(Files.readAllBytes(model)));
+    assertEquals(64, sha.length());
+    JsonNode m = JobOutputs.summary(out).get("model");
+    assertEquals("{\"path\":\"" + model + "\",\"sha256\":\"" + sha + "\",\"input\":\"image\","
+        + "\"output\":\"scores\",\"classes\":4}", m.toString());
+    // fields in order: after input, before outputs
+    List<String> fields = new java.util.ArrayList<>();
+    JobOutputs.summary(out).fieldNames().forEachRemaining(fields::add);
+    assertEquals(fields.indexOf("input") + 1, fields.indexOf("model"), fields.toString());
+    assertTrue(fields.indexOf("model") < fields.indexOf("outputs"), fields.toString());
+    // no model, no field
+    assertTrue(JobOutputs.summary(storedOut).get("model") == null,
+        JobOutputs.summary(storedOut).toString());
+  }
+
+  @Test
   void modelParamsDeclareTheModelWithoutAFile() throws IOException {
     Path bare = TinyOnnx.write(Files.createDirectories(tmp.resolve("bare")).resolve("m.onnx"),
         ModelDatasets.model());
