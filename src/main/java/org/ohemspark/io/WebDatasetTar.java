@@ -159,6 +159,8 @@ public final class WebDatasetTar {
      * needs them, while the tar is open.
      *
      * @throws BadRecordException naming the member and key when either is malformed
+     * @throws IllegalStateException for a sample of {@link Payload#IMAGE} (a model makes its
+     *     logits)
      */
     public ImageRecord decode() {
       if (payload != Payload.LOGITS) {

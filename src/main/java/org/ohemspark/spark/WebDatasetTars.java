@@ -67,6 +67,10 @@ import org.ohemspark.io.WebDatasetTar;
  * One difference, only for a tar whose headers all read but whose member data does not (an I/O
  * error, a checksum failure inside data): the unreadable rest is that of its piece, and the
  * next piece is read on its own.
+ *
+ * <p>Tars of images for a model ({@link ImageTars}) are read by this same code, with an image
+ * member in place of the logits member ({@link WebDatasetTar.Payload#IMAGE}): the same index
+ * pass, pieces, checks and bad records.
  */
 public final class WebDatasetTars implements ImageSource {
   private static final long serialVersionUID = 1L;
