@@ -31,7 +31,10 @@ import org.ohemspark.core.Logits;
  * </ul>
  *
  * Other members ({@code <key>.jpg}, {@code <key>.json}, ...) are skipped unread, as are
- * directories and names without a suffix. Suffixes match case-insensitively. The key is the
+ * directories and names without a suffix. That is a tar of logits ({@link Payload#LOGITS});
+ * a tar of images for a model ({@link Payload#IMAGE}) has in place of the logits member one
+ * image member {@code <key>.jpg}, {@code <key>.jpeg} or {@code <key>.png} (read whole, in
+ * order, as a label member is), with the same labels and the same checks. Suffixes match case-insensitively. The key is the
  * image id. A sample without logits or label, with two of either, or a key that appears again
  * later in the tar (members must be contiguous) is a {@link BadRecordException} naming the tar,
  * the key and what is missing. Plain (uncompressed) tar, any format commons-compress reads
@@ -50,6 +53,47 @@ public final class WebDatasetTar {
   public static final String LOGITS = "logits.npy";
   /** Suffixes of a label member, any one of them. */
   public static final List<String> LABELS = List.of("seg.png", "label.png", "labels.npy");
+  /** Suffixes of an image member (a model's input), any one of them. */
+  public static final List<String> IMAGES = List.of("jpg", "jpeg", "png");
+
+  /**
+   * What a sample holds besides its label: the member the job reads it for.
+   *
+   * <ul>
+   *   <li>{@code LOGITS}: {@code <key>.logits.npy}, handed out as its byte range of the tar
+   *       (read later, a slab of rows at a time);</li>
+   *   <li>{@code IMAGE}: {@code <key>.jpg}, {@code .jpeg} or {@code .png} (encoded, for a
+   *       model), read whole as the stream passes it (up to 2 GiB).</li>
+   * </ul>
+   */
+  public enum Payload {
+    LOGITS("logits", List.of(WebDatasetTar.LOGITS)),
+    IMAGE("image", IMAGES);
+
+    private final String noun;
+    private final List<String> suffixes;
+
+    Payload(String noun, List<String> suffixes) {
+      this.noun = noun;
+      this.suffixes = suffixes;
+    }
+
+    /** Whether a member of this suffix (lower case) is the payload. */
+    public boolean matches(String suffix) {
+      return suffixes.contains(suffix);
+    }
+
+    /** {@code "logits"} or {@code "image"}, for messages. */
+    public String noun() {
+      return noun;
+    }
+
+    /** The member names a sample of {@code key} may have, for messages. */
+    String members(String key) {
+      return this == LOGITS ? key + ".logits.npy" : key + ".jpg, " + key + ".jpeg or " + key
+          + ".png";
+    }
+  }
 
   /**
    * A member name split WebDataset's way.
@@ -76,11 +120,14 @@ public final class WebDatasetTar {
   /**
    * One sample's members that the job reads.
    *
-   * @param logits the logits member, as its byte range of the tar (null in an {@link #index})
+   * @param payload what {@code data} holds
+   * @param dataMember the logits or image member's name in the tar
+   * @param data the logits member, as its byte range of the tar, or the image member's bytes
+   *     (null in an {@link #index})
    * @param labels the label member's bytes (null in an {@link #index})
    */
-  public record Sample(String tar, String key, String logitsMember, PositionedFile logits,
-      String labelsMember, byte[] labels) {
+  public record Sample(String tar, String key, Payload payload, String dataMember,
+      PositionedFile data, String labelsMember, byte[] labels) {
 
     /** {@code <tar>!/<member>}, how messages name a member. */
     public String source(String member) {
@@ -88,15 +135,40 @@ public final class WebDatasetTar {
     }
 
     /**
+     * The image member's bytes (encoded PNG or JPEG), of a sample of {@link Payload#IMAGE}
+     * streamed (not indexed): a copy of what the stream read.
+     *
+     * @throws IllegalStateException for a sample of logits, or one from an {@link #index}
+     */
+    public byte[] image() {
+      if (payload != Payload.IMAGE || data == null) {
+        throw new IllegalStateException("no image bytes in a " + (data == null ? "indexed "
+            : "") + "sample of " + payload.noun() + ": " + source(dataMember));
+      }
+      byte[] b = new byte[Math.toIntExact(data.size())];
+      try {
+        data.readFully(0, b, 0, b.length);
+      } catch (IOException e) { // bytes in memory: cannot fail
+        throw new java.io.UncheckedIOException(e);
+      }
+      return b;
+    }
+
+    /**
      * Decodes the label and the logits' header; the logits are read by position as the kernel
      * needs them, while the tar is open.
      *
      * @throws BadRecordException naming the member and key when either is malformed
+     * @throws IllegalStateException for a sample of {@link Payload#IMAGE} (a model makes its
+     *     logits)
      */
     public ImageRecord decode() {
-      String src = source(logitsMember);
+      if (payload != Payload.LOGITS) {
+        throw new IllegalStateException("a sample of " + payload.noun() + " holds no logits");
+      }
+      String src = source(dataMember);
       try {
-        Logits l = NpyArray.open(src, logits).asLogits(key);
+        Logits l = NpyArray.open(src, data).asLogits(key);
         LabelDecoder.Mask m = LabelDecoder.decode(source(labelsMember), key, labels);
         // both members, as a directory record names both files: a label value out of range
         // is found later, by the kernel, and must name the label member too
@@ -113,7 +185,7 @@ public final class WebDatasetTar {
    * {@link #stream(String, PositionedFile, boolean)} with repeated keys refused.
    */
   public static SampleStream stream(String tar, PositionedFile file) {
-    return new SampleStream(tar, file, false, 0, List.of());
+    return new SampleStream(tar, file, Payload.LOGITS, false, 0, List.of());
   }
 
   /**
@@ -139,7 +211,7 @@ public final class WebDatasetTar {
    * @param tar the tar's name, for messages
    */
   public static SampleStream stream(String tar, PositionedFile file, boolean keepRepeatedKeys) {
-    return new SampleStream(tar, file, keepRepeatedKeys, 0, List.of());
+    return new SampleStream(tar, file, Payload.LOGITS, keepRepeatedKeys, 0, List.of());
   }
 
   /**
@@ -152,7 +224,17 @@ public final class WebDatasetTar {
    */
   public static SampleStream stream(String tar, PositionedFile file, boolean keepRepeatedKeys,
       long offset, Collection<String> seenBefore) {
-    return new SampleStream(tar, file, keepRepeatedKeys, offset, seenBefore);
+    return new SampleStream(tar, file, Payload.LOGITS, keepRepeatedKeys, offset, seenBefore);
+  }
+
+  /**
+   * As {@link #stream(String, PositionedFile, boolean, long, Collection)} for samples holding
+   * {@code payload}: for {@link Payload#IMAGE}, a sample without its image member, or with two,
+   * is malformed as one without logits is, and the image comes out as its bytes.
+   */
+  public static SampleStream stream(String tar, PositionedFile file, Payload payload,
+      boolean keepRepeatedKeys, long offset, Collection<String> seenBefore) {
+    return new SampleStream(tar, file, payload, keepRepeatedKeys, offset, seenBefore);
   }
 
   /**
@@ -163,6 +245,11 @@ public final class WebDatasetTar {
    */
   public static List<Sample> index(String tar, SeekableByteChannel channel) {
     return layout(tar, channel, true).samples();
+  }
+
+  /** As {@link #index(String, SeekableByteChannel)} for samples holding {@code payload}. */
+  public static List<Sample> index(String tar, SeekableByteChannel channel, Payload payload) {
+    return layout(tar, channel, payload, true).samples();
   }
 
   /**
@@ -200,6 +287,15 @@ public final class WebDatasetTar {
    *     malformed (as {@link #index})
    */
   public static Layout layout(String tar, SeekableByteChannel channel, boolean check) {
+    return layout(tar, channel, Payload.LOGITS, check);
+  }
+
+  /**
+   * As {@link #layout(String, SeekableByteChannel, boolean)} for samples holding
+   * {@code payload}.
+   */
+  public static Layout layout(String tar, SeekableByteChannel channel, Payload payload,
+      boolean check) {
     List<Sample> samples = new ArrayList<>();
     List<Span> spans = new ArrayList<>();
     Set<String> seen = new HashSet<>();
@@ -234,7 +330,7 @@ public final class WebDatasetTar {
           g = null;
         }
         if (g == null) {
-          g = new Group(tar, n.key());
+          g = new Group(tar, n.key(), payload);
           groupStart = headers;
         }
         g.note(e.getName(), n.suffix());
@@ -250,7 +346,7 @@ public final class WebDatasetTar {
       if (e instanceof BadRecordException b) {
         throw b;
       }
-      throw whereUnreadable(tar, channel, new BadRecordException(tar, g == null ? null : g.key,
+      throw whereUnreadable(tar, channel, payload, new BadRecordException(tar, g == null ? null : g.key,
           "cannot read tar: " + e, e));
     } finally {
       if (tf != null) {
@@ -315,9 +411,10 @@ public final class WebDatasetTar {
    * tar is streamed once from the start until it fails. Only on this failure path.
    */
   private static BadRecordException whereUnreadable(String tar, SeekableByteChannel channel,
-      BadRecordException fallback) {
+      Payload payload, BadRecordException fallback) {
     try {
-      try (SampleStream s = stream(tar, PositionedFile.of(channel))) {
+      try (SampleStream s = stream(tar, PositionedFile.of(channel), payload, false, 0,
+          List.of())) {
         while (s.hasNext()) {
           s.next();
         }
@@ -366,6 +463,7 @@ public final class WebDatasetTar {
     private final PositionedFile file;
     private final PositionedInputStream raw;
     private final TarArchiveInputStream in;
+    private final Payload payload;
     private final boolean keepRepeatedKeys;
     private final Set<String> seen = new HashSet<>();
     /** The next key's group, whose first member was read while finishing the previous one. */
@@ -381,9 +479,10 @@ public final class WebDatasetTar {
     /** Where {@code in} starts in the tar, bytes. */
     private final long offset;
 
-    private SampleStream(String tar, PositionedFile file, boolean keepRepeatedKeys, long offset,
-        Collection<String> seenBefore) {
+    private SampleStream(String tar, PositionedFile file, Payload payload,
+        boolean keepRepeatedKeys, long offset, Collection<String> seenBefore) {
       this.tar = tar;
+      this.payload = payload;
       this.file = file;
       this.raw = new PositionedInputStream(file, BUFFER);
       this.in = new TarArchiveInputStream(raw);
@@ -445,13 +544,13 @@ public final class WebDatasetTar {
           }
           member = e.getName();
           if (g != null && !g.key.equals(n.key())) {
-            reading = new Group(tar, n.key());
+            reading = new Group(tar, n.key(), payload);
             reading.read(member, n.suffix(), this, e);
             started = reading;
             return g;
           }
           if (g == null) {
-            g = new Group(tar, n.key());
+            g = new Group(tar, n.key(), payload);
           }
           reading = g;
           g.read(member, n.suffix(), this, e);
@@ -512,22 +611,25 @@ public final class WebDatasetTar {
   private static final class Group {
     final String tar;
     final String key;
+    final Payload payload;
     final List<String> members = new ArrayList<>();
-    final List<String> logits = new ArrayList<>();
+    /** The payload's members (logits or images). */
+    final List<String> data = new ArrayList<>();
     final List<String> labels = new ArrayList<>();
-    PositionedFile logitsData;
+    PositionedFile payloadData;
     byte[] labelsData;
 
-    Group(String tar, String key) {
+    Group(String tar, String key, Payload payload) {
       this.tar = tar;
       this.key = key;
+      this.payload = payload;
     }
 
     /**
      * Notes member {@code e}, whose header {@code s} just read: a logits member as its byte
-     * range of the tar (passed over by the stream, unread), a label member's data read from
-     * the stream, any other member passed over. (A sparse logits member, whose data is not one
-     * byte range, is read whole instead, up to 2 GiB.)
+     * range of the tar (passed over by the stream, unread), a label or image member's data
+     * read from the stream, any other member passed over. (A sparse logits member, whose data
+     * is not one byte range, is read whole instead, up to 2 GiB.)
      *
      * @throws IOException if the tar ends inside the member (truncated)
      */
@@ -535,7 +637,8 @@ public final class WebDatasetTar {
         throws IOException {
       note(name, suffix);
       long size = e.getSize();
-      boolean isLogits = suffix.equals(LOGITS);
+      boolean isData = payload.matches(suffix);
+      boolean isLogits = isData && payload == Payload.LOGITS;
       if (isLogits && !e.isSparse()) {
         long at = s.in.getBytesRead(); // where the member's data starts in the tar
         if (at > s.file.size() - size) {
@@ -543,21 +646,22 @@ public final class WebDatasetTar {
               + Math.max(0, s.file.size() - at) + " after its header");
         }
         s.passOver(e);
-        logitsData = s.file.slice(at, size);
-      } else if (isLogits || LABELS.contains(suffix)) {
+        payloadData = s.file.slice(at, size);
+      } else if (isData || LABELS.contains(suffix)) {
         if (size > Integer.MAX_VALUE - 8) {
-          throw new BadRecordException(tar + "!/" + name, key, (isLogits ? "sparse member" :
-              "label member") + " is larger than 2 GiB (" + size + " bytes)");
+          throw new BadRecordException(tar + "!/" + name, key, (isLogits ? "sparse member"
+              : isData ? "image member" : "label member") + " is larger than 2 GiB (" + size
+              + " bytes)");
         }
-        byte[] data = s.in.readNBytes((int) size);
-        if (data.length != size) {
+        byte[] bytes = s.in.readNBytes((int) size);
+        if (bytes.length != size) {
           throw new BadRecordException(tar + "!/" + name, key, "truncated tar: member needs "
-              + size + " bytes, found " + data.length);
+              + size + " bytes, found " + bytes.length);
         }
-        if (isLogits) {
-          logitsData = PositionedFile.of(data);
+        if (isData) {
+          payloadData = PositionedFile.of(bytes);
         } else {
-          labelsData = data;
+          labelsData = bytes;
         }
       } else {
         s.passOver(e);
@@ -567,16 +671,16 @@ public final class WebDatasetTar {
     /** Notes a member by name only. */
     void note(String name, String suffix) {
       members.add(name);
-      if (suffix.equals(LOGITS)) {
-        logits.add(name);
+      if (payload.matches(suffix)) {
+        data.add(name);
       } else if (LABELS.contains(suffix)) {
         labels.add(name);
       }
     }
 
-    /** Logits and exactly one label: a sample the job can read (its data aside). */
+    /** One payload member and one label: a sample the job can read (its data aside). */
     boolean whole() {
-      return logits.size() == 1 && labels.size() == 1;
+      return data.size() == 1 && labels.size() == 1;
     }
 
     Sample finish(Set<String> seen) {
@@ -594,23 +698,25 @@ public final class WebDatasetTar {
         throw new BadRecordException(tar, key, "duplicate key: it appears again after other "
             + "samples; the members of a sample must be contiguous and keys unique");
       }
-      if (logits.size() > 1) {
-        throw new BadRecordException(tar, key, "two logits members: " + logits);
+      if (data.size() > 1) {
+        throw new BadRecordException(tar, key, "two " + payload.noun() + " members: " + data
+            + (payload == Payload.IMAGE ? "; expected one of " + payload.members(key) : ""));
       }
       if (labels.size() > 1) {
         throw new BadRecordException(tar, key, "two label members: " + labels
             + "; expected one of " + key + ".seg.png, .label.png or .labels.npy");
       }
-      if (logits.isEmpty()) {
-        throw new BadRecordException(tar, key, "sample has no logits member " + key
-            + ".logits.npy (members: " + members + ")");
+      if (data.isEmpty()) {
+        throw new BadRecordException(tar, key, "sample has no " + payload.noun() + " member "
+            + payload.members(key) + " (members: " + members + ")");
       }
       if (labels.isEmpty()) {
         throw new BadRecordException(tar, key, "sample has no label member " + key
             + ".seg.png, " + key + ".label.png or " + key + ".labels.npy (members: " + members
             + ")");
       }
-      return new Sample(tar, key, logits.get(0), logitsData, labels.get(0), labelsData);
+      return new Sample(tar, key, payload, data.get(0), payloadData, labels.get(0),
+          labelsData);
     }
   }
 }

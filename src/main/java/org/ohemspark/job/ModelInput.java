@@ -21,8 +21,10 @@ import org.ohemspark.spark.SavedLogits;
  *     none (for the summary)
  * @param mining the settings to mine with: {@code config}, or with the {@code train_ids}
  *     convention when mining saved shards (their labels are already converted)
+ * @param model the model, read, checked and broadcast (for {@code summary.json})
  */
-public record ModelInput(JobConfig config, JobConfig mining, ImageSource source) {
+public record ModelInput(JobConfig config, JobConfig mining, ImageSource source,
+    InferredLogits.Model model) {
 
   /**
    * @throws ModelConfigException (an {@link IllegalArgumentException}: exit 2) naming the model,
@@ -34,7 +36,8 @@ public record ModelInput(JobConfig config, JobConfig mining, ImageSource source)
   public static ModelInput prepare(SparkSession spark, JobConfig config, ModelOptions options)
       throws IOException {
     Configuration hadoop = spark.sparkContext().hadoopConfiguration();
-    LabelledImageSource images = ModelSetup.images(hadoop, config.format(), config.input());
+    LabelledImageSource images = ModelSetup.images(hadoop, config.format(), config.input(),
+        config.mode());
     InferredLogits.Model model = ModelSetup.prepare(spark, options.model(), options.json(),
         options.params(), options.batch(), options.threads());
     Integer declared = model.spec().classes();
@@ -50,7 +53,7 @@ public record ModelInput(JobConfig config, JobConfig mining, ImageSource source)
             config.outputFileBytes());
     InferredLogits inferred = new InferredLogits(images, model);
     if (options.saveLogits() == null) {
-      return new ModelInput(c, c, inferred);
+      return new ModelInput(c, c, inferred, model);
     }
     Path save = new Path(options.saveLogits());
     if (save.getFileSystem(hadoop).exists(save) && !c.overwrite()) {
@@ -64,6 +67,6 @@ public record ModelInput(JobConfig config, JobConfig mining, ImageSource source)
         c.format(), c.outputFileBytes());
     String json = OhemIngestJob.datasetJson(c).replace("\"ingested_from\"", "\"inferred_from\"");
     return new ModelInput(c, mining, new SavedLogits(inferred, options.saveLogits(),
-        options.float16(), c.mode(), c.params(), c.labelConvention(), c.classes(), json));
+        options.float16(), c.mode(), c.params(), c.labelConvention(), c.classes(), json), model);
   }
 }

@@ -20,6 +20,7 @@ import org.ohemspark.spark.HadoopConf;
 import org.ohemspark.spark.HardPixels;
 import org.ohemspark.spark.ImageReport;
 import org.ohemspark.spark.ImageSource;
+import org.ohemspark.spark.InferredLogits;
 import org.ohemspark.spark.MiningSummary;
 import org.ohemspark.spark.OhemMiner;
 import org.ohemspark.spark.OutputFiles;
@@ -50,6 +51,7 @@ public final class OhemMineJob {
     Configuration hadoop = spark.sparkContext().hadoopConfiguration();
     JobConfig config;
     JobConfig mining; // config, or what mining saved logits needs (ModelInput)
+    InferredLogits.Model inferredBy = null; // the model that gives the logits, if any
     ImageSource source;
     try {
       Properties file = ConfFile.read(hadoop, cmd.confFile);
@@ -75,6 +77,7 @@ public final class OhemMineJob {
         config = mi.config();
         mining = mi.mining();
         source = mi.source();
+        inferredBy = mi.model();
       } else {
         mining = config;
         source = config.format().detect(hadoop, config.input()).source(config.input(),
@@ -124,7 +127,8 @@ public final class OhemMineJob {
             + "logits of another image, look like this.%n", r.stretched().count(),
             r.stretched().example());
       }
-      staged.writeText("summary.json", SummaryJson.toJson(r.summary(), config));
+      staged.writeText("summary.json", SummaryJson.toJson(r.summary(), config,
+          inferredBy));
       staged.commit();
       long t2 = System.nanoTime();
       print(out, r.summary(), staged.target(), r.firstPassNanos(), r.selectionNanos(),

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.ohemspark.spark.BadRecordMode;
+import org.ohemspark.spark.InferredLogits;
 import org.ohemspark.spark.MiningSummary;
 
 /**
@@ -15,8 +16,19 @@ import org.ohemspark.spark.MiningSummary;
 public final class SummaryJson {
   private SummaryJson() {}
 
-  /** The summary as an ordered map (the JSON object's fields, in order). */
+  /** The summary of a run without a model (no {@code model} field). */
   public static Map<String, Object> toMap(MiningSummary s, JobConfig c) {
+    return toMap(s, c, null);
+  }
+
+  /**
+   * The summary as an ordered map (the JSON object's fields, in order).
+   *
+   * @param model the model that gave the logits ({@code --model}), or null: then no
+   *     {@code model} field
+   */
+  public static Map<String, Object> toMap(MiningSummary s, JobConfig c,
+      InferredLogits.Model model) {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("status", s.status());
     m.put("mean", s.mean());
@@ -44,6 +56,9 @@ public final class SummaryJson {
     p.put("group_by", c.groupBy().label());
     m.put("params", p);
     m.put("input", c.input());
+    if (model != null) {
+      m.put("model", modelMap(model));
+    }
     Map<String, Object> o = new LinkedHashMap<>();
     o.put("images", "images");
     o.put("hard_pixels", "hard_pixels");
@@ -54,11 +69,35 @@ public final class SummaryJson {
     return m;
   }
 
-  /** Pretty-printed JSON text with a final newline. */
+  /**
+   * The {@code model} field: {@code path} (as given to {@code --model}), {@code sha256} (of its
+   * bytes, hex), {@code input} and {@code output} (the tensor names used), {@code classes} (the
+   * output's channel count; null where neither the model nor a declaration fixes it).
+   */
+  static Map<String, Object> modelMap(InferredLogits.Model model) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("path", model.name());
+    m.put("sha256", model.hash());
+    m.put("input", model.spec().input());
+    m.put("output", model.spec().output());
+    m.put("classes", model.spec().classes());
+    return m;
+  }
+
+  /** Pretty-printed JSON text with a final newline, without a model. */
   public static String toJson(MiningSummary s, JobConfig c) {
+    return toJson(s, c, null);
+  }
+
+  /**
+   * Pretty-printed JSON text with a final newline.
+   *
+   * @param model the model that gave the logits, or null
+   */
+  public static String toJson(MiningSummary s, JobConfig c, InferredLogits.Model model) {
     try {
       return new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
-          .writeValueAsString(toMap(s, c)) + "\n";
+          .writeValueAsString(toMap(s, c, model)) + "\n";
     } catch (JsonProcessingException e) {
       throw new IllegalStateException(e);
     }

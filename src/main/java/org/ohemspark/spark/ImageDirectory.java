@@ -2,9 +2,11 @@ package org.ohemspark.spark;
 
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import org.apache.hadoop.conf.Configuration;
@@ -34,8 +36,6 @@ public final class ImageDirectory implements LabelledImageSource {
   private static final long serialVersionUID = 1L;
   private static final List<String> IMAGE_EXTENSIONS = List.of(".png", ".jpg", ".jpeg");
   private static final List<String> LABEL_EXTENSIONS = List.of(".png", ".PNG", ".npy");
-  /** The most images a default partition holds (decoded images cost far more than files). */
-  static final int IMAGES_PER_PARTITION = 16;
   private final String input;
   private transient volatile List<String> warnings;
 
@@ -60,21 +60,32 @@ public final class ImageDirectory implements LabelledImageSource {
   }
 
   /**
-   * The pairs in image id order, in contiguous ranges per partition; by default
-   * {@code max(min(images, 4 * defaultParallelism), ceil(images / 16))} partitions, so that a
-   * task's cached records never hold more than 16 images (not cut by bytes: an encoded image's
-   * size says little of its decoded size).
+   * {@link #records(SparkSession, Partitioning)}: {@code partitions} partitions, or by bytes at
+   * the default target when 0.
+   */
+  @Override
+  public Dataset<Row> records(SparkSession spark, int partitions) {
+    return records(spark, Partitioning.of(partitions, Partitioning.DEFAULT_TARGET_BYTES));
+  }
+
+  /**
+   * The pairs in image id order, in contiguous runs per partition: by bytes, each image costing
+   * its image and label files' bytes (from the listing; no file opened) plus
+   * {@link Partitioning#OPEN_COST_BYTES}, packed next-fit at the split size of
+   * {@link Partitioning#forEncodedImages} ({@code partition_bytes / 16}); by count, runs of
+   * equal count.
    *
    * @throws BadRecordException if {@code images/} or {@code labels/} is missing or unlistable
    */
   @Override
-  public Dataset<Row> records(SparkSession spark, int partitions) {
+  public Dataset<Row> records(SparkSession spark, Partitioning partitioning) {
     Configuration conf = spark.sparkContext().hadoopConfiguration();
     List<String> notRead = new ArrayList<>();
+    Map<String, Long> sizes = new HashMap<>();
     TreeMap<String, TreeSet<String>> images = byId(list(conf, "images", IMAGE_EXTENSIONS,
-        notRead));
+        notRead, sizes));
     TreeMap<String, TreeSet<String>> labels = byId(list(conf, "labels", LABEL_EXTENSIONS,
-        notRead));
+        notRead, sizes));
     warnings = notRead.isEmpty() ? List.of() : List.of(notRead.size() + " entries of " + input
         + " are not read (neither <id>.png|jpg|jpeg in images/ nor <id>.png|npy in labels/, "
         + "nor hidden; folders are not searched): " + notRead.subList(0, Math.min(10,
@@ -82,22 +93,28 @@ public final class ImageDirectory implements LabelledImageSource {
     TreeSet<String> ids = new TreeSet<>(images.keySet());
     ids.addAll(labels.keySet());
     List<Row> rows = new ArrayList<>(ids.size());
+    long[] bytes = new long[ids.size()];
     for (String id : ids) {
       TreeSet<String> i = images.get(id);
       TreeSet<String> l = labels.get(id);
+      bytes[rows.size()] = (i == null ? 0 : sizes.get(i.first()))
+          + (l == null ? 0 : sizes.get(l.first()));
       rows.add(RowFactory.create(id, i == null ? null : i.first(),
           i == null ? null : (long) i.size(), i == null ? null : i.last(),
           l == null ? null : l.first(), l == null ? null : (long) l.size(),
           l == null ? null : l.last()));
     }
-    int parts = partitions;
-    if (parts <= 0) { // at most IMAGES_PER_PARTITION images a task: its cache follows an image
-      parts = (int) Math.max(1, Math.max(Math.min(rows.size(),
-          4L * spark.sparkContext().defaultParallelism()),
-          (rows.size() + IMAGES_PER_PARTITION - 1) / IMAGES_PER_PARTITION));
+    int[] starts = partitioning.forEncodedImages().cut(bytes,
+        spark.sparkContext().defaultParallelism());
+    List<List<Row>> parts = new ArrayList<>(starts.length);
+    for (int k = 0; k < starts.length; k++) {
+      parts.add(new ArrayList<>(rows.subList(starts[k], k + 1 < starts.length ? starts[k + 1]
+          : rows.size())));
     }
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-    return spark.createDataFrame(jsc.parallelize(rows, parts), PAIRS);
+    // one list per partition: parallelize cuts a list of n into n slices of one element
+    return spark.createDataFrame(jsc.parallelize(parts, parts.size())
+        .flatMap(List::iterator), PAIRS);
   }
 
   @Override
@@ -115,8 +132,9 @@ public final class ImageDirectory implements LabelledImageSource {
     return out;
   }
 
+  /** The files of {@code folder} to read; their sizes by path into {@code sizes}. */
   private List<Path> list(Configuration conf, String folder, List<String> extensions,
-      List<String> notRead) {
+      List<String> notRead, Map<String, Long> sizes) {
     String dir = input + "/" + folder;
     try {
       Path p = new Path(dir);
@@ -133,7 +151,9 @@ public final class ImageDirectory implements LabelledImageSource {
         }
         String lower = folder.equals("images") ? name.toLowerCase(Locale.ROOT) : name;
         if (st.isFile() && extensions.stream().anyMatch(lower::endsWith)) {
-          out.add(fs.makeQualified(st.getPath()));
+          Path q = fs.makeQualified(st.getPath());
+          out.add(q);
+          sizes.put(q.toString(), st.getLen());
         } else {
           notRead.add(fs.makeQualified(st.getPath()) + (st.isDirectory() ? "/" : ""));
         }

@@ -52,13 +52,31 @@ public final class ImageShards implements LabelledImageSource {
   }
 
   /**
-   * One row per image: the columns above and {@code _shard}.
+   * {@link #records(SparkSession, Partitioning)}: {@code partitions} partitions, or by bytes at
+   * the default target when 0.
+   */
+  @Override
+  public Dataset<Row> records(SparkSession spark, int partitions) {
+    return records(spark, Partitioning.of(partitions, Partitioning.DEFAULT_TARGET_BYTES));
+  }
+
+  /**
+   * One row per image: the columns above and {@code _shard}. Partitions: Spark's own file
+   * splitting, as for logits shards ({@link ParquetShards#records(SparkSession,
+   * Partitioning)}), with {@code spark.sql.files.maxPartitionBytes} at the
+   * {@link Partitioning#fileSplitBytes} of {@link Partitioning#forEncodedImages}
+   * ({@code partition_bytes / 16}, at least 64 KiB) in a session of its own; by count, that
+   * splitting at the default target, coalesced to the count when it is smaller.
    *
    * @throws BadRecordException naming the shards and the column when one is missing or of
    *     another type, or no Parquet file is found
    */
   @Override
-  public Dataset<Row> records(SparkSession spark, int partitions) {
+  public Dataset<Row> records(SparkSession caller, Partitioning partitioning) {
+    Partitioning encoded = (partitioning.byCount() ? Partitioning.DEFAULT : partitioning)
+        .forEncodedImages();
+    SparkSession spark = ParquetShards.splitting(caller, encoded.fileSplitBytes());
+    int partitions = partitioning.partitions();
     Dataset<Row> all;
     try {
       Path p = new Path(input);

@@ -88,10 +88,21 @@ public final class InferredLogits implements ImageSource {
     return images.unreadRecords(perSource);
   }
 
-  /** The image source's rows, grouped by up to {@code batch} where {@code batch > 1}. */
+  /** {@link #records(SparkSession, Partitioning)} at the default target, or by count. */
   @Override
   public Dataset<Row> records(SparkSession spark, int partitions) {
-    Dataset<Row> rows = images.records(spark, partitions);
+    return records(spark, Partitioning.of(partitions, Partitioning.DEFAULT_TARGET_BYTES));
+  }
+
+  /**
+   * The image source's rows, partitioned by it ({@link LabelledImageSource#records(
+   * SparkSession, Partitioning)}: by the encoded bytes of images and labels, at
+   * {@link Partitioning#forEncodedImages}), grouped by up to {@code batch} where
+   * {@code batch > 1}.
+   */
+  @Override
+  public Dataset<Row> records(SparkSession spark, Partitioning partitioning) {
+    Dataset<Row> rows = images.records(spark, partitioning);
     int batch = model.batch();
     if (batch <= 1) {
       return rows;

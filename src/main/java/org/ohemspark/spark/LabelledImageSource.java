@@ -19,8 +19,18 @@ import org.ohemspark.model.LabelledImage;
  */
 public interface LabelledImageSource extends Serializable {
 
-  /** As {@link ImageSource#records}. */
+  /** As {@link ImageSource#records(SparkSession, int)}. */
   Dataset<Row> records(SparkSession spark, int partitions);
+
+  /**
+   * As {@link ImageSource#records(SparkSession, Partitioning)}, where {@code partitioning}'s
+   * target bounds what a task holds decoded: the sources of this package pack encoded images
+   * and labels at {@link Partitioning#forEncodedImages}. By default the number of partitions,
+   * or the source's default when cutting by bytes.
+   */
+  default Dataset<Row> records(SparkSession spark, Partitioning partitioning) {
+    return records(spark, partitioning.partitions());
+  }
 
   /**
    * The images of one row, lazily, in a fixed order, on an executor.

@@ -25,15 +25,18 @@ import org.ohemspark.core.OhemParams;
 public final class LossFrames {
   private LossFrames() {}
 
+  /**
+   * The input row's {@code image_id}, or null where it has none: a tar's row, or a row with no
+   * schema (the batches of {@code --model-batch}, whose rows Spark hands out schemaless and
+   * whose {@code getAs(name)} throws an unsupported-operation error, not an
+   * {@link IllegalArgumentException}).
+   */
   private static String idOf(Row input) {
-    if (input == null) {
+    if (input == null || input.schema() == null
+        || input.schema().getFieldIndex("image_id").isEmpty()) {
       return null;
     }
-    try {
-      return input.getAs("image_id");
-    } catch (IllegalArgumentException e) {
-      return null;
-    }
+    return input.getAs("image_id");
   }
 
   /**

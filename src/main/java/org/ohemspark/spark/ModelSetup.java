@@ -99,16 +99,17 @@ public final class ModelSetup {
 
   /**
    * The images and labels of {@code input} for a model: an image directory
-   * ({@code images/}, {@code labels/}) or Parquet image shards ({@link ImageShards}).
-   * {@code AUTO} takes a folder holding {@code images/} as a directory, else detects as
-   * {@link InputFormat#detect} does.
+   * ({@code images/}, {@code labels/}: {@link ImageDirectory}), Parquet image shards
+   * ({@link ImageShards}) or WebDataset tars of images ({@link ImageTars}). {@code AUTO} takes a
+   * folder holding {@code images/} as a directory, else detects as {@link InputFormat#detect}
+   * does ({@code *.parquet} or {@code _SUCCESS}: shards; {@code *.tar}: tars).
    *
-   * @throws ModelConfigException for a layout a model cannot read yet (WebDataset tars), or
-   *     an input that is neither
+   * @param mode the miner's mode: how tars handle bad samples ({@link WebDatasetTars})
+   * @throws ModelConfigException for an input that is none of these (a folder of logits)
    * @throws IOException if the input cannot be listed
    */
-  public static LabelledImageSource images(Configuration conf, InputFormat format, String input)
-      throws IOException {
+  public static LabelledImageSource images(Configuration conf, InputFormat format, String input,
+      BadRecordMode mode) throws IOException {
     Path p = new Path(input);
     FileSystem fs = p.getFileSystem(conf);
     boolean hasImages = fs.exists(new Path(p, "images"))
@@ -117,16 +118,17 @@ public final class ModelSetup {
     if (f == InputFormat.AUTO) {
       f = hasImages ? InputFormat.DIR : detectOrNull(conf, input);
     }
-    if (f == InputFormat.DIR) {
-      return new ImageDirectory(input);
+    if (f == null) {
+      throw new ModelConfigException("--model reads an image directory (images/<id>.png|jpg and "
+          + "labels/<id>.png|npy), Parquet image shards (an image column) or WebDataset tars "
+          + "of images (<key>.jpg|png and a label member); " + input + " is none of these");
     }
-    if (f == InputFormat.PARQUET) {
-      return new ImageShards(input);
-    }
-    throw new ModelConfigException("--model reads an image directory (images/<id>.png|jpg and "
-        + "labels/<id>.png|npy) or Parquet image shards (an image column); " + input
-        + (f == null ? " is neither" : " is given as " + f.label()
-        + ", which --model does not read yet"));
+    return switch (f) {
+      case DIR -> new ImageDirectory(input);
+      case PARQUET -> new ImageShards(input);
+      case WEBDATASET -> new ImageTars(input, mode);
+      case AUTO -> throw new IllegalStateException("detected above");
+    };
   }
 
   private static InputFormat detectOrNull(Configuration conf, String input) throws IOException {

@@ -48,6 +48,31 @@ public record Partitioning(int partitions, long targetBytes) implements Serializ
   /** Cutting by bytes at the default target. */
   public static final Partitioning DEFAULT = bytes(DEFAULT_TARGET_BYTES);
 
+  /**
+   * Bytes a task holds for one byte of an encoded image and its label ({@code --model}
+   * inputs), the estimate {@link #forEncodedImages} packs by. A task holds per image its cached
+   * losses (9 to 12 bytes per label pixel) and, while it is run, the float32 input (12 bytes
+   * per input pixel) and output ({@code 4C} bytes per output pixel) of the model; a PNG photo stores about 1.5 bytes per pixel, a JPEG 0.2 to 0.5, a PNG label 0.02
+   * to 0.1. The PAN folder's 512x512 PNGs (400 KB with their labels) make about 10 MB: 25
+   * bytes per encoded byte; 16 keeps a default partition of such PNGs to about 10 images and
+   * 26 MB of cached losses, and of JPEGs (which expand more) to at most about 64 images, as
+   * {@link #OPEN_COST_BYTES} bounds it.
+   */
+  public static final int DECODED_BYTES_PER_ENCODED_BYTE = 16;
+
+  /**
+   * The partitioning of a model's input (images and labels, encoded), whose bytes on storage
+   * say little of what a task holds: the same, with the target divided by
+   * {@link #DECODED_BYTES_PER_ENCODED_BYTE} (at least 1), so that {@code targetBytes} still
+   * bounds the memory of a task, not its encoded input. Items and their costs are as above
+   * (encoded bytes plus {@link #OPEN_COST_BYTES}); by count it is unchanged. At the default
+   * 64 MiB: partitions of 4 MiB of encoded images and labels.
+   */
+  public Partitioning forEncodedImages() {
+    return new Partitioning(partitions,
+        Math.max(1, targetBytes / DECODED_BYTES_PER_ENCODED_BYTE));
+  }
+
   public Partitioning {
     if (partitions < 0) {
       throw new IllegalArgumentException("partitions must be >= 0, got " + partitions);

@@ -81,21 +81,29 @@ public final class SavedLogits implements ImageSource {
     return inferred.describe() + ", saved to " + dir;
   }
 
+  /** {@link #records(SparkSession, Partitioning)} at the default target, or by count. */
+  @Override
+  public Dataset<Row> records(SparkSession spark, int partitions) {
+    return records(spark, Partitioning.of(partitions, Partitioning.DEFAULT_TARGET_BYTES));
+  }
+
   /**
-   * Writes the shards (first call only), then gives {@link ParquetShards#records} of them.
+   * Writes the shards (first call only; the images read as {@link InferredLogits#records}
+   * partitions them), then gives {@link ParquetShards#records} of them, both at
+   * {@code partitioning}.
    *
    * @throws BadRecordException (or a Spark exception caused by one) in {@code FAILFAST}, for
    *     the first bad record
    */
   @Override
-  public Dataset<Row> records(SparkSession spark, int partitions) {
+  public Dataset<Row> records(SparkSession spark, Partitioning partitioning) {
     if (bad == null) {
-      save(spark, partitions);
+      save(spark, partitioning);
     }
-    return shards.records(spark, partitions);
+    return shards.records(spark, partitioning);
   }
 
-  private void save(SparkSession spark, int partitions) {
+  private void save(SparkSession spark, Partitioning partitions) {
     CollectionAccumulator<List<String>> acc = spark.sparkContext()
         .collectionAccumulator("ohem.save_logits.bad_records");
     Broadcast<HadoopConf> conf = spark.sparkContext().broadcast(

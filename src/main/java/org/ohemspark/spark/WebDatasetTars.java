@@ -67,6 +67,10 @@ import org.ohemspark.io.WebDatasetTar;
  * One difference, only for a tar whose headers all read but whose member data does not (an I/O
  * error, a checksum failure inside data): the unreadable rest is that of its piece, and the
  * next piece is read on its own.
+ *
+ * <p>Tars of images for a model ({@link ImageTars}) are read by this same code, with an image
+ * member in place of the logits member ({@link WebDatasetTar.Payload#IMAGE}): the same index
+ * pass, pieces, checks and bad records.
  */
 public final class WebDatasetTars implements ImageSource {
   private static final long serialVersionUID = 1L;
@@ -89,6 +93,8 @@ public final class WebDatasetTars implements ImageSource {
 
   private final String input;
   private final BadRecordMode mode;
+  /** What a sample holds besides its label: logits, or an image ({@link ImageTars}). */
+  private final WebDatasetTar.Payload payload;
 
   /** The tars in the folder {@code input}, or the single tar {@code input} (any URI), FAILFAST. */
   public WebDatasetTars(String input) {
@@ -100,8 +106,18 @@ public final class WebDatasetTars implements ImageSource {
    * comment); use the mode the miner runs in.
    */
   public WebDatasetTars(String input, BadRecordMode mode) {
+    this(input, mode, WebDatasetTar.Payload.LOGITS);
+  }
+
+  /**
+   * The tars of {@code input} whose samples hold {@code payload} (and a label), read as the
+   * class comment says; for {@link WebDatasetTar.Payload#IMAGE} only {@link #records} and
+   * {@link #samples} apply ({@link ImageTars}).
+   */
+  WebDatasetTars(String input, BadRecordMode mode, WebDatasetTar.Payload payload) {
     this.input = input;
     this.mode = mode;
+    this.payload = payload;
   }
 
   @Override
@@ -232,7 +248,7 @@ public final class WebDatasetTars implements ImageSource {
       HadoopConf conf = new HadoopConf(spark.sparkContext().hadoopConfiguration());
       JavaRDD<TarIndex> index = JavaSparkContext.fromSparkContext(spark.sparkContext())
           .parallelize(toRead, toRead.size())
-          .map(r -> TarIndex.of(r.getString(0), r.getLong(1), split, check, conf));
+          .map(r -> TarIndex.of(r.getString(0), r.getLong(1), split, check, payload, conf));
       if (check) {
         index = index.persist(StorageLevel.MEMORY_AND_DISK());
       }
@@ -269,10 +285,11 @@ public final class WebDatasetTars implements ImageSource {
      *
      * @throws BadRecordException when checking, for an unreadable tar or a malformed sample
      */
-    static TarIndex of(String tar, long length, long split, boolean check, HadoopConf conf) {
+    static TarIndex of(String tar, long length, long split, boolean check,
+        WebDatasetTar.Payload payload, HadoopConf conf) {
       WebDatasetTar.Layout layout;
       try (HadoopChannel ch = HadoopChannel.open(tar, conf)) {
-        layout = WebDatasetTar.layout(tar, ch, check);
+        layout = WebDatasetTar.layout(tar, ch, payload, check);
       } catch (IOException e) {
         if (!check) {
           return new TarIndex(tar, List.of(TarPieces.Piece.whole(tar, length)), List.of());
@@ -329,11 +346,34 @@ public final class WebDatasetTars implements ImageSource {
    */
   @Override
   public Iterator<ImageRecord> readAll(Row record, HadoopConf conf) {
+    Iterator<WebDatasetTar.Sample> samples = samples(record, conf);
+    return new Iterator<>() {
+      @Override
+      public boolean hasNext() {
+        return samples.hasNext();
+      }
+
+      @Override
+      public ImageRecord next() {
+        return samples.next().decode();
+      }
+    };
+  }
+
+  /**
+   * Streams the piece of a tar of one row and gives its samples in archive order, undecoded
+   * (label bytes, and the logits member's byte range or the image's bytes): what
+   * {@link #readAll} decodes, and {@link ImageTars} too. The tar is closed once the piece's
+   * last sample is consumed, or when the task ends.
+   *
+   * @throws BadRecordException as {@link #readAll}
+   */
+  Iterator<WebDatasetTar.Sample> samples(Row record, HadoopConf conf) {
     TarPieces.Piece piece = piece(record);
     String tar = piece.tar();
     WebDatasetTar.SampleStream samples;
     try {
-      samples = WebDatasetTar.stream(tar, TarPieces.open(piece, conf),
+      samples = WebDatasetTar.stream(tar, TarPieces.open(piece, conf), payload,
           mode != BadRecordMode.FAILFAST, piece.start(), piece.seenBefore());
     } catch (IOException e) {
       throw new BadRecordException(tar, null, "cannot read: " + e.getMessage(), e);
@@ -354,8 +394,8 @@ public final class WebDatasetTars implements ImageSource {
       }
 
       @Override
-      public ImageRecord next() {
-        return samples.next().decode();
+      public WebDatasetTar.Sample next() {
+        return samples.next();
       }
     };
   }

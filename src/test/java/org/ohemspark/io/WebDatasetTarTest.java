@@ -247,7 +247,7 @@ class WebDatasetTarTest {
     };
     List<WebDatasetTar.Sample> s = WebDatasetTar.index("t.tar", ch);
     assertEquals(4, s.size());
-    assertNull(s.get(0).logits());
+    assertNull(s.get(0).data());
     assertTrue(read[0] < tar.length / 50, "read " + read[0] + " of " + tar.length + " bytes");
     assertFalse(s.get(3).labelsMember().isEmpty());
   }

@@ -23,15 +23,18 @@ final class LenientModes {
    * only), {@code nBad} bad records, the mode in the summary, {@code quarantine/} only in
    * PERMISSIVE.
    *
+   * @param extraArgs more arguments for both runs (e.g. {@code --model M})
    * @return the two runs, by mode (their stderr holds the bad-record report line)
    */
   static Map<String, JobRun> giveTheCleanResult(SparkSession spark, Path data, Path cleanOut,
-      String outPrefix, long nBad) throws IOException {
+      String outPrefix, long nBad, String... extraArgs) throws IOException {
     Map<String, JobRun> runs = new LinkedHashMap<>();
     for (String mode : MODES) {
       Path out = Path.of(outPrefix + mode);
-      JobRun r = JobRun.of(OhemMineJob::run, spark, "--input", data.toString(), "--output",
-          out.toString(), "--mode", mode);
+      List<String> args = new java.util.ArrayList<>(List.of("--input", data.toString(),
+          "--output", out.toString(), "--mode", mode));
+      args.addAll(List.of(extraArgs));
+      JobRun r = JobRun.of(OhemMineJob::run, spark, args.toArray(new String[0]));
       assertEquals(ExitCode.OK, r.code(), mode + ": " + r.err());
       assertEquals(JobOutputs.figures(JobOutputs.summary(cleanOut)),
           JobOutputs.figures(JobOutputs.summary(out)), mode);

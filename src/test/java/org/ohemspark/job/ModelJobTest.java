@@ -80,6 +80,28 @@ class ModelJobTest {
   }
 
   @Test
+  void theSummaryNamesTheModel() throws Exception {
+    Path out = tmp.resolve("out-model-named");
+    JobRun r = run("--input", images.toString(), "--output", out.toString(), "--model",
+        model.toString());
+    assertEquals(ExitCode.OK, r.code(), r.err());
+    String sha = java.util.HexFormat.of().formatHex(java.security.MessageDigest
+        .getInstance("SHA-256").digest(Files.readAllBytes(model)));
+    assertEquals(64, sha.length());
+    JsonNode m = JobOutputs.summary(out).get("model");
+    assertEquals("{\"path\":\"" + model + "\",\"sha256\":\"" + sha + "\",\"input\":\"image\","
+        + "\"output\":\"scores\",\"classes\":4}", m.toString());
+    // fields in order: after input, before outputs
+    List<String> fields = new java.util.ArrayList<>();
+    JobOutputs.summary(out).fieldNames().forEachRemaining(fields::add);
+    assertEquals(fields.indexOf("input") + 1, fields.indexOf("model"), fields.toString());
+    assertTrue(fields.indexOf("model") < fields.indexOf("outputs"), fields.toString());
+    // no model, no field
+    assertTrue(JobOutputs.summary(storedOut).get("model") == null,
+        JobOutputs.summary(storedOut).toString());
+  }
+
+  @Test
   void modelParamsDeclareTheModelWithoutAFile() throws IOException {
     Path bare = TinyOnnx.write(Files.createDirectories(tmp.resolve("bare")).resolve("m.onnx"),
         ModelDatasets.model());
@@ -95,27 +117,7 @@ class ModelJobTest {
 
   @Test
   void imageShardsMineAsTheDirectoryDoes() throws IOException {
-    List<Row> rows = new java.util.ArrayList<>();
-    for (String id : List.of("a", "b", "c")) {
-      java.awt.image.Raster l = javax.imageio.ImageIO.read(images.resolve("labels/" + id
-          + ".png").toFile()).getRaster();
-      int h = l.getHeight();
-      int w = l.getWidth();
-      int[] v = l.getSamples(0, 0, w, h, 0, new int[h * w]);
-      byte[] labels = new byte[v.length];
-      for (int i = 0; i < v.length; i++) {
-        labels[i] = (byte) v[i];
-      }
-      rows.add(org.apache.spark.sql.RowFactory.create(id, (long) h, w,
-          Files.readAllBytes(images.resolve("images/" + id + ".png")), labels, "uint8"));
-    }
-    org.apache.spark.sql.types.StructType schema = new org.apache.spark.sql.types.StructType()
-        .add("image_id", "string").add("height", "bigint").add("width", "int")
-        .add("image", "binary").add("labels", "binary").add("labels_dtype", "string");
-    Path shards = tmp.resolve("image-shards");
-    spark.createDataFrame(rows, schema).repartition(2).write().parquet(shards.toString());
-    Files.writeString(shards.resolve("_dataset.json"), "{\"classes\": 4, "
-        + "\"label_convention\": \"train_ids\"}");
+    Path shards = ModelDatasets.toShards(spark, images, tmp.resolve("image-shards"));
     Path out = tmp.resolve("out-shards");
     JobRun r = run("--input", shards.toString(), "--output", out.toString(), "--model",
         model.toString(), "--model-batch", "2");
@@ -212,8 +214,9 @@ class ModelJobTest {
         tmp.resolve("e6").toString(), "--model", model.toString());
     assertEquals(ExitCode.BAD_ARGUMENTS, logitsDir.code());
     assertTrue(logitsDir.err().contains("--model reads an image directory (images/<id>.png|jpg"
-        + " and labels/<id>.png|npy) or Parquet image shards (an image column); " + stored
-        + " is neither"), logitsDir.err());
+        + " and labels/<id>.png|npy), Parquet image shards (an image column) or WebDataset "
+        + "tars of images (<key>.jpg|png and a label member); " + stored + " is none of these"),
+        logitsDir.err());
     JobRun logitShards = run("--input", storedOut.resolve("images").toString(), "--output",
         tmp.resolve("e7").toString(), "--model", model.toString());
     assertEquals(ExitCode.BAD_INPUT, logitShards.code());

@@ -112,10 +112,32 @@ class ModelRealDataTest {
 
   @Test
   void theJobGivesTheFoldersOhemMean() throws IOException {
+    assertTheFoldersOhemMean(pan(), tmp.resolve("out"));
+  }
+
+  /**
+   * The same images and labels as one WebDataset tar ({@code <id>.png}, {@code <id>.seg.png}),
+   * written here from the folder: the same figures.
+   */
+  @Test
+  void asATarTheJobGivesTheFoldersOhemMean() throws IOException {
+    Path dir = pan();
+    Path tars = Files.createDirectories(tmp.resolve("pan-tars"));
+    org.ohemspark.testing.Tars t = org.ohemspark.testing.Tars.create();
+    for (String id : List.of("000335", "000340")) {
+      t.add(id + ".png", Files.readAllBytes(dir.resolve("images/" + id + ".png")))
+          .add(id + ".seg.png", Files.readAllBytes(dir.resolve("labels/" + id + ".png")));
+    }
+    t.write(tars.resolve("pan-000000.tar"));
+    Files.copy(dir.resolve("dataset.json"), tars.resolve("dataset.json"));
+    assertTheFoldersOhemMean(tars, tmp.resolve("out-tars"));
+  }
+
+  /** Mines {@code input} through the PAN model into {@code out} and checks the summary. */
+  private void assertTheFoldersOhemMean(Path input, Path out) throws IOException {
     Path dir = pan();
     Path json = Files.writeString(tmp.resolve("pan.json"), PAN_JSON);
-    Path out = tmp.resolve("out");
-    JobRun r = JobRun.of(OhemMineJob::run, spark, "--input", dir.toString(), "--output",
+    JobRun r = JobRun.of(OhemMineJob::run, spark, "--input", input.toString(), "--output",
         out.toString(), "--model", dir.resolve("model_logits.onnx").toString(), "--model-json",
         json.toString());
     assertEquals(ExitCode.OK, r.code(), r.err());

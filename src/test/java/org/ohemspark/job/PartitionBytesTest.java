@@ -47,7 +47,9 @@ import org.ohemspark.testing.Tars;
  * images: each partition's images against next-fit packing computed here from the files' sizes
  * (and, for tars, from the members' sizes; for shards, from the footers' row groups). The mined
  * results (summary figures, images/, hard_pixels/, quarantine/) are the same whatever the
- * partitioning.
+ * partitioning. A model's input (an image directory, tars of images, image shards) is packed
+ * the same way by its encoded bytes, at a sixteenth of the target
+ * ({@link Partitioning#forEncodedImages}).
  */
 class PartitionBytesTest {
   private static SparkSession spark;
@@ -349,6 +351,182 @@ class PartitionBytesTest {
       }
     }
     assertEquals(40, next);
+  }
+
+  // ---- a model's input: encoded images and labels ---------------------------------------
+
+  /** Images of the model tests. */
+  private static final int MODEL_IMAGES = 24;
+  /** The target of the model tests: 256 KiB of encoded input, about 3 images a partition. */
+  private static final long MODEL_TARGET = 16L * (256 << 10);
+
+  /**
+   * Images {@code img00..img23} for a model: RGB noise PNGs (so each compresses little)
+   * of h in [40, 100] and w in [60, 120] (7 to 36 KB), grey PNG labels; as a directory, one tar
+   * ({@code <id>.png}, {@code <id>.seg.png}) and one Parquet file with a row group per image.
+   */
+  private static synchronized Path imageDataset() throws IOException {
+    Path dir = tmp.resolve("model-dir");
+    if (Files.exists(dir)) {
+      return dir;
+    }
+    Files.createDirectories(dir.resolve("images"));
+    Files.createDirectories(dir.resolve("labels"));
+    Random rnd = new Random(11);
+    Tars tar = Tars.create();
+    List<Row> rows = new ArrayList<>();
+    for (int i = 0; i < MODEL_IMAGES; i++) {
+      int h = 40 + rnd.nextInt(61);
+      int w = 60 + rnd.nextInt(61);
+      java.awt.image.BufferedImage img = new java.awt.image.BufferedImage(w, h,
+          java.awt.image.BufferedImage.TYPE_INT_RGB);
+      int[] labels = new int[h * w];
+      byte[] labelBytes = new byte[h * w];
+      for (int p = 0; p < h * w; p++) {
+        img.setRGB(p % w, p / w, rnd.nextInt(1 << 24));
+        labels[p] = rnd.nextInt(3);
+        labelBytes[p] = (byte) labels[p];
+      }
+      java.io.ByteArrayOutputStream png = new java.io.ByteArrayOutputStream();
+      javax.imageio.ImageIO.write(img, "png", png);
+      byte[] label = org.ohemspark.testing.Pngs.grey8(h, w, labels);
+      String id = String.format("img%02d", i);
+      Files.write(dir.resolve("images/" + id + ".png"), png.toByteArray());
+      Files.write(dir.resolve("labels/" + id + ".png"), label);
+      tar.add(id + ".png", png.toByteArray()).add(id + ".seg.png", label);
+      rows.add(org.apache.spark.sql.RowFactory.create(id, h, w, png.toByteArray(), labelBytes,
+          "uint8"));
+    }
+    tar.write(tmp.resolve("model-tar/shard-000000.tar"));
+    org.apache.spark.sql.types.StructType schema = new org.apache.spark.sql.types.StructType()
+        .add("image_id", "string").add("height", "int").add("width", "int")
+        .add("image", "binary").add("labels", "binary").add("labels_dtype", "string");
+    Path staging = tmp.resolve("model-staging");
+    spark.createDataFrame(rows, schema).repartition(1).sortWithinPartitions("image_id").write()
+        .option("parquet.block.row.count.limit", "1").parquet(staging.toString());
+    Files.createDirectories(tmp.resolve("model-shards"));
+    try (Stream<Path> st = Files.list(staging)) {
+      Files.copy(st.filter(p -> p.toString().endsWith(".parquet")).findFirst().orElseThrow(),
+          tmp.resolve("model-shards/a.parquet"));
+    }
+    return dir;
+  }
+
+  /** The image ids each partition of a model source's records reads, partition by partition. */
+  private static List<List<String>> imagesPerPartition(
+      org.ohemspark.spark.LabelledImageSource source, Partitioning partitioning) {
+    HadoopConf conf = new HadoopConf(spark.sparkContext().hadoopConfiguration());
+    JavaRDD<String> ids = source.records(spark, partitioning).javaRDD().mapPartitions(rows -> {
+      List<String> out = new ArrayList<>();
+      while (rows.hasNext()) {
+        var images = source.readAll(rows.next(), conf);
+        while (images.hasNext()) {
+          out.add(images.next().imageId());
+        }
+      }
+      return out.iterator();
+    });
+    return ids.glom().collect();
+  }
+
+  private static List<String> imageIds(Path dir) throws IOException {
+    try (Stream<Path> s = Files.list(dir.resolve("images"))) {
+      return s.map(p -> p.getFileName().toString().replace(".png", "")).sorted().toList();
+    }
+  }
+
+  @Test
+  void imageDirectoryPartitionsAreRunsOfEncodedBytesUpToASixteenthOfTheTarget()
+      throws IOException {
+    Path dir = imageDataset();
+    List<String> ids = imageIds(dir);
+    long[] costs = new long[ids.size()];
+    for (int i = 0; i < costs.length; i++) {
+      costs[i] = Files.size(dir.resolve("images/" + ids.get(i) + ".png"))
+          + Files.size(dir.resolve("labels/" + ids.get(i) + ".png")) + OPEN;
+    }
+    long split = split(MODEL_TARGET / 16, costs);
+    assertEquals(MODEL_TARGET / 16, split, "the target binds");
+    List<List<String>> expected = new ArrayList<>();
+    for (List<Integer> run : nextFit(costs, split)) {
+      expected.add(run.stream().map(ids::get).toList());
+    }
+    assertTrue(expected.size() >= 6 && expected.size() <= 12, expected.toString());
+    org.ohemspark.spark.ImageDirectory source = new org.ohemspark.spark.ImageDirectory(
+        dir.toString());
+    assertEquals(expected, imagesPerPartition(source, Partitioning.bytes(MODEL_TARGET)));
+    // the default (64 MiB, 4 MiB encoded) is far above: one partition per core
+    List<List<String>> perCore = new ArrayList<>();
+    for (List<Integer> run : nextFit(costs, split(Partitioning.DEFAULT_TARGET_BYTES / 16,
+        costs))) {
+      perCore.add(run.stream().map(ids::get).toList());
+    }
+    assertTrue(perCore.size() >= CORES && perCore.size() <= CORES + 1, perCore.toString());
+    assertEquals(perCore, imagesPerPartition(source, Partitioning.DEFAULT));
+    // --partitions N: N runs of equal count
+    assertEquals(List.of(4, 5, 5, 5, 5), imagesPerPartition(source,
+        Partitioning.of(5, MODEL_TARGET)).stream().map(List::size).toList());
+  }
+
+  @Test
+  void aTarOfImagesIsCutIntoPiecesOfEncodedBytesUpToASixteenthOfTheTarget()
+      throws IOException {
+    Path dir = imageDataset();
+    Path tars = tmp.resolve("model-tar");
+    long length = Files.size(tars.resolve("shard-000000.tar"));
+    List<String> ids = imageIds(dir);
+    long[] costs = new long[ids.size()];
+    long at = 0;
+    for (int i = 0; i < ids.size(); i++) {
+      long extent = 512 + padded(Files.size(dir.resolve("images/" + ids.get(i) + ".png")))
+          + 512 + padded(Files.size(dir.resolve("labels/" + ids.get(i) + ".png")));
+      costs[i] = (i + 1 < ids.size() ? extent : length - at) + OPEN; // the end records too
+      at += extent;
+    }
+    // the one tar counts one open cost for the split: (length + OPEN) / CORES
+    long target = 16L * (200 << 10);
+    long split = Math.max(OPEN, Math.min(target / 16, (length + OPEN + CORES - 1) / CORES));
+    assertEquals(target / 16, split, "the target binds");
+    List<List<String>> expected = new ArrayList<>();
+    for (List<Integer> run : nextFit(costs, split)) {
+      expected.add(run.stream().map(ids::get).toList());
+    }
+    assertTrue(expected.size() >= 6 && expected.size() <= 12, expected.toString());
+    for (String mode : List.of("FAILFAST", "PERMISSIVE")) {
+      org.ohemspark.spark.ImageTars source = new org.ohemspark.spark.ImageTars(
+          tars.toString(), org.ohemspark.spark.BadRecordMode.parse(mode));
+      assertEquals(expected, imagesPerPartition(source, Partitioning.bytes(target)), mode);
+      // --partitions N: whole tars
+      assertEquals(List.of(ids), imagesPerPartition(source, Partitioning.of(3, target)), mode);
+    }
+  }
+
+  @Test
+  void imageShardsAreSplitBySparkAtASixteenthOfTheTarget() throws IOException {
+    imageDataset();
+    Path file = tmp.resolve("model-shards/a.parquet");
+    long target = 16 * OPEN; // 64 KiB encoded: the least Spark's splitting is given
+    Map<Long, List<String>> expected = new java.util.TreeMap<>();
+    try (ParquetFileReader r = ParquetFileReader.open(HadoopInputFile.fromPath(
+        new org.apache.hadoop.fs.Path(file.toUri()), new Configuration()))) {
+      List<BlockMetaData> groups = r.getFooter().getBlocks();
+      assertEquals(MODEL_IMAGES, groups.size(), "one row group per image");
+      for (int g = 0; g < groups.size(); g++) {
+        long middle = groups.get(g).getStartingPos() + groups.get(g).getCompressedSize() / 2;
+        expected.computeIfAbsent(middle / OPEN, k -> new ArrayList<>()).add(readId(file, g));
+      }
+    }
+    long cuts = (Files.size(file) + OPEN - 1) / OPEN;
+    assertTrue(cuts >= 4, "the file is cut in " + cuts);
+    org.ohemspark.spark.ImageShards source = new org.ohemspark.spark.ImageShards(
+        tmp.resolve("model-shards").toString());
+    List<List<String>> parts = imagesPerPartition(source, Partitioning.bytes(target));
+    assertEquals(cuts, parts.size());
+    assertEquals(new ArrayList<>(expected.values()), parts.stream().filter(p -> !p.isEmpty())
+        .toList());
+    // at the default target (4 MiB encoded) one partition for the file
+    assertEquals(1, source.records(spark, Partitioning.DEFAULT).rdd().getNumPartitions());
+    assertEquals("128m", spark.conf().get("spark.sql.files.maxPartitionBytes", "128m"));
   }
 
   private static JobRun mine(Path input, Path out, String... flags) {

@@ -61,6 +61,38 @@ public final class ModelDatasets {
     }
   }
 
+  /**
+   * Writes the images of the image directory {@code images} as Parquet image shards under
+   * {@code shards} (two files: image, labels as uint8 bytes, a {@code _dataset.json} of 4
+   * classes and {@code train_ids}, the labels being the class ids already).
+   *
+   * @return {@code shards}
+   */
+  public static Path toShards(org.apache.spark.sql.SparkSession spark, Path images, Path shards)
+      throws IOException {
+    java.util.List<org.apache.spark.sql.Row> rows = new java.util.ArrayList<>();
+    for (String id : java.util.List.of("a", "b", "c")) {
+      java.awt.image.Raster l = ImageIO.read(images.resolve("labels/" + id + ".png").toFile())
+          .getRaster();
+      int h = l.getHeight();
+      int w = l.getWidth();
+      int[] v = l.getSamples(0, 0, w, h, 0, new int[h * w]);
+      byte[] labels = new byte[v.length];
+      for (int i = 0; i < v.length; i++) {
+        labels[i] = (byte) v[i];
+      }
+      rows.add(org.apache.spark.sql.RowFactory.create(id, (long) h, w,
+          Files.readAllBytes(images.resolve("images/" + id + ".png")), labels, "uint8"));
+    }
+    org.apache.spark.sql.types.StructType schema = new org.apache.spark.sql.types.StructType()
+        .add("image_id", "string").add("height", "bigint").add("width", "int")
+        .add("image", "binary").add("labels", "binary").add("labels_dtype", "string");
+    spark.createDataFrame(rows, schema).repartition(2).write().parquet(shards.toString());
+    Files.writeString(shards.resolve("_dataset.json"), "{\"classes\": 4, "
+        + "\"label_convention\": \"train_ids\"}");
+    return shards;
+  }
+
   private static void image(Path images, Path stored, String id, int h, int w, int kind)
       throws IOException {
     int n = h * w;
