@@ -53,6 +53,11 @@ public final class OhemGenerateCommand {
   @Option(names = "--seed", paramLabel = "S", description = "Dataset seed (default 0).")
   long seed;
 
+  @Option(names = "--bad-labels", paramLabel = "N", description = "The first N images are "
+      + "bad records, for trials of PERMISSIVE mining: a label of C at (0, 0), outside [0, C) "
+      + "and not the ignore index (default 0; needs C < 255).")
+  long badLabels;
+
   @Option(names = "--partitions", paramLabel = "N", description = "Spark tasks (default 0: "
       + "min(images, 4 x cores)).")
   int partitions;

@@ -80,7 +80,7 @@ public final class OhemGenerateJob {
       String root = fs.makeQualified(dir).toString();
       if (cmd.format.equals("parquet")) {
         ShardWriter.Result r = ShardWriter.write(spark, new SyntheticImages(spec, cmd.images,
-            half), OhemParams.DEFAULTS, LabelConvention.TRAIN_IDS, spec.classes(), root,
+            half, cmd.badLabels), OhemParams.DEFAULTS, LabelConvention.TRAIN_IDS, spec.classes(), root,
             TARGET_FILE_BYTES, logitBytes(cmd, spec));
         new HadoopConf(spark.sparkContext().hadoopConfiguration()).writeAll(
             root + "/_dataset.json",
@@ -100,15 +100,16 @@ public final class OhemGenerateJob {
       }
       int parts = cmd.partitions > 0 ? cmd.partitions
           : (int) Math.max(1, Math.min(cmd.images, 4L * jsc.defaultParallelism()));
-      SyntheticImages images = new SyntheticImages(spec, cmd.images, half);
+      SyntheticImages images = new SyntheticImages(spec, cmd.images, half, cmd.badLabels);
       jsc.parallelize(indices, parts).foreach(i -> {
         SyntheticImage img = SyntheticImage.generate(spec, i);
         String id = SyntheticImages.imageId(i);
         HadoopConf hc = conf.value();
         hc.writeAll(root + "/logits/" + id + ".npy", images.logitsNpy(img));
+        int[] labels = images.labels(img, i);
         hc.writeAll(root + "/labels/" + id + (png ? ".png" : ".npy"), png
-            ? LabelPngWriter.grey8(img.labels(), spec.height(), spec.width())
-            : NpyWriter.uint8(img.labels(), spec.height(), spec.width()));
+            ? LabelPngWriter.grey8(labels, spec.height(), spec.width())
+            : NpyWriter.uint8(labels, spec.height(), spec.width()));
       });
       conf.value().writeAll(root + "/dataset.json",
           descriptor(cmd, spec).getBytes(StandardCharsets.UTF_8));
@@ -153,8 +154,10 @@ public final class OhemGenerateJob {
     if (!cmd.format.equals("npy") && !cmd.format.equals("parquet")) {
       throw new IllegalArgumentException("--format must be npy or parquet, got " + cmd.format);
     }
-    return new SyntheticImage.Spec(cmd.classes, cmd.height, cmd.width, cmd.downsample,
-        cmd.margin, cmd.seed);
+    SyntheticImage.Spec spec = new SyntheticImage.Spec(cmd.classes, cmd.height, cmd.width,
+        cmd.downsample, cmd.margin, cmd.seed);
+    new SyntheticImages(spec, cmd.images, false, cmd.badLabels); // checks --bad-labels
+    return spec;
   }
 
   private static String descriptor(OhemGenerateCommand cmd, SyntheticImage.Spec spec)
@@ -175,6 +178,9 @@ public final class OhemGenerateJob {
     g.put("downsample", spec.downsample());
     g.put("margin", spec.margin());
     g.put("seed", spec.seed());
+    if (cmd.badLabels > 0) {
+      g.put("bad_labels", cmd.badLabels);
+    }
     m.put("generator", g);
     return new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(m)
         + "\n";

@@ -206,7 +206,8 @@ public final class OhemMineJob {
   private static void printCost(PrintStream out, OhemMiner.Result r, HeapWatch heap,
       ExecutorHeapPeaks ex) {
     out.printf(Locale.ROOT, "passes: logits %.2f (images decoded / images), cached losses: %d "
-            + "top-k histogram passes%n", r.logitsPasses(), r.summary().histogramPasses());
+            + "top-k histogram passes; loss pass partitions: %d%n", r.logitsPasses(),
+        r.summary().histogramPasses(), r.cached().getNumPartitions());
     String executors = ex.executors() == 0
         ? "executors peak not reported (Spark sends executor metrics with its heartbeats, every "
             + "10 s by default; spark.executor.metrics.pollingInterval=100ms records short runs)"

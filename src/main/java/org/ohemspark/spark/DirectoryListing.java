@@ -3,6 +3,10 @@ package org.ohemspark.spark;
 import java.io.IOException;
 import java.io.Serializable;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Iterator;
@@ -12,6 +16,7 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
+import org.apache.hadoop.fs.RawLocalFileSystem;
 import org.apache.hadoop.fs.RemoteIterator;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
@@ -27,8 +32,9 @@ import org.ohemspark.core.BadRecordException;
  * ({@link Slice#rows}).
  *
  * <p>The folders are listed through the Hadoop FileSystem API
- * ({@code listStatusIterator}: HDFS and S3A hand the entries over in pages); each entry is
- * reduced to its id, flag and length as it comes.
+ * ({@code listStatusIterator}: HDFS and S3A hand the entries over in pages), and a local folder
+ * as a stream of names (Hadoop's local listing is one {@code FileStatus} per file, all at once);
+ * each entry is reduced to its id, flag and length as it comes.
  */
 final class DirectoryListing {
   /** Flag: {@code logits/<id>.npy}. */
@@ -112,7 +118,14 @@ final class DirectoryListing {
         List.copyOf(notRead), notReadCount[0]);
   }
 
-  /** Lists one folder into {@code entries}; returns the folder's qualified path. */
+  /**
+   * Lists one folder into {@code entries}; returns the folder's qualified path. On the local
+   * file system the folder is read as a stream of names ({@code java.nio}'s directory stream):
+   * Hadoop's local {@code listStatusIterator} is no iterator there but one {@code FileStatus}
+   * per entry, the whole folder at once (about 500 bytes each: a {@code Path}, its {@code URI}
+   * and their strings; 100 MB for a folder of 200,000 files), where HDFS and S3A hand them over
+   * in pages.
+   */
   private static String list(Configuration conf, String dir, List<Entry> entries,
       List<String> notRead, long[] notReadCount) {
     boolean logits = dir.endsWith("/logits");
@@ -123,26 +136,58 @@ final class DirectoryListing {
         throw new BadRecordException(dir, null, "folder does not exist: a dataset directory "
             + "holds logits/<id>.npy and labels/<id>.png|npy");
       }
-      RemoteIterator<FileStatus> it = fs.listStatusIterator(p);
-      while (it.hasNext()) {
-        FileStatus st = it.next();
-        String name = st.getPath().getName();
+      Path qualified = fs.makeQualified(p);
+      EntrySink sink = (name, isFile, isDirectory, length) -> {
         if (name.startsWith(".") || name.startsWith("_")) {
-          continue;
+          return;
         }
-        int flag = st.isFile() ? flagOf(name, logits) : 0;
+        int flag = isFile ? flagOf(name, logits) : 0;
         if (flag != 0) {
-          entries.add(new Entry(stripExtension(name), flag, st.getLen()));
+          entries.add(new Entry(stripExtension(name), flag, length));
         } else {
           if (notRead.size() < NOT_READ_NAMED) {
-            notRead.add(fs.makeQualified(st.getPath()) + (st.isDirectory() ? "/" : ""));
+            notRead.add(child(qualified, name) + (isDirectory ? "/" : ""));
           }
           notReadCount[0]++;
         }
+      };
+      if (HadoopConf.withoutChecksumFiles(fs) instanceof RawLocalFileSystem local) {
+        listLocal(local.pathToFile(p).toPath(), sink);
+      } else {
+        RemoteIterator<FileStatus> it = fs.listStatusIterator(p);
+        while (it.hasNext()) {
+          FileStatus st = it.next();
+          sink.accept(st.getPath().getName(), st.isFile(), st.isDirectory(), st.getLen());
+        }
       }
-      return fs.makeQualified(p).toString();
-    } catch (IOException e) {
+      return qualified.toString();
+    } catch (IOException | java.io.UncheckedIOException e) {
       throw new BadRecordException(dir, null, "cannot list: " + e.getMessage(), e);
+    }
+  }
+
+  /** What the listing keeps of a folder's entry. */
+  @FunctionalInterface
+  private interface EntrySink {
+    void accept(String name, boolean isFile, boolean isDirectory, long length);
+  }
+
+  /**
+   * A local folder's entries, one at a time, with their attributes as Hadoop's local file
+   * system gives them (links followed; an entry that vanishes meanwhile is skipped, as a
+   * listing taken a moment later would).
+   */
+  private static void listLocal(java.nio.file.Path dir, EntrySink sink) throws IOException {
+    try (DirectoryStream<java.nio.file.Path> stream = Files.newDirectoryStream(dir)) {
+      for (java.nio.file.Path f : stream) {
+        BasicFileAttributes a;
+        try {
+          a = Files.readAttributes(f, BasicFileAttributes.class);
+        } catch (NoSuchFileException gone) {
+          continue;
+        }
+        sink.accept(f.getFileName().toString(), a.isRegularFile(), a.isDirectory(), a.size());
+      }
     }
   }
 

@@ -43,8 +43,9 @@ public final class LossFrames {
    * @param inputs rows of {@code reader.records}, already partitioned as wanted
    * @param reader decodes an input row into its images ({@link ImageSource#readAll})
    * @param classes declared class count or null
-   * @param decoded counts the images whose logits were decoded (every task attempt counts, so a
-   *     value above the image count means some logits were read more than once)
+   * @param decoded counts the good images whose logits were decoded (every task attempt counts,
+   *     so a value above the good image count means some logits were read more than once; a bad
+   *     record is not counted, as the image count leaves it out)
    * @return the records, lazily (not persisted)
    */
   public static JavaRDD<LossRecord> compute(Dataset<Row> inputs, ImageSource reader,
@@ -54,9 +55,10 @@ public final class LossFrames {
       ImageLossComputer computer = new ImageLossComputer(params, convention, classes);
       Iterator<LossRecord> out = ImageRecords.map(rows, reader, conf.value(),
           r -> {
-            decoded.add(1);
-            return LossRecord.good(computer.compute(r), r.source(),
+            LossRecord good = LossRecord.good(computer.compute(r), r.source(),
                 StretchedImages.shapes(r));
+            decoded.add(1); // good images only: the ratio's denominator is the good images
+            return good;
           },
           (bad, input) -> {
             String id = bad.imageId() != null ? bad.imageId() : idOf(input);

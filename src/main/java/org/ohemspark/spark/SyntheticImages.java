@@ -29,18 +29,53 @@ public final class SyntheticImages implements ImageSource {
   private final SyntheticImage.Spec spec;
   private final long images;
   private final boolean half;
+  private final long badLabels;
 
   /**
    * @param images how many images, at least 1
    * @param half float16 logits (else float32)
    */
   public SyntheticImages(SyntheticImage.Spec spec, long images, boolean half) {
+    this(spec, images, half, 0);
+  }
+
+  /**
+   * @param images how many images, at least 1
+   * @param half float16 logits (else float32)
+   * @param badLabels how many of the images, the first ones by index, are bad records: their
+   *     label at (0, 0) is {@code C}, outside {@code [0, C)} and not the ignore index (for
+   *     trials of the bad-record path at scale); 0 to {@code images}
+   * @throws IllegalArgumentException if {@code badLabels} is out of range, or above 0 with 255
+   *     classes (no label value is then outside the classes but the ignore index)
+   */
+  public SyntheticImages(SyntheticImage.Spec spec, long images, boolean half, long badLabels) {
     if (images < 1) {
       throw new IllegalArgumentException("images must be >= 1, got " + images);
+    }
+    if (badLabels < 0 || badLabels > images) {
+      throw new IllegalArgumentException("bad labels must be in [0, images], got " + badLabels);
+    }
+    if (badLabels > 0 && spec.classes() >= SyntheticImage.IGNORE) {
+      throw new IllegalArgumentException("bad labels need classes below "
+          + SyntheticImage.IGNORE + ", got " + spec.classes());
     }
     this.spec = spec;
     this.images = images;
     this.half = half;
+    this.badLabels = badLabels;
+  }
+
+  /**
+   * The labels of image {@code index} as written: the generated ones, with the label at (0, 0)
+   * set to {@code C} for the first {@code badLabels} images.
+   */
+  public int[] labels(SyntheticImage img, long index) {
+    if (index >= badLabels) {
+      return img.labels();
+    }
+    int[] labels = img.labels().clone();
+    labels[0] = spec.classes();
+    return labels;
   }
 
   /** {@code img_NNNNNN}: sorts in index order. */
@@ -99,7 +134,7 @@ public final class SyntheticImages implements ImageSource {
     String id = imageId(i);
     SyntheticImage img = SyntheticImage.generate(spec, i);
     return new ImageRecord(id, "generated " + id, NpyArray.parse(id, logitsNpy(img))
-        .asLogits(id), spec.height(), spec.width(), img.labels());
+        .asLogits(id), spec.height(), spec.width(), labels(img, i));
   }
 
   /**

@@ -185,6 +185,34 @@ class OhemGenerateJobTest {
     assertEquals(19, s.get("params").get("classes").asInt(), "dataset.json is read");
   }
 
+  @Test
+  void badLabelsMakeTheFirstImagesBadRecords() throws IOException {
+    Path data = tmp.resolve("bad");
+    JobRun g = generate("--output", data.toString(), "--images", "6", "--height", "8",
+        "--width", "8", "--classes", "3", "--labels", "png", "--bad-labels", "2");
+    assertEquals(ExitCode.OK, g.code(), g.err());
+    assertEquals(2, new ObjectMapper().readTree(data.resolve("dataset.json").toFile())
+        .get("generator").get("bad_labels").asInt());
+    Path out = tmp.resolve("out");
+    JobRun m = JobRun.of(OhemMineJob::run, spark, "--input", data.toString(), "--output",
+        out.toString(), "--mode", "PERMISSIVE");
+    assertEquals(ExitCode.OK, m.code(), m.err());
+    JsonNode s = JobOutputs.summary(out);
+    assertEquals(4, s.get("n_images").asInt());
+    assertEquals(2, s.get("n_bad_records").asInt());
+    List<String> ids = spark.read().parquet(out.resolve("quarantine").toString())
+        .select("image_id").orderBy("image_id").as(org.apache.spark.sql.Encoders.STRING())
+        .collectAsList();
+    assertEquals(List.of("img_000000", "img_000001"), ids);
+    assertTrue(spark.read().parquet(out.resolve("quarantine").toString()).first().getString(2)
+        .contains("label 3"), "the reason names the label");
+
+    assertEquals(ExitCode.BAD_ARGUMENTS, generate("--output", tmp.resolve("b2").toString(),
+        "--images", "2", "--classes", "3", "--bad-labels", "3").code(), "more than images");
+    assertEquals(ExitCode.BAD_ARGUMENTS, generate("--output", tmp.resolve("b3").toString(),
+        "--images", "2", "--classes", "255", "--bad-labels", "1").code(), "no label is bad");
+  }
+
   private static String[] concat(String[] a, String... b) {
     String[] out = java.util.Arrays.copyOf(a, a.length + b.length);
     System.arraycopy(b, 0, out, a.length, b.length);

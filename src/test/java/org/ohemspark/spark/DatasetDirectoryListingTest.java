@@ -74,4 +74,47 @@ class DatasetDirectoryListingTest {
         rows.get(2));
     assertEquals(0, l.slice(3, 3).size());
   }
+
+  /** Counts what a listing asks of Hadoop's local file system. */
+  public static final class CountingLocalFileSystem extends org.apache.hadoop.fs.LocalFileSystem {
+    static final java.util.concurrent.atomic.AtomicLong STATUSES =
+        new java.util.concurrent.atomic.AtomicLong();
+
+    @Override
+    public org.apache.hadoop.fs.FileStatus[] listStatus(org.apache.hadoop.fs.Path f)
+        throws IOException {
+      org.apache.hadoop.fs.FileStatus[] all = super.listStatus(f);
+      STATUSES.addAndGet(all.length);
+      return all;
+    }
+  }
+
+  /**
+   * A local folder is read as a stream of names: Hadoop's local {@code listStatusIterator} is
+   * {@code listStatus}, one {@code FileStatus} (about 500 bytes) per file of the folder held at
+   * once, which put 100 MB on a 512 MB driver for 200,000 images (BENCHMARKS.md, "Driver
+   * memory").
+   */
+  @Test
+  void aLocalFolderIsStreamedNotMadeIntoOneFileStatusPerFile() throws IOException {
+    Files.createDirectories(tmp.resolve("logits"));
+    Files.createDirectories(tmp.resolve("labels"));
+    for (int i = 0; i < 50; i++) {
+      Files.write(tmp.resolve("logits/i" + (100 + i) + ".npy"), new byte[10 + i]);
+      Files.write(tmp.resolve("labels/i" + (100 + i) + ".png"), new byte[3]);
+    }
+    Files.createDirectories(tmp.resolve("labels/sub"));
+    Configuration conf = new Configuration();
+    conf.set("fs.file.impl", CountingLocalFileSystem.class.getName());
+    conf.setBoolean("fs.file.impl.disable.cache", true);
+    CountingLocalFileSystem.STATUSES.set(0);
+
+    DirectoryListing l = DirectoryListing.of(conf, tmp.toString());
+    assertEquals(0, CountingLocalFileSystem.STATUSES.get(), "FileStatus objects listed");
+    assertEquals(50, l.size());
+    assertEquals("i100", l.id(0));
+    assertEquals(10 + 49 + 3, l.bytes()[49]);
+    assertEquals(1, l.notReadCount());
+    assertEquals("file:" + tmp + "/labels/sub/", l.notRead().get(0));
+  }
 }

@@ -34,6 +34,38 @@ class HadoopConfTest {
         hc.readAll("file:" + f));
   }
 
+  /** Counts the permissions Hadoop's local file system sets (a forked chmod each). */
+  public static final class CountingRawLocal extends org.apache.hadoop.fs.RawLocalFileSystem {
+    static final java.util.concurrent.atomic.AtomicInteger CHMODS =
+        new java.util.concurrent.atomic.AtomicInteger();
+
+    @Override
+    public void setPermission(org.apache.hadoop.fs.Path p,
+        org.apache.hadoop.fs.permission.FsPermission permission) throws IOException {
+      CHMODS.incrementAndGet();
+      super.setPermission(p, permission);
+    }
+  }
+
+  /**
+   * Local files are written with java.nio: Hadoop 3.5's local file system sets each created
+   * file's permission, forking {@code chmod} without its native library (the generator wrote
+   * 70 files a second). Folders are made and an existing file replaced, as before.
+   */
+  @Test
+  void writeAllSetsNoPermissionOnLocalFiles() throws IOException {
+    Configuration conf = new Configuration();
+    conf.set("fs.file.impl", CountingRawLocal.class.getName());
+    conf.setBoolean("fs.file.impl.disable.cache", true);
+    CountingRawLocal.CHMODS.set(0);
+    HadoopConf hc = new HadoopConf(conf);
+    Path f = tmp.resolve("new/sub/c.npy");
+    hc.writeAll("file:" + f, "longer first".getBytes(StandardCharsets.UTF_8));
+    hc.writeAll("file:" + f, "second".getBytes(StandardCharsets.UTF_8));
+    assertEquals("second", Files.readString(f));
+    assertEquals(0, CountingRawLocal.CHMODS.get(), "permissions set by Hadoop");
+  }
+
   @Test
   void aStaleChecksumFileIsNamedWithWhatToDo() throws IOException {
     Path f = tmp.resolve("b.npy");

@@ -157,6 +157,25 @@ class LossPassTest {
   }
 
   /**
+   * Bad records kept out in PERMISSIVE do not count as passes over the logits: images decoded
+   * per good image stays 1.00 (the trial of 100,000 bad labels among 110,000 images printed
+   * {@code passes: logits 11.00}).
+   */
+  @Test
+  void badRecordsAreNotCountedAsPassesOverTheLogits() throws IOException {
+    Path data = tmp.resolve("some-bad");
+    for (int i = 0; i < 6; i++) {
+      image(data, "m" + i, i < 4 ? 9 : 1); // label 9 of 3 classes: a bad record
+    }
+    try (OhemMiner.Result r = OhemMiner.on(spark).partitions(2).mode(BadRecordMode.PERMISSIVE)
+        .mineDirectory(data.toString())) {
+      assertEquals(2, r.summary().nImages());
+      assertEquals(4, r.summary().nBadRecords());
+      assertEquals(1.0, r.logitsPasses());
+    }
+  }
+
+  /**
    * A FAILFAST bad record is certain to fail again: its task is not retried (which would decode
    * the partition up to spark.task.maxFailures = 4 times here), the job fails at once with the
    * record's own message.
