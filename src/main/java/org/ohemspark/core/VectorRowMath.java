@@ -3,6 +3,7 @@ package org.ohemspark.core;
 import java.nio.ByteOrder;
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
@@ -29,17 +30,25 @@ final class VectorRowMath implements RowMath, RowMathChoice.VectorRowMathProbe {
   /** Floats with twice the lanes of {@link #S}: one float vector widens into two of S. */
   private static final VectorSpecies<Float> F2 =
       VectorSpecies.of(float.class, VectorShape.forBitSize(S.vectorBitSize()));
+  /** Ints with as many lanes as {@link #S}: a double vector's class indices, converted. */
+  private static final VectorSpecies<Integer> I = F.withLanes(int.class);
 
   @Override
-  public boolean logSumExp(double[] row, int c, int width, double[] max, double[] logSum) {
+  public boolean logSumExp(double[] row, int c, int width, double[] max, double[] logSum,
+      int[] argmax) {
     final int lanes = S.length();
     final int bound = S.loopBound(width);
     DoubleVector probe = DoubleVector.zero(S);
     for (int x = 0; x < bound; x += lanes) {
       DoubleVector m = DoubleVector.fromArray(S, row, x);
+      // class indices as doubles (exact below 2^53): a strict > keeps the first maximum
+      DoubleVector arg = DoubleVector.zero(S);
       for (int ch = 1; ch < c; ch++) {
-        m = m.max(DoubleVector.fromArray(S, row, ch * width + x));
+        DoubleVector v = DoubleVector.fromArray(S, row, ch * width + x);
+        arg = arg.blend((double) ch, v.compare(VectorOperators.GT, m));
+        m = m.max(v);
       }
+      ((IntVector) arg.convertShape(VectorOperators.D2I, I, 0)).intoArray(argmax, x);
       // max propagates NaN (as Math.max); +inf, or all logits -inf, makes m infinite. A -inf
       // logit among finite ones is allowed: its exp is 0 (below e^-708 here), as in PyTorch
       probe = probe.add(m.mul(0.0));
@@ -60,9 +69,15 @@ final class VectorRowMath implements RowMath, RowMathChoice.VectorRowMathProbe {
     }
     for (int x = bound; x < width; x++) {
       double m = row[x];
+      int a = 0;
       for (int ch = 1; ch < c; ch++) {
-        m = Math.max(m, row[ch * width + x]);
+        double v = row[ch * width + x];
+        if (v > m) {
+          a = ch;
+        }
+        m = Math.max(m, v);
       }
+      argmax[x] = a;
       if (m * 0.0 != 0.0) {
         return false;
       }
@@ -83,15 +98,21 @@ final class VectorRowMath implements RowMath, RowMathChoice.VectorRowMathProbe {
    * {@code width mod 2L} pixels take the exact double loop.
    */
   @Override
-  public boolean logSumExp(float[] row, int c, int width, double[] max, double[] logSum) {
+  public boolean logSumExp(float[] row, int c, int width, double[] max, double[] logSum,
+      int[] argmax) {
     final int lanes = F2.length();
     final int bound = F2.loopBound(width);
     FloatVector probe = FloatVector.zero(F2);
     for (int x = 0; x < bound; x += lanes) {
       FloatVector m = FloatVector.fromArray(F2, row, x);
+      // class indices as floats (exact below 2^24): a strict > keeps the first maximum
+      FloatVector arg = FloatVector.zero(F2);
       for (int ch = 1; ch < c; ch++) {
-        m = m.max(FloatVector.fromArray(F2, row, ch * width + x));
+        FloatVector v = FloatVector.fromArray(F2, row, ch * width + x);
+        arg = arg.blend((float) ch, v.compare(VectorOperators.GT, m));
+        m = m.max(v);
       }
+      ((IntVector) arg.convert(VectorOperators.F2I, 0)).intoArray(argmax, x);
       // as in the double loop: NaN, +inf or all -inf make m non-finite (0 * inf is NaN); a -inf
       // logit among finite ones adds e^-87 < 2e-38 (VectorExp.ofFloats) where PyTorch adds 0
       probe = probe.add(m.mul(0f));
@@ -113,7 +134,7 @@ final class VectorRowMath implements RowMath, RowMathChoice.VectorRowMathProbe {
     for (int x = 0; x < bound; x++) {
       logSum[x] = Math.log(logSum[x]);
     }
-    return ScalarRowMath.logSumExpFrom(row, c, width, bound, width, max, logSum);
+    return ScalarRowMath.logSumExpFrom(row, c, width, bound, width, max, logSum, argmax);
   }
 
   /**
