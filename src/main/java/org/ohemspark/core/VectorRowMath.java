@@ -3,7 +3,7 @@ package org.ohemspark.core;
 import java.nio.ByteOrder;
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
@@ -30,37 +30,49 @@ final class VectorRowMath implements RowMath, RowMathChoice.VectorRowMathProbe {
   /** Floats with twice the lanes of {@link #S}: one float vector widens into two of S. */
   private static final VectorSpecies<Float> F2 =
       VectorSpecies.of(float.class, VectorShape.forBitSize(S.vectorBitSize()));
-  /** Ints with as many lanes as {@link #S}: a double vector's class indices, converted. */
-  private static final VectorSpecies<Integer> I = F.withLanes(int.class);
 
   @Override
   public boolean logSumExp(double[] row, int c, int width, double[] max, double[] logSum,
       int[] argmax) {
+    final double[] classes = scratch(width).doubles;
     final int lanes = S.length();
     final int bound = S.loopBound(width);
     DoubleVector probe = DoubleVector.zero(S);
     for (int x = 0; x < bound; x += lanes) {
       DoubleVector m = DoubleVector.fromArray(S, row, x);
-      // class indices as doubles (exact below 2^53): a strict > keeps the first maximum
+      // one compare finds both the maximum and the predicted class: where v > m (strict, so a
+      // tie keeps the first maximum, as torch.argmax), m takes v and arg the class index
+      // (doubles, exact below 2^53). A blend, not Java's max (several instructions per lane
+      // for its NaN and signed-zero rules): a signed zero's sign may differ, which changes no
+      // difference l - m, so no loss
       DoubleVector arg = DoubleVector.zero(S);
+      DoubleVector index = DoubleVector.zero(S);
       for (int ch = 1; ch < c; ch++) {
         DoubleVector v = DoubleVector.fromArray(S, row, ch * width + x);
-        arg = arg.blend((double) ch, v.compare(VectorOperators.GT, m));
-        m = m.max(v);
+        VectorMask<Double> gt = v.compare(VectorOperators.GT, m);
+        index = index.add(1.0);
+        m = m.blend(v, gt);
+        arg = arg.blend(index, gt);
       }
-      ((IntVector) arg.convertShape(VectorOperators.D2I, I, 0)).intoArray(argmax, x);
-      // max propagates NaN (as Math.max); +inf, or all logits -inf, makes m infinite. A -inf
-      // logit among finite ones is allowed: its exp is 0 (below e^-708 here), as in PyTorch
+      arg.intoArray(classes, x);
+      // +inf becomes the maximum, a NaN at class 0 stays it, and all logits -inf leave m at
+      // -inf: each makes m * 0 NaN. A NaN at another class never becomes m, but its exp term
+      // (VectorExp propagates NaN) makes the sum NaN, hence s * 0 below. A -inf logit among
+      // finite ones is allowed: its exp is 0 (below e^-708 here), as in PyTorch
       probe = probe.add(m.mul(0.0));
       DoubleVector s = VectorExp.ofDoubles(DoubleVector.fromArray(S, row, x).sub(m));
       for (int ch = 1; ch < c; ch++) {
         s = s.add(VectorExp.ofDoubles(DoubleVector.fromArray(S, row, ch * width + x).sub(m)));
       }
+      probe = probe.add(s.mul(0.0));
       m.intoArray(max, x);
       s.intoArray(logSum, x);
     }
     if (probe.reduceLanes(VectorOperators.ADD) != 0.0) {
       return false;
+    }
+    for (int x = 0; x < bound; x++) {
+      argmax[x] = (int) classes[x];
     }
     // Math.log, not the lanewise LOG: SVML's compiled result and the interpreter's fallback
     // can differ by an ulp, and losses must be the same bits in every JVM and on every rerun
@@ -100,21 +112,28 @@ final class VectorRowMath implements RowMath, RowMathChoice.VectorRowMathProbe {
   @Override
   public boolean logSumExp(float[] row, int c, int width, double[] max, double[] logSum,
       int[] argmax) {
+    final float[] classes = scratch(width).floats;
     final int lanes = F2.length();
     final int bound = F2.loopBound(width);
     FloatVector probe = FloatVector.zero(F2);
+    DoubleVector sumProbe = DoubleVector.zero(S);
     for (int x = 0; x < bound; x += lanes) {
       FloatVector m = FloatVector.fromArray(F2, row, x);
-      // class indices as floats (exact below 2^24): a strict > keeps the first maximum
+      // as in the double loop: one compare, two blends (class indices as floats, exact below
+      // 2^24)
       FloatVector arg = FloatVector.zero(F2);
+      FloatVector index = FloatVector.zero(F2);
       for (int ch = 1; ch < c; ch++) {
         FloatVector v = FloatVector.fromArray(F2, row, ch * width + x);
-        arg = arg.blend((float) ch, v.compare(VectorOperators.GT, m));
-        m = m.max(v);
+        VectorMask<Float> gt = v.compare(VectorOperators.GT, m);
+        index = index.add(1f);
+        m = m.blend(v, gt);
+        arg = arg.blend(index, gt);
       }
-      ((IntVector) arg.convert(VectorOperators.F2I, 0)).intoArray(argmax, x);
-      // as in the double loop: NaN, +inf or all -inf make m non-finite (0 * inf is NaN); a -inf
-      // logit among finite ones adds e^-87 < 2e-38 (VectorExp.ofFloats) where PyTorch adds 0
+      arg.intoArray(classes, x);
+      // as in the double loop: +inf, a NaN at class 0 or all -inf make m * 0 NaN, a NaN at
+      // another class the sums (s0, s1 below); a -inf logit among finite ones adds e^-87 <
+      // 2e-38 (VectorExp.ofFloats) where PyTorch adds 0
       probe = probe.add(m.mul(0f));
       DoubleVector s0 = DoubleVector.zero(S);
       DoubleVector s1 = DoubleVector.zero(S);
@@ -127,9 +146,14 @@ final class VectorRowMath implements RowMath, RowMathChoice.VectorRowMathProbe {
       ((DoubleVector) m.convertShape(VectorOperators.F2D, S, 1)).intoArray(max, x + S.length());
       s0.intoArray(logSum, x);
       s1.intoArray(logSum, x + S.length());
+      sumProbe = sumProbe.add(s0.mul(0.0)).add(s1.mul(0.0));
     }
-    if (probe.reduceLanes(VectorOperators.ADD) != 0f) {
+    if (probe.reduceLanes(VectorOperators.ADD) != 0f
+        || sumProbe.reduceLanes(VectorOperators.ADD) != 0.0) {
       return false;
+    }
+    for (int x = 0; x < bound; x++) {
+      argmax[x] = (int) classes[x];
     }
     for (int x = 0; x < bound; x++) {
       logSum[x] = Math.log(logSum[x]);
@@ -176,6 +200,29 @@ final class VectorRowMath implements RowMath, RowMathChoice.VectorRowMathProbe {
     if (i < n) {
       ScalarRowMath.INSTANCE.decodeFloat32(src, byteOffset + 4 * i, order, dst, off + i, n - i);
     }
+  }
+
+  /**
+   * Each pixel's class index as the lanes hold it (float or double, exact), per thread: stored
+   * by vector, then converted to {@code int} by a plain loop. A first version converted the
+   * lanes to an int vector ({@code F2I}, {@code D2I}) and blended a broadcast class index,
+   * with Java's {@code max} beside the compare: JMH on JDK 17 gave about 16% less throughput
+   * than without the argmax (BENCHMARKS.md, *Kernel (JMH)*); this form is within the noise.
+   */
+  private static final class Scratch {
+    float[] floats = new float[0];
+    double[] doubles = new double[0];
+  }
+
+  private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
+
+  private static Scratch scratch(int width) {
+    Scratch s = SCRATCH.get();
+    if (s.floats.length < width) {
+      s.floats = new float[width];
+      s.doubles = new double[width];
+    }
+    return s;
   }
 
   @Override
