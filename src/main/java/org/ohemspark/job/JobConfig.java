@@ -46,7 +46,8 @@ public record JobConfig(String input, String output, OhemParams params,
   public static final List<String> KEYS = List.of("input", "output",
       "thresh", "factor", "ignore_index", "label_convention", "classes", "class_weights",
       "group_by", "partitions", "partition_bytes", "overwrite", "mode", "format",
-      "output_file_size", "class_names", "model", "model_json", "model_batch", "model_threads", "save_logits",
+      "output_file_size", "class_names", "model", "model_json", "model_batch", "model_threads",
+      "save_logits",
       "save_logits_dtype");
 
   /** Built-in defaults, as a layer. */

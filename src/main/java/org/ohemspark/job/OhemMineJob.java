@@ -28,7 +28,8 @@ import org.ohemspark.spark.OutputFiles;
 /**
  * Entry point of {@code jobs/ohem-mine.sh}: parses flags, resolves the configuration, runs
  * {@link OhemMiner} and commits {@code summary.json}, {@code images/}, {@code hard_pixels/},
- * {@code classes/} and {@code confusion/} (and {@code quarantine/}) under the output directory. Exits with an {@link ExitCode}.
+ * {@code classes/} and {@code confusion/} (and {@code quarantine/}) under the output directory.
+ * Exits with an {@link ExitCode}.
  */
 public final class OhemMineJob {
   private OhemMineJob() {}

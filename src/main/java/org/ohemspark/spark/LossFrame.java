@@ -80,7 +80,8 @@ public final class LossFrame {
     Object max = row.getAs("max_loss");
     return new ImageLosses(row.getAs("image_id"), row.<Integer>getAs("height"),
         row.<Integer>getAs("width"), labels,
-        PredictedClasses.of(row.<Integer>getAs("classes"), predicted), losses, row.<Long>getAs("n_valid"),
+        PredictedClasses.of(row.<Integer>getAs("classes"), predicted), losses,
+        row.<Long>getAs("n_valid"),
         row.<Long>getAs("n_hard"), row.<Double>getAs("sum_hard"),
         row.<Double>getAs("sum_loss"), max == null ? Double.NaN : (Double) max);
   }

@@ -34,7 +34,8 @@ import org.ohemspark.core.TopK;
  * aggregation of ids ({@link BadRecords}) and one of per-image and per-class figures
  * ({@link DatasetTotals}), on the top-k branch the {@link DistributedTopK} passes over the
  * cached losses, read in place, and once the keep rule is known one pass summing the kept pixels
- * by (label, predicted) ({@link KeptConfusionPass}); the aggregations run in fewer, larger tasks than the loss pass
+ * by (label, predicted) ({@link KeptConfusionPass}); the aggregations run in fewer, larger
+ * tasks than the loss pass
  * ({@link ScanPartitions}). No pixel, and no row per image, is ever collected on the driver.
  */
 public final class OhemMiner {
@@ -238,7 +239,8 @@ public final class OhemMiner {
     return new Result(summary, cached, lossFrame, images,
         HardPixels.of(spark, keep.pair(frame), params.ignoreIndex()), bad.quarantine(),
         classReport, ClassTables.classes(spark, classReport),
-        ClassTables.confusion(spark, classReport), firstPassNanos, System.nanoTime() - t1, decoded, totals.stretched(), null);
+        ClassTables.confusion(spark, classReport), firstPassNanos, System.nanoTime() - t1,
+        decoded, totals.stretched(), null);
   }
 
   /**
@@ -265,7 +267,8 @@ public final class OhemMiner {
    */
   public record Result(MiningSummary summary, JavaRDD<LossRecord> cached, Dataset<Row> lossFrame,
       Dataset<Row> images, Dataset<Row> hardPixels, Dataset<Row> quarantine,
-      ClassReport classReport, Dataset<Row> classes, Dataset<Row> confusion, long firstPassNanos, long selectionNanos, LongAccumulator imagesDecoded,
+      ClassReport classReport, Dataset<Row> classes, Dataset<Row> confusion,
+      long firstPassNanos, long selectionNanos, LongAccumulator imagesDecoded,
       StretchedImages stretched, ImageOutcomes imageOutcomes)
       implements AutoCloseable {
 
