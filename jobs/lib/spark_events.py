@@ -38,6 +38,7 @@ KNOWN = {
     "DatasetTotals.treeAggregate": "per-image totals",
     "DistributedTopK.collect": "top-k ties per image",
     "ImageScopeTotals.collectAsList": "image-scope totals",
+    "KeptConfusionPass.treeAggregate": "kept pixels by (label, predicted)",
 }
 
 # call sites used from several lines of one file: the label of each line, by the line's rank

@@ -43,6 +43,8 @@ public final class CrossEntropyKernel {
   private double[] hrow1 = new double[0];
   private double[] max = new double[0];
   private double[] logSum = new double[0];
+  /** Each pixel's predicted class, one row, {@code [W]}. */
+  private int[] argmax = new int[0];
 
   /** A kernel with the fastest {@link RowMath} of this JVM ({@link RowMath#best()}). */
   public CrossEntropyKernel(OhemParams params) {
@@ -61,7 +63,10 @@ public final class CrossEntropyKernel {
   }
 
   /**
-   * Computes the losses of one image and its first-pass figures.
+   * Computes the losses of one image, its first-pass figures and each pixel's predicted class
+   * (the argmax of its logits, after the resize where there is one: the first maximum in class
+   * order, as {@code torch.argmax}; {@link PredictedClasses}), found in the walk over the
+   * logits that finds their maximum.
    *
    * @param imageId used in error messages
    * @param logits {@code [C, h, w]}
@@ -109,6 +114,7 @@ public final class CrossEntropyKernel {
     final float[] frow = floatRow;
     final double band = floats ? math.floatLogSumExpError(c) : 0;
     final double[] losses = new double[n];
+    final PredictedClasses predicted = PredictedClasses.zeros(c, n);
     long nValid = 0;
     long nHard = 0;
     double sumHard = 0;
@@ -138,14 +144,14 @@ public final class CrossEntropyKernel {
           cached1 = y1;
         }
         math.blend(hrow0, hrow1, ay.w0[y], ay.w1[y], row, cw);
-        if (!math.logSumExp(row, c, width, max, logSum)) {
+        if (!math.logSumExp(row, c, width, max, logSum, argmax)) {
           throw notFinite(imageId, c, width, y, true);
         }
       } else if (floats) {
         for (int ch = 0; ch < c; ch++) {
           logits.readRow(ch, y, frow, ch * width);
         }
-        if (!math.logSumExp(frow, c, width, max, logSum)) {
+        if (!math.logSumExp(frow, c, width, max, logSum, argmax)) {
           for (int i = 0; i < cw; i++) {
             row[i] = frow[i];
           }
@@ -155,11 +161,12 @@ public final class CrossEntropyKernel {
         for (int ch = 0; ch < c; ch++) {
           logits.readRow(ch, y, row, ch * width);
         }
-        if (!math.logSumExp(row, c, width, max, logSum)) {
+        if (!math.logSumExp(row, c, width, max, logSum, argmax)) {
           throw notFinite(imageId, c, width, y, false);
         }
       }
       final int base = y * width;
+      predicted.setRow(base, argmax, width);
       for (int x = 0; x < width; x++) {
         int label = labels[base + x];
         if (label == ignore) {
@@ -171,7 +178,7 @@ public final class CrossEntropyKernel {
           nll = logSum[x] - (frow[label * width + x] - max[x]);
           if (Math.abs(wy * nll - t) <= band * wy) {
             // near the threshold the float exps could tip the strict loss > t: redo in double
-            ScalarRowMath.logSumExpFrom(frow, c, width, x, x + 1, max, logSum);
+            ScalarRowMath.logSumExpFrom(frow, c, width, x, x + 1, max, logSum, argmax);
             nll = logSum[x] - (frow[label * width + x] - max[x]);
           }
         } else {
@@ -196,8 +203,8 @@ public final class CrossEntropyKernel {
     if (!Double.isFinite(sumLoss)) {
       throw infiniteLoss(imageId, logits, labels, losses, width, resize);
     }
-    return new ImageLosses(imageId, height, width, labels, losses, nValid, nHard, sumHard,
-        sumLoss, maxLoss);
+    return new ImageLosses(imageId, height, width, PackedLabels.of(labels), predicted, losses,
+        nValid, nHard, sumHard, sumLoss, maxLoss);
   }
 
   /**
@@ -241,6 +248,7 @@ public final class CrossEntropyKernel {
     if (max.length < width) {
       max = new double[width];
       logSum = new double[width];
+      argmax = new int[width];
     }
   }
 

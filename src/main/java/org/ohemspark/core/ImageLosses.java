@@ -9,26 +9,29 @@ import java.nio.ByteOrder;
 import java.nio.DoubleBuffer;
 
 /**
- * One image's per-pixel cross-entropy and the per-image figures of the first pass.
+ * One image's per-pixel cross-entropy, predicted class, and the per-image figures of the first
+ * pass.
  *
- * <p>Losses and labels are {@code [H, W]} row-major: pixel {@code (y, x)} is at
+ * <p>Losses, labels and predictions are {@code [H, W]} row-major: pixel {@code (y, x)} is at
  * {@code pixel_index = y * W + x}. Losses are in nats, {@code >= 0}, and exactly {@code 0.0} on
  * ignored pixels ({@code label(i) == ignore_index}). Labels are after the label convention, held
- * in the narrowest exact type ({@link PackedLabels}): with float64 losses, 9 bytes per pixel for
- * the usual label sets (12 as {@code int} labels). The losses stay doubles: the dataset's mean
- * and the top-k sums are sums of these exact doubles.
+ * in the narrowest exact type ({@link PackedLabels}); predictions (the argmax class of each
+ * pixel's logits, {@link PredictedClasses}) likewise, one byte per pixel up to 256 classes:
+ * with float64 losses, 10 bytes per pixel for the usual label sets. The losses stay doubles: the
+ * dataset's mean and the top-k sums are sums of these exact doubles.
  *
  * <p>This is what the Spark loss pass caches per image: a spilled or remotely read block is
- * written through a serializer, where Java serialization writes the labels' array and the
- * losses (as raw little-endian bytes) in bulk, 9.04 bytes per pixel.
+ * written through a serializer, where Java serialization writes the labels' and predictions'
+ * arrays and the losses (as raw little-endian bytes) in bulk, about 10.05 bytes per pixel.
  */
 public final class ImageLosses implements Serializable {
-  private static final long serialVersionUID = 2L;
+  private static final long serialVersionUID = 3L;
 
   private final String imageId;
   private final int height;
   private final int width;
   private final PackedLabels labels;
+  private final PredictedClasses predicted;
   /** Written by {@link #writeObject} as raw little-endian bytes. */
   private transient double[] losses;
   private final long nValid;
@@ -39,6 +42,7 @@ public final class ImageLosses implements Serializable {
 
   /**
    * @param labels {@code [H, W]}, packed here ({@link PackedLabels#of}; the array is not kept)
+   * @param predicted {@code [H, W]}, each pixel's argmax class (kept, not copied)
    * @param losses {@code [H, W]} nats (kept, not copied)
    * @param nValid pixels whose label is not the ignore index
    * @param nHard valid pixels with {@code loss > -ln(thresh)}
@@ -46,19 +50,33 @@ public final class ImageLosses implements Serializable {
    * @param sumLoss sum of the losses of valid pixels
    * @param maxLoss largest loss of a valid pixel ({@code NaN} when there is none)
    */
-  public ImageLosses(String imageId, int height, int width, int[] labels, double[] losses,
-      long nValid, long nHard, double sumHard, double sumLoss, double maxLoss) {
-    this(imageId, height, width, PackedLabels.of(labels), losses, nValid, nHard, sumHard,
-        sumLoss, maxLoss);
+  public ImageLosses(String imageId, int height, int width, int[] labels,
+      PredictedClasses predicted, double[] losses, long nValid, long nHard, double sumHard,
+      double sumLoss, double maxLoss) {
+    this(imageId, height, width, PackedLabels.of(labels), predicted, losses, nValid, nHard,
+        sumHard, sumLoss, maxLoss);
   }
 
-  /** The same with labels already packed. */
+  /**
+   * The same with labels already packed.
+   *
+   * @throws IllegalArgumentException if {@code labels}, {@code predicted} and {@code losses} do
+   *     not all hold {@code H * W} values
+   */
   public ImageLosses(String imageId, int height, int width, PackedLabels labels,
-      double[] losses, long nValid, long nHard, double sumHard, double sumLoss, double maxLoss) {
+      PredictedClasses predicted, double[] losses, long nValid, long nHard, double sumHard,
+      double sumLoss, double maxLoss) {
+    long n = (long) height * width;
+    if (labels.length() != n || predicted.length() != n || losses.length != n) {
+      throw new IllegalArgumentException("ImageLosses " + imageId + ": " + height + "x" + width
+          + " needs H*W = " + n + " labels, predictions and losses; got " + labels.length()
+          + ", " + predicted.length() + ", " + losses.length);
+    }
     this.imageId = imageId;
     this.height = height;
     this.width = width;
     this.labels = labels;
+    this.predicted = predicted;
     this.losses = losses;
     this.nValid = nValid;
     this.nHard = nHard;
@@ -89,6 +107,24 @@ public final class ImageLosses implements Serializable {
   /** The label of pixel {@code i = y * W + x}: what loops over pixels call. */
   public int label(int i) {
     return labels.get(i);
+  }
+
+  /**
+   * The predicted class of pixel {@code i = y * W + x}: the argmax of its logits, in
+   * {@code [0, C)} ({@link PredictedClasses}).
+   */
+  public int predicted(int i) {
+    return predicted.get(i);
+  }
+
+  /** The predictions as stored. */
+  public PredictedClasses predictedClasses() {
+    return predicted;
+  }
+
+  /** {@code C}, the class count of the image's logits. */
+  public int classes() {
+    return predicted.classes();
   }
 
   /** The labels as stored. */

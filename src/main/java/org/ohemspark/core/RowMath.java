@@ -25,7 +25,21 @@ public interface RowMath {
    *     true. A -inf logit among finite ones is allowed (a class masked out, as PyTorch allows):
    *     its exp counts as 0 (at most {@code e^-708}, or {@code e^-87} in float lanes)
    */
-  boolean logSumExp(double[] row, int c, int width, double[] max, double[] logSum);
+  default boolean logSumExp(double[] row, int c, int width, double[] max, double[] logSum) {
+    return logSumExp(row, c, width, max, logSum, new int[width]);
+  }
+
+  /**
+   * {@link #logSumExp(double[], int, int, double[], double[])}, and each pixel's predicted
+   * class: {@code argmax[x]} = the smallest {@code c} with {@code row[c, x] = max[x]}, the first
+   * maximum in class order as {@code torch.argmax} gives it (found in the same walk over the
+   * logits as the maximum, by a strict {@code >} against the running maximum).
+   *
+   * @param argmax out, at least {@code width} values, each in {@code [0, c)} when true is
+   *     returned
+   */
+  boolean logSumExp(double[] row, int c, int width, double[] max, double[] logSum,
+      int[] argmax);
 
   /**
    * {@link #logSumExp(double[], int, int, double[], double[])} over a row of float logits (exact
@@ -37,7 +51,18 @@ public interface RowMath {
    * @param row {@code [C, width]} channel-major, at least {@code c * width} values
    * @return false as the double overload: a NaN or +inf, or a pixel whose logits are all -inf
    */
-  boolean logSumExp(float[] row, int c, int width, double[] max, double[] logSum);
+  default boolean logSumExp(float[] row, int c, int width, double[] max, double[] logSum) {
+    return logSumExp(row, c, width, max, logSum, new int[width]);
+  }
+
+  /**
+   * The float-row {@link #logSumExp(float[], int, int, double[], double[])} with each pixel's
+   * predicted class, the first maximum in class order ({@code torch.argmax}); exact, since
+   * the maximum is.
+   *
+   * @param argmax out, at least {@code width} values
+   */
+  boolean logSumExp(float[] row, int c, int width, double[] max, double[] logSum, int[] argmax);
 
   /**
    * Bound on the absolute error (nats) of {@code logSum} from the float-row

@@ -16,12 +16,18 @@ final class ScalarRowMath implements RowMath {
   private ScalarRowMath() {}
 
   @Override
-  public boolean logSumExp(double[] row, int c, int width, double[] max, double[] logSum) {
+  public boolean logSumExp(double[] row, int c, int width, double[] max, double[] logSum,
+      int[] argmax) {
     System.arraycopy(row, 0, max, 0, width);
+    Arrays.fill(argmax, 0, width, 0);
     for (int ch = 1; ch < c; ch++) {
       int d = ch * width;
       for (int x = 0; x < width; x++) {
-        max[x] = Math.max(max[x], row[d + x]); // propagates NaN
+        double v = row[d + x];
+        if (v > max[x]) { // strict: a tie keeps the lower class, as torch.argmax
+          argmax[x] = ch;
+        }
+        max[x] = Math.max(max[x], v); // propagates NaN
       }
     }
     double probe = 0;
@@ -54,7 +60,8 @@ final class ScalarRowMath implements RowMath {
    * order). Widening costs little beside one {@link Math#exp} per logit.
    */
   @Override
-  public boolean logSumExp(float[] row, int c, int width, double[] max, double[] logSum) {
+  public boolean logSumExp(float[] row, int c, int width, double[] max, double[] logSum,
+      int[] argmax) {
     int n = c * width;
     double[] wide = WIDE.get();
     if (wide.length < n) {
@@ -64,7 +71,7 @@ final class ScalarRowMath implements RowMath {
     for (int i = 0; i < n; i++) {
       wide[i] = row[i];
     }
-    return logSumExp(wide, c, width, max, logSum);
+    return logSumExp(wide, c, width, max, logSum, argmax);
   }
 
   /** Double precision throughout: only the final {@link Math#log} rounds, and the sum. */
@@ -75,16 +82,23 @@ final class ScalarRowMath implements RowMath {
 
   /**
    * The float-row log-sum-exp of pixels {@code [from, to)} in double precision, pixel by
-   * pixel ({@link Math#exp}); false when one of their logits is NaN or +inf, or all the logits
+   * pixel ({@link Math#exp}), with each pixel's first maximum in class order in
+   * {@code argmax}; false when one of their logits is NaN or +inf, or all the logits
    * of one pixel are -inf ({@link RowMath#logSumExp(double[], int, int, double[], double[])}).
    */
   static boolean logSumExpFrom(float[] row, int c, int width, int from, int to, double[] max,
-      double[] logSum) {
+      double[] logSum, int[] argmax) {
     for (int x = from; x < to; x++) {
       double m = row[x];
+      int arg = 0;
       for (int ch = 1; ch < c; ch++) {
-        m = Math.max(m, row[ch * width + x]); // propagates NaN
+        double v = row[ch * width + x];
+        if (v > m) {
+          arg = ch;
+        }
+        m = Math.max(m, v); // propagates NaN
       }
+      argmax[x] = arg;
       if (m * 0.0 != 0.0) { // NaN, +inf, or all logits -inf
         return false;
       }

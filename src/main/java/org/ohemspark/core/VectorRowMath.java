@@ -3,6 +3,7 @@ package org.ohemspark.core;
 import java.nio.ByteOrder;
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
@@ -31,27 +32,47 @@ final class VectorRowMath implements RowMath, RowMathChoice.VectorRowMathProbe {
       VectorSpecies.of(float.class, VectorShape.forBitSize(S.vectorBitSize()));
 
   @Override
-  public boolean logSumExp(double[] row, int c, int width, double[] max, double[] logSum) {
+  public boolean logSumExp(double[] row, int c, int width, double[] max, double[] logSum,
+      int[] argmax) {
+    final double[] classes = scratch(width).doubles;
     final int lanes = S.length();
     final int bound = S.loopBound(width);
     DoubleVector probe = DoubleVector.zero(S);
     for (int x = 0; x < bound; x += lanes) {
       DoubleVector m = DoubleVector.fromArray(S, row, x);
+      // one compare finds both the maximum and the predicted class: where v > m (strict, so a
+      // tie keeps the first maximum, as torch.argmax), m takes v and arg the class index
+      // (doubles, exact below 2^53). A blend, not Java's max (several instructions per lane
+      // for its NaN and signed-zero rules): a signed zero's sign may differ, which changes no
+      // difference l - m, so no loss
+      DoubleVector arg = DoubleVector.zero(S);
+      DoubleVector index = DoubleVector.zero(S);
       for (int ch = 1; ch < c; ch++) {
-        m = m.max(DoubleVector.fromArray(S, row, ch * width + x));
+        DoubleVector v = DoubleVector.fromArray(S, row, ch * width + x);
+        VectorMask<Double> gt = v.compare(VectorOperators.GT, m);
+        index = index.add(1.0);
+        m = m.blend(v, gt);
+        arg = arg.blend(index, gt);
       }
-      // max propagates NaN (as Math.max); +inf, or all logits -inf, makes m infinite. A -inf
-      // logit among finite ones is allowed: its exp is 0 (below e^-708 here), as in PyTorch
+      arg.intoArray(classes, x);
+      // +inf becomes the maximum, a NaN at class 0 stays it, and all logits -inf leave m at
+      // -inf: each makes m * 0 NaN. A NaN at another class never becomes m, but its exp term
+      // (VectorExp propagates NaN) makes the sum NaN, hence s * 0 below. A -inf logit among
+      // finite ones is allowed: its exp is 0 (below e^-708 here), as in PyTorch
       probe = probe.add(m.mul(0.0));
       DoubleVector s = VectorExp.ofDoubles(DoubleVector.fromArray(S, row, x).sub(m));
       for (int ch = 1; ch < c; ch++) {
         s = s.add(VectorExp.ofDoubles(DoubleVector.fromArray(S, row, ch * width + x).sub(m)));
       }
+      probe = probe.add(s.mul(0.0));
       m.intoArray(max, x);
       s.intoArray(logSum, x);
     }
     if (probe.reduceLanes(VectorOperators.ADD) != 0.0) {
       return false;
+    }
+    for (int x = 0; x < bound; x++) {
+      argmax[x] = (int) classes[x];
     }
     // Math.log, not the lanewise LOG: SVML's compiled result and the interpreter's fallback
     // can differ by an ulp, and losses must be the same bits in every JVM and on every rerun
@@ -60,9 +81,15 @@ final class VectorRowMath implements RowMath, RowMathChoice.VectorRowMathProbe {
     }
     for (int x = bound; x < width; x++) {
       double m = row[x];
+      int a = 0;
       for (int ch = 1; ch < c; ch++) {
-        m = Math.max(m, row[ch * width + x]);
+        double v = row[ch * width + x];
+        if (v > m) {
+          a = ch;
+        }
+        m = Math.max(m, v);
       }
+      argmax[x] = a;
       if (m * 0.0 != 0.0) {
         return false;
       }
@@ -83,17 +110,30 @@ final class VectorRowMath implements RowMath, RowMathChoice.VectorRowMathProbe {
    * {@code width mod 2L} pixels take the exact double loop.
    */
   @Override
-  public boolean logSumExp(float[] row, int c, int width, double[] max, double[] logSum) {
+  public boolean logSumExp(float[] row, int c, int width, double[] max, double[] logSum,
+      int[] argmax) {
+    final float[] classes = scratch(width).floats;
     final int lanes = F2.length();
     final int bound = F2.loopBound(width);
     FloatVector probe = FloatVector.zero(F2);
+    DoubleVector sumProbe = DoubleVector.zero(S);
     for (int x = 0; x < bound; x += lanes) {
       FloatVector m = FloatVector.fromArray(F2, row, x);
+      // as in the double loop: one compare, two blends (class indices as floats, exact below
+      // 2^24)
+      FloatVector arg = FloatVector.zero(F2);
+      FloatVector index = FloatVector.zero(F2);
       for (int ch = 1; ch < c; ch++) {
-        m = m.max(FloatVector.fromArray(F2, row, ch * width + x));
+        FloatVector v = FloatVector.fromArray(F2, row, ch * width + x);
+        VectorMask<Float> gt = v.compare(VectorOperators.GT, m);
+        index = index.add(1f);
+        m = m.blend(v, gt);
+        arg = arg.blend(index, gt);
       }
-      // as in the double loop: NaN, +inf or all -inf make m non-finite (0 * inf is NaN); a -inf
-      // logit among finite ones adds e^-87 < 2e-38 (VectorExp.ofFloats) where PyTorch adds 0
+      arg.intoArray(classes, x);
+      // as in the double loop: +inf, a NaN at class 0 or all -inf make m * 0 NaN, a NaN at
+      // another class the sums (s0, s1 below); a -inf logit among finite ones adds e^-87 <
+      // 2e-38 (VectorExp.ofFloats) where PyTorch adds 0
       probe = probe.add(m.mul(0f));
       DoubleVector s0 = DoubleVector.zero(S);
       DoubleVector s1 = DoubleVector.zero(S);
@@ -106,14 +146,19 @@ final class VectorRowMath implements RowMath, RowMathChoice.VectorRowMathProbe {
       ((DoubleVector) m.convertShape(VectorOperators.F2D, S, 1)).intoArray(max, x + S.length());
       s0.intoArray(logSum, x);
       s1.intoArray(logSum, x + S.length());
+      sumProbe = sumProbe.add(s0.mul(0.0)).add(s1.mul(0.0));
     }
-    if (probe.reduceLanes(VectorOperators.ADD) != 0f) {
+    if (probe.reduceLanes(VectorOperators.ADD) != 0f
+        || sumProbe.reduceLanes(VectorOperators.ADD) != 0.0) {
       return false;
+    }
+    for (int x = 0; x < bound; x++) {
+      argmax[x] = (int) classes[x];
     }
     for (int x = 0; x < bound; x++) {
       logSum[x] = Math.log(logSum[x]);
     }
-    return ScalarRowMath.logSumExpFrom(row, c, width, bound, width, max, logSum);
+    return ScalarRowMath.logSumExpFrom(row, c, width, bound, width, max, logSum, argmax);
   }
 
   /**
@@ -155,6 +200,29 @@ final class VectorRowMath implements RowMath, RowMathChoice.VectorRowMathProbe {
     if (i < n) {
       ScalarRowMath.INSTANCE.decodeFloat32(src, byteOffset + 4 * i, order, dst, off + i, n - i);
     }
+  }
+
+  /**
+   * Each pixel's class index as the lanes hold it (float or double, exact), per thread: stored
+   * by vector, then converted to {@code int} by a plain loop. A first version converted the
+   * lanes to an int vector ({@code F2I}, {@code D2I}) and blended a broadcast class index,
+   * with Java's {@code max} beside the compare: JMH on JDK 17 gave about 16% less throughput
+   * than without the argmax (BENCHMARKS.md, *Kernel (JMH)*); this form is within the noise.
+   */
+  private static final class Scratch {
+    float[] floats = new float[0];
+    double[] doubles = new double[0];
+  }
+
+  private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
+
+  private static Scratch scratch(int width) {
+    Scratch s = SCRATCH.get();
+    if (s.floats.length < width) {
+      s.floats = new float[width];
+      s.doubles = new double[width];
+    }
+    return s;
   }
 
   @Override

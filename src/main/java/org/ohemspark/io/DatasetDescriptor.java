@@ -9,21 +9,25 @@ import java.io.Serializable;
  * The optional {@code dataset.json} beside {@code logits/} and {@code labels/}:
  * {@code classes} (an int, or the list of class names, whose length is taken),
  * {@code ignore_index} (int), {@code label_convention}
- * ({@code train_ids | palette_index | reduce_zero_label | void=K}) and {@code class_weights}
- * (array of numbers). Every field is optional; other fields are ignored.
+ * ({@code train_ids | palette_index | reduce_zero_label | void=K}), {@code class_weights}
+ * (array of numbers) and {@code class_names} (array of strings, a {@code null} entry for a class
+ * without a name; where absent, a {@code classes} list of strings gives the names). Every field
+ * is optional; other fields are ignored.
  *
  * @param classes {@code null} when absent
  * @param ignoreIndex {@code null} when absent
  * @param labelConvention {@code null} when absent
  * @param classWeights {@code null} when absent
+ * @param classNames by class id, {@code null} when absent (entries may be null)
  * @param source the file it was read from ({@code dataset.json} or {@code _dataset.json}, as
  *     given to {@link #parse}), for messages; {@code null} for {@link #EMPTY}
  */
 public record DatasetDescriptor(Integer classes, Integer ignoreIndex, String labelConvention,
-    double[] classWeights, String source) implements Serializable {
+    double[] classWeights, java.util.List<String> classNames, String source)
+    implements Serializable {
 
   public static final DatasetDescriptor EMPTY = new DatasetDescriptor(null, null, null, null,
-      null);
+      null, null);
 
   /** The name of the file it was read from ({@code dataset.json} when unknown). */
   public String fileName() {
@@ -81,7 +85,31 @@ public record DatasetDescriptor(Integer classes, Integer ignoreIndex, String lab
         weights[i] = w.get(i).asDouble();
       }
     }
-    return new DatasetDescriptor(classes, ignore, conv, weights, source);
+    java.util.List<String> names = null;
+    JsonNode n = root.get("class_names");
+    if (n != null && !n.isNull()) {
+      names = stringList(source, n, "class_names");
+    } else if (cn != null && cn.isArray()) {
+      names = stringList(source, cn, "classes");
+    }
+    return new DatasetDescriptor(classes, ignore, conv, weights, names, source);
+  }
+
+  /** An array of strings (null entries kept), as an unmodifiable-size list. */
+  private static java.util.List<String> stringList(String source, JsonNode a, String name) {
+    if (!a.isArray()) {
+      throw new IllegalArgumentException(source + ": " + name + " must be an array of strings");
+    }
+    java.util.List<String> out = new java.util.ArrayList<>(a.size());
+    for (int i = 0; i < a.size(); i++) {
+      JsonNode e = a.get(i);
+      if (!e.isNull() && !e.isTextual()) {
+        throw new IllegalArgumentException(source + ": " + name + "[" + i + "] = " + e
+            + " is not a string");
+      }
+      out.add(e.isNull() ? null : e.asText());
+    }
+    return java.util.Collections.unmodifiableList(out);
   }
 
   /**

@@ -32,19 +32,22 @@ import org.ohemspark.spark.InputFormat;
  * PERMISSIVE | DROPMALFORMED}), {@code format} / {@code --format} ({@code auto | dir | parquet |
  * webdataset}), {@code output_file_size} / {@code --output-file-size} (target size of an output
  * file: bytes, or with a unit as Spark's sizes, {@code 128m}; see
- * {@link org.ohemspark.spark.OutputFiles}); and the model's keys ({@link ModelOptions#KEYS},
+ * {@link org.ohemspark.spark.OutputFiles}), {@code class_names} / {@code --class-names} (a file
+ * of class names, one per line: {@link ClassNames}; else {@code dataset.json}'s
+ * {@code class_names}); and the model's keys ({@link ModelOptions#KEYS},
  * resolved by {@link ModelOptions}).
  */
 public record JobConfig(String input, String output, OhemParams params,
     LabelConvention labelConvention, Integer classes, GroupBy groupBy, int partitions,
     long partitionBytes, boolean overwrite, BadRecordMode mode, InputFormat format,
-    long outputFileBytes) {
+    long outputFileBytes, String classNamesFile, List<String> datasetClassNames) {
 
   /** Keys a configuration file may hold. */
   public static final List<String> KEYS = List.of("input", "output",
       "thresh", "factor", "ignore_index", "label_convention", "classes", "class_weights",
       "group_by", "partitions", "partition_bytes", "overwrite", "mode", "format",
-      "output_file_size", "model", "model_json", "model_batch", "model_threads", "save_logits",
+      "output_file_size", "class_names", "model", "model_json", "model_batch", "model_threads",
+      "save_logits",
       "save_logits_dtype");
 
   /** Built-in defaults, as a layer. */
@@ -126,7 +129,22 @@ public record JobConfig(String input, String output, OhemParams params,
         GroupBy.parse(p.getProperty("group_by")), partitions, partitionBytes,
         overwrite.equals("true"),
         BadRecordMode.parse(p.getProperty("mode")), InputFormat.parse(p.getProperty("format")),
-        parseBytes(p, "output_file_size"));
+        parseBytes(p, "output_file_size"), blankToNull(p.getProperty("class_names")),
+        dataset.classNames());
+  }
+
+  /**
+   * The same settings with another class count and label convention (a model's declared
+   * {@code C}; saved logits' {@code train_ids}).
+   */
+  public JobConfig with(LabelConvention convention, Integer newClasses) {
+    return new JobConfig(input, output, params, convention, newClasses, groupBy, partitions,
+        partitionBytes, overwrite, mode, format, outputFileBytes, classNamesFile,
+        datasetClassNames);
+  }
+
+  private static String blankToNull(String v) {
+    return v == null || v.isBlank() ? null : v.trim();
   }
 
   /**

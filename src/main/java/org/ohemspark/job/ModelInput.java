@@ -47,10 +47,7 @@ public record ModelInput(JobConfig config, JobConfig mining, ImageSource source,
           + "declares classes = " + config.classes());
     }
     JobConfig c = config.classes() != null || declared == null ? config
-        : new JobConfig(config.input(), config.output(), config.params(),
-            config.labelConvention(), declared, config.groupBy(), config.partitions(),
-            config.partitionBytes(), config.overwrite(), config.mode(), config.format(),
-            config.outputFileBytes());
+        : config.with(config.labelConvention(), declared);
     InferredLogits inferred = new InferredLogits(images, model);
     if (options.saveLogits() == null) {
       return new ModelInput(c, c, inferred, model);
@@ -62,9 +59,7 @@ public record ModelInput(JobConfig config, JobConfig mining, ImageSource source,
     }
     StagedOutput.requireApart(hadoop, c.input(), options.saveLogits());
     StagedOutput.requireApart(hadoop, c.output(), options.saveLogits());
-    JobConfig mining = new JobConfig(c.input(), c.output(), c.params(), LabelConvention.TRAIN_IDS,
-        c.classes(), c.groupBy(), c.partitions(), c.partitionBytes(), c.overwrite(), c.mode(),
-        c.format(), c.outputFileBytes());
+    JobConfig mining = c.with(LabelConvention.TRAIN_IDS, c.classes());
     String json = OhemIngestJob.datasetJson(c).replace("\"ingested_from\"", "\"inferred_from\"");
     return new ModelInput(c, mining, new SavedLogits(inferred, options.saveLogits(),
         options.float16(), c.mode(), c.params(), c.labelConvention(), c.classes(), json), model);

@@ -44,6 +44,11 @@ public final class OhemMineCommand {
       + "weights, as PyTorch's weight= (default none).")
   String classWeights;
 
+  @Option(names = "--class-names", paramLabel = "FILE", description = "Class names, one per "
+      + "line in class order, for classes/ and confusion/ (default: dataset.json's "
+      + "class_names).")
+  String classNames;
+
   @Option(names = "--group-by", paramLabel = "G", description = "dataset | image (default "
       + "dataset).")
   String groupBy;
@@ -114,6 +119,7 @@ public final class OhemMineCommand {
     m.put("thresh", thresh);
     m.put("factor", factor);
     m.put("class_weights", classWeights);
+    m.put("class_names", classNames);
     m.put("group_by", groupBy);
     m.put("partitions", partitions);
     m.put("partition_bytes", partitionBytes);

@@ -3,6 +3,7 @@ package org.ohemspark.job;
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.util.List;
 import java.util.Locale;
 import java.util.Properties;
 import org.apache.hadoop.conf.Configuration;
@@ -27,8 +28,9 @@ import org.ohemspark.spark.OutputFiles;
 
 /**
  * Entry point of {@code jobs/ohem-mine.sh}: parses flags, resolves the configuration, runs
- * {@link OhemMiner} and commits {@code summary.json}, {@code images/} and {@code hard_pixels/}
- * under the output directory. Exits with an {@link ExitCode}.
+ * {@link OhemMiner} and commits {@code summary.json}, {@code images/}, {@code hard_pixels/},
+ * {@code classes/} and {@code confusion/} (and {@code quarantine/}) under the output directory.
+ * Exits with an {@link ExitCode}.
  */
 public final class OhemMineJob {
   private OhemMineJob() {}
@@ -53,6 +55,7 @@ public final class OhemMineJob {
     JobConfig mining; // config, or what mining saved logits needs (ModelInput)
     InferredLogits.Model inferredBy = null; // the model that gives the logits, if any
     ImageSource source;
+    List<String> classNames;
     try {
       Properties file = ConfFile.read(hadoop, cmd.confFile);
       String input = cmd.input != null ? cmd.input : file.getProperty("input");
@@ -68,6 +71,7 @@ public final class OhemMineJob {
       if (!in.getFileSystem(hadoop).exists(in)) {
         throw new IllegalArgumentException("input " + config.input() + " does not exist");
       }
+      classNames = ClassNames.resolve(hadoop, config);
       ModelOptions model = ModelOptions.resolve(file, cmd.flags(), cmd.modelParams);
       ClusterDeployMode.requireReachable(deployMode, hadoop, "--model", model.model());
       ClusterDeployMode.requireReachable(deployMode, hadoop, "--model-json", model.json());
@@ -101,7 +105,7 @@ public final class OhemMineJob {
     }
     long t0 = System.nanoTime();
     try (HeapWatch heap = new HeapWatch();
-        OhemMiner.Result r = mine(spark, mining, source, err)) {
+        OhemMiner.Result r = mine(spark, mining, source, classNames, err)) {
       long t1 = System.nanoTime();
       OutputFiles files = new OutputFiles(config.outputFileBytes());
       files.gathered(r.images(), ImageReport.ROW_BYTES).parquet(staged.path("images"));
@@ -109,6 +113,9 @@ public final class OhemMineJob {
       files.perPartition(r.hardPixels(), r.summary().nKept(), HardPixels.ROW_BYTES)
           .option("parquet.enable.dictionary#pixel_index", "false")
           .option("parquet.enable.dictionary#loss", "false").parquet(staged.path("hard_pixels"));
+      // O(C) and O(C^2) rows built on the driver: one small file each
+      r.classes().write().parquet(staged.path("classes"));
+      r.confusion().write().parquet(staged.path("confusion"));
       if (config.mode() == BadRecordMode.PERMISSIVE) {
         files.gathered(r.quarantine(), BadRecords.QUARANTINE_ROW_BYTES, "image_id", "source")
             .parquet(staged.path("quarantine"));
@@ -127,8 +134,8 @@ public final class OhemMineJob {
             + "logits of another image, look like this.%n", r.stretched().count(),
             r.stretched().example());
       }
-      staged.writeText("summary.json", SummaryJson.toJson(r.summary(), config,
-          inferredBy));
+      staged.writeText("summary.json", SummaryJson.toJson(r.summary(), r.classReport(),
+          config, inferredBy));
       staged.commit();
       long t2 = System.nanoTime();
       print(out, r.summary(), staged.target(), r.firstPassNanos(), r.selectionNanos(),
@@ -161,13 +168,13 @@ public final class OhemMineJob {
    * ({@link ImageSource#warnings}) are printed first, whether the mining succeeds or not.
    */
   private static OhemMiner.Result mine(SparkSession spark, JobConfig config, ImageSource source,
-      PrintStream err) {
+      List<String> classNames, PrintStream err) {
     try {
       return OhemMiner.on(spark).params(config.params())
           .labelConvention(config.labelConvention()).classes(config.classes())
           .groupBy(config.groupBy()).partitions(config.partitions())
           .partitionBytes(config.partitionBytes()).mode(config.mode())
-          .mine(source);
+          .classNames(classNames).mine(source);
     } finally {
       printWarnings("ohem-mine", source, err);
     }
@@ -195,7 +202,8 @@ public final class OhemMineJob {
     out.printf(Locale.ROOT, "time: losses %.2fs, selection %.2fs (%d top-k histogram passes), "
             + "write %.2fs, total %.2fs%n", firstPass / 1e9, selection / 1e9,
         s.histogramPasses(), write / 1e9, total / 1e9);
-    out.println("output: " + target + " (summary.json, images/, hard_pixels/"
+    out.println("output: " + target + " (summary.json, images/, hard_pixels/, classes/, "
+        + "confusion/"
         + (s.mode() == BadRecordMode.PERMISSIVE ? ", quarantine/)" : ")"));
     if (s.nBadRecords() > 0) {
       out.printf(Locale.ROOT, "bad records: %d (%s)%n", s.nBadRecords(), s.mode());

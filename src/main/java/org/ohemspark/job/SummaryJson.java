@@ -3,8 +3,11 @@ package org.ohemspark.job;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import org.ohemspark.core.ClassReport;
 import org.ohemspark.spark.BadRecordMode;
 import org.ohemspark.spark.InferredLogits;
 import org.ohemspark.spark.MiningSummary;
@@ -16,18 +19,14 @@ import org.ohemspark.spark.MiningSummary;
 public final class SummaryJson {
   private SummaryJson() {}
 
-  /** The summary of a run without a model (no {@code model} field). */
-  public static Map<String, Object> toMap(MiningSummary s, JobConfig c) {
-    return toMap(s, c, null);
-  }
-
   /**
    * The summary as an ordered map (the JSON object's fields, in order).
    *
+   * @param classes the per-class table ({@code miou}, {@code aacc}, {@code classes})
    * @param model the model that gave the logits ({@code --model}), or null: then no
    *     {@code model} field
    */
-  public static Map<String, Object> toMap(MiningSummary s, JobConfig c,
+  public static Map<String, Object> toMap(MiningSummary s, ClassReport classes, JobConfig c,
       InferredLogits.Model model) {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("status", s.status());
@@ -46,6 +45,25 @@ public final class SummaryJson {
     m.put("topk_histogram_passes", s.histogramPasses());
     m.put("mode", s.mode().name());
     m.put("n_bad_records", s.nBadRecords());
+    m.put("miou", classes.miou());
+    m.put("aacc", classes.aacc());
+    List<Map<String, Object>> rows = new ArrayList<>();
+    for (ClassReport.ClassRow r : classes.classes()) {
+      Map<String, Object> row = new LinkedHashMap<>();
+      row.put("class_id", r.classId());
+      row.put("class_name", r.className());
+      row.put("n_valid", r.nValid());
+      row.put("n_predicted", r.nPredicted());
+      row.put("n_correct", r.nCorrect());
+      row.put("iou", r.iou());
+      row.put("acc", r.acc());
+      row.put("mean_loss", r.meanLoss());
+      row.put("n_kept", r.nKept());
+      row.put("kept_fraction", r.keptFraction());
+      row.put("kept_share", r.keptShare());
+      rows.add(row);
+    }
+    m.put("classes", rows);
     Map<String, Object> p = new LinkedHashMap<>();
     p.put("thresh", c.params().thresh());
     p.put("factor", c.params().factor());
@@ -62,6 +80,8 @@ public final class SummaryJson {
     Map<String, Object> o = new LinkedHashMap<>();
     o.put("images", "images");
     o.put("hard_pixels", "hard_pixels");
+    o.put("classes", "classes");
+    o.put("confusion", "confusion");
     if (s.mode() == BadRecordMode.PERMISSIVE) {
       o.put("quarantine", "quarantine");
     }
@@ -84,20 +104,16 @@ public final class SummaryJson {
     return m;
   }
 
-  /** Pretty-printed JSON text with a final newline, without a model. */
-  public static String toJson(MiningSummary s, JobConfig c) {
-    return toJson(s, c, null);
-  }
-
   /**
    * Pretty-printed JSON text with a final newline.
    *
    * @param model the model that gave the logits, or null
    */
-  public static String toJson(MiningSummary s, JobConfig c, InferredLogits.Model model) {
+  public static String toJson(MiningSummary s, ClassReport classes, JobConfig c,
+      InferredLogits.Model model) {
     try {
       return new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
-          .writeValueAsString(toMap(s, c, model)) + "\n";
+          .writeValueAsString(toMap(s, classes, c, model)) + "\n";
     } catch (JsonProcessingException e) {
       throw new IllegalStateException(e);
     }

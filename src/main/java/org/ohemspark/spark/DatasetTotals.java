@@ -2,6 +2,7 @@ package org.ohemspark.spark;
 
 import java.io.Serializable;
 import org.apache.spark.api.java.JavaRDD;
+import org.ohemspark.core.ClassTotals;
 import org.ohemspark.core.ExactSum;
 import org.ohemspark.core.ImageLosses;
 
@@ -10,8 +11,9 @@ import org.ohemspark.core.ImageLosses;
  * {@code n_valid}, {@code n_hard} and {@code sum_hard} (nats, an {@link ExactSum}, so the same
  * bits whatever order the tasks finish in), and the images whose logits were stretched to
  * another aspect ratio ({@link StretchedImages}: their count and the smallest id, so the same
- * example whatever the order). Built by one {@code treeAggregate} over the cached records; only
- * this object reaches the driver.
+ * example whatever the order), and the per-class counts and loss sums of the valid pixels
+ * ({@link ClassTotals}: label, predicted class and loss of each pixel, O(C) per state). Built by
+ * one {@code treeAggregate} over the cached records; only this object reaches the driver.
  */
 public final class DatasetTotals implements Serializable {
   private static final long serialVersionUID = 1L;
@@ -22,11 +24,26 @@ public final class DatasetTotals implements Serializable {
   private long nStretched;
   private String stretchedId;
   private String stretchedShapes;
+  private final int ignoreIndex;
+  private final ClassTotals classes = new ClassTotals();
 
-  /** Sums the figures of {@code good}, the good records (each with its losses). */
-  public static DatasetTotals of(JavaRDD<LossRecord> good) {
-    return good.treeAggregate(new DatasetTotals(), DatasetTotals::add, DatasetTotals::merge,
-        TreeDepth.of(good));
+  private DatasetTotals(int ignoreIndex) {
+    this.ignoreIndex = ignoreIndex;
+  }
+
+  /** The zero state: nothing added yet. */
+  static DatasetTotals empty(int ignoreIndex) {
+    return new DatasetTotals(ignoreIndex);
+  }
+
+  /**
+   * Sums the figures of {@code good}, the good records (each with its losses).
+   *
+   * @param ignoreIndex the label of ignored pixels (they count in no class)
+   */
+  public static DatasetTotals of(JavaRDD<LossRecord> good, int ignoreIndex) {
+    return good.treeAggregate(empty(ignoreIndex), DatasetTotals::add,
+        DatasetTotals::merge, TreeDepth.of(good));
   }
 
   DatasetTotals add(LossRecord r) {
@@ -35,6 +52,7 @@ public final class DatasetTotals implements Serializable {
     nValid += img.nValid();
     nHard += img.nHard();
     sumHard.add(img.sumHard());
+    classes.add(img, ignoreIndex);
     if (r.isStretched()) {
       nStretched++;
       keepExample(r.imageId(), r.stretched());
@@ -47,6 +65,7 @@ public final class DatasetTotals implements Serializable {
     nValid += o.nValid;
     nHard += o.nHard;
     sumHard.merge(o.sumHard);
+    classes.merge(o.classes);
     nStretched += o.nStretched;
     if (o.stretchedId != null) {
       keepExample(o.stretchedId, o.stretchedShapes);
@@ -60,6 +79,11 @@ public final class DatasetTotals implements Serializable {
       stretchedId = id;
       stretchedShapes = shapes;
     }
+  }
+
+  /** The valid pixels' per-class counts and loss sums, over all good images. */
+  public ClassTotals classes() {
+    return classes;
   }
 
   /** Good images summed. */

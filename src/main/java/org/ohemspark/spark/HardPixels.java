@@ -21,6 +21,7 @@ import org.ohemspark.core.KeptPixels;
  *   pixel_index  long    y * W + x in the label mask
  *   y, x         int     row and column in the label mask
  *   label        int     the label (after the label convention)
+ *   predicted    int     the pixel's predicted class: argmax of its logits, ties to the lowest
  *   loss         double  the pixel's cross-entropy, nats
  * </pre>
  */
@@ -33,14 +34,16 @@ public final class HardPixels {
       .add("y", DataTypes.IntegerType, false)
       .add("x", DataTypes.IntegerType, false)
       .add("label", DataTypes.IntegerType, false)
+      .add("predicted", DataTypes.IntegerType, false)
       .add("loss", DataTypes.DoubleType, false);
 
   /**
    * Estimated size of a row on disk, bytes, for {@link OutputFiles} (Parquet, snappy, as the job
    * writes it): {@code loss} 8 (no dictionary), {@code pixel_index} about 4 (increasing within
-   * an image), {@code y}, {@code x}, {@code label} and {@code image_id} under 2 together
-   * (dictionary and run-length encoded). Measured 12.3 to 13.6 bytes on synthetic, CamVid and
-   * ADE20K outputs; rounded up, so that files stay under their target.
+   * an image), {@code y}, {@code x}, {@code label}, {@code predicted} and {@code image_id}
+   * about 2 together (dictionary and run-length encoded). Measured 12.3 to 13.6 bytes on
+   * synthetic, CamVid and ADE20K outputs before {@code predicted} (a column of few distinct
+   * values, mostly equal to {@code label}); rounded up, so that files stay under their target.
    */
   public static final long ROW_BYTES = 16;
 
@@ -70,7 +73,8 @@ public final class HardPixels {
             throw new NoSuchElementException();
           }
           int i = kept[j++];
-          return RowFactory.create(id, (long) i, i / w, i % w, img.label(i), losses[i]);
+          return RowFactory.create(id, (long) i, i / w, i % w, img.label(i), img.predicted(i),
+              losses[i]);
         }
       };
     }), SCHEMA);

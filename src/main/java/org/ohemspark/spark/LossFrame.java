@@ -7,6 +7,7 @@ import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.ohemspark.core.ImageLosses;
+import org.ohemspark.core.PredictedClasses;
 
 /**
  * The per-pixel loss column as a DataFrame ({@link OhemMiner.Result#lossFrame}): one row per
@@ -24,6 +25,8 @@ import org.ohemspark.core.ImageLosses;
  *   sum_loss  double   sum of valid losses (nats)
  *   max_loss  double   largest valid loss, null when n_valid = 0
  *   labels    binary   [H, W] int32 little-endian, row-major, after the label convention
+ *   classes   int      C, the class count of the image's logits
+ *   predicted binary   [H, W] int32 little-endian, row-major: each pixel's argmax class
  *   losses    binary   [H, W] float64 little-endian, row-major, nats, 0 where ignored
  *   source    string   file or shard the image came from
  * </pre>
@@ -41,6 +44,8 @@ public final class LossFrame {
       .add("sum_loss", DataTypes.DoubleType, false)
       .add("max_loss", DataTypes.DoubleType, true)
       .add("labels", DataTypes.BinaryType, false)
+      .add("classes", DataTypes.IntegerType, false)
+      .add("predicted", DataTypes.BinaryType, false)
       .add("losses", DataTypes.BinaryType, false)
       .add("source", DataTypes.StringType, true);
 
@@ -50,11 +55,15 @@ public final class LossFrame {
     for (int i = 0; i < img.pixels(); i++) {
       lab.putInt(img.label(i));
     }
+    ByteBuffer pred = ByteBuffer.allocate(img.pixels() * 4).order(ByteOrder.LITTLE_ENDIAN);
+    for (int i = 0; i < img.pixels(); i++) {
+      pred.putInt(img.predicted(i));
+    }
     ByteBuffer los = ByteBuffer.allocate(img.losses().length * 8).order(ByteOrder.LITTLE_ENDIAN);
     los.asDoubleBuffer().put(img.losses());
     return RowFactory.create(img.imageId(), img.height(), img.width(), img.nValid(), img.nHard(),
         img.sumHard(), img.sumLoss(), Double.isNaN(img.maxLoss()) ? null : img.maxLoss(),
-        lab.array(), los.array(), source);
+        lab.array(), img.classes(), pred.array(), los.array(), source);
   }
 
   /** Decodes a row of {@link #SCHEMA} (or a projection holding all its columns). */
@@ -63,11 +72,16 @@ public final class LossFrame {
     byte[] los = row.getAs("losses");
     int[] labels = new int[lab.length / 4];
     ByteBuffer.wrap(lab).order(ByteOrder.LITTLE_ENDIAN).asIntBuffer().get(labels);
+    byte[] pred = row.getAs("predicted");
+    int[] predicted = new int[pred.length / 4];
+    ByteBuffer.wrap(pred).order(ByteOrder.LITTLE_ENDIAN).asIntBuffer().get(predicted);
     double[] losses = new double[los.length / 8];
     ByteBuffer.wrap(los).order(ByteOrder.LITTLE_ENDIAN).asDoubleBuffer().get(losses);
     Object max = row.getAs("max_loss");
     return new ImageLosses(row.getAs("image_id"), row.<Integer>getAs("height"),
-        row.<Integer>getAs("width"), labels, losses, row.<Long>getAs("n_valid"),
+        row.<Integer>getAs("width"), labels,
+        PredictedClasses.of(row.<Integer>getAs("classes"), predicted), losses,
+        row.<Long>getAs("n_valid"),
         row.<Long>getAs("n_hard"), row.<Double>getAs("sum_hard"),
         row.<Double>getAs("sum_loss"), max == null ? Double.NaN : (Double) max);
   }

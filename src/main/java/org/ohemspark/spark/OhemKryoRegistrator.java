@@ -3,7 +3,9 @@ package org.ohemspark.spark;
 import com.esotericsoftware.kryo.Kryo;
 import org.apache.spark.serializer.KryoRegistrator;
 import org.apache.spark.sql.types.BinaryType$;
+import org.ohemspark.core.ClassTotals;
 import org.ohemspark.core.ExactSum;
+import org.ohemspark.core.KeptConfusion;
 
 /**
  * Registers with Kryo the classes the job makes Spark's serializer write, for sessions that set
@@ -38,6 +40,7 @@ public final class OhemKryoRegistrator implements KryoRegistrator {
       DirectoryListing.Slice.class, ParquetFooters.Footer.class, WebDatasetTars.TarIndex.class,
       org.apache.spark.sql.catalyst.expressions.GenericRow.class, BinaryType$.class,
       java.util.ArrayList.class,
+      ClassTotals.class, KeptConfusion.class, ExactSum[].class,
   };
 
   @Override

@@ -7,7 +7,9 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.storage.StorageLevel;
 import org.apache.spark.util.LongAccumulator;
+import java.util.List;
 import org.ohemspark.core.BadRecordException;
+import org.ohemspark.core.ClassReport;
 import org.ohemspark.core.ImageLosses;
 import org.ohemspark.core.LabelConvention;
 import org.ohemspark.core.OhemOutcome;
@@ -29,9 +31,11 @@ import org.ohemspark.core.TopK;
  *
  * <p>Passes: one over the logits (building the cached {@link LossRecord}s, one per image:
  * {@link LossPass}, which no other job overlaps, so each image is decoded once), one small
- * aggregation of ids ({@link BadRecords}) and one of per-image figures ({@link DatasetTotals}),
- * and on the top-k branch the {@link DistributedTopK} passes over the cached losses, read in
- * place; the aggregations run in fewer, larger tasks than the loss pass
+ * aggregation of ids ({@link BadRecords}) and one of per-image and per-class figures
+ * ({@link DatasetTotals}), on the top-k branch the {@link DistributedTopK} passes over the
+ * cached losses, read in place, and once the keep rule is known one pass summing the kept pixels
+ * by (label, predicted) ({@link KeptConfusionPass}); the aggregations run in fewer, larger
+ * tasks than the loss pass
  * ({@link ScanPartitions}). No pixel, and no row per image, is ever collected on the driver.
  */
 public final class OhemMiner {
@@ -44,6 +48,7 @@ public final class OhemMiner {
   private long partitionBytes = Partitioning.DEFAULT_TARGET_BYTES;
   private BadRecordMode mode = BadRecordMode.FAILFAST;
   private StorageLevel cacheLevel;
+  private List<String> classNames;
 
   /**
    * Session configuration key of the cached loss records' storage level when
@@ -78,6 +83,17 @@ public final class OhemMiner {
 
   public OhemMiner groupBy(GroupBy g) {
     this.groupBy = g;
+    return this;
+  }
+
+  /**
+   * Class names by class id for the {@code classes} and {@code confusion} tables (null, the
+   * default: no names). A class beyond the list has a null name; names beyond the logits'
+   * {@code C} are not used.
+   */
+  public OhemMiner classNames(List<String> names) {
+    this.classNames = names == null ? null : java.util.Collections.unmodifiableList(
+        new java.util.ArrayList<>(names));
     return this;
   }
 
@@ -152,7 +168,7 @@ public final class OhemMiner {
       BadRecords bad = BadRecords.split(spark, all, mode);
       JavaRDD<LossRecord> good = bad.good();
       JavaRDD<ImageLosses> images = good.map(LossRecord::losses);
-      DatasetTotals totals = DatasetTotals.of(ScanPartitions.of(good));
+      DatasetTotals totals = DatasetTotals.of(ScanPartitions.of(good), params.ignoreIndex());
       long firstPassNanos = System.nanoTime() - t0;
       if (totals.images() == 0) {
         String first = bad.count() == 0 ? "" : "; first: " + bad.quarantine().limit(3)
@@ -188,12 +204,16 @@ public final class OhemMiner {
       Dataset<Row> images = ImageReport.ofImages(spark, outcomes.pairs(), params.ignoreIndex())
           .persist(StorageLevel.MEMORY_AND_DISK());
       ImageScopeTotals s = ImageScopeTotals.of(images);
+      ClassReport classReport = ClassReport.of(totals.classes(),
+          KeptConfusionPass.of(outcomes.rules(), params.ignoreIndex()), classNames);
       Double mean = s.meanOfMeans();
       MiningSummary summary = new MiningSummary(mean, mean == null ? "EMPTY" : "OK", groupBy,
           nImages, nValid, s.nMin(), nHard, s.nKept(), s.nTopk() > 0, null,
           params.lossThreshold(), s.nTopk(), s.nEmpty(), 0, mode, bad.count());
       return new Result(summary, cached, lossFrame, images,
           HardPixels.of(spark, outcomes.rules(), params.ignoreIndex()), bad.quarantine(),
+          classReport, ClassTables.classes(spark, classReport),
+          ClassTables.confusion(spark, classReport),
           firstPassNanos, System.nanoTime() - t1, decoded, totals.stretched(), outcomes);
     }
 
@@ -209,6 +229,8 @@ public final class OhemMiner {
     }
     OhemOutcome o = OhemOutcome.of(params, nValid, nHard, sumHard, topk);
     ImageKeepRule keep = ImageKeepRule.dataset(o.rule(), cutoff);
+    ClassReport classReport = ClassReport.of(totals.classes(),
+        KeptConfusionPass.of(keep.pair(frame), params.ignoreIndex()), classNames);
     MiningSummary summary = new MiningSummary(o.mean(), o.status(), groupBy, nImages, nValid,
         o.nMin(), o.nHard(), o.nKept(), o.usedTopk(), o.kthLoss(), o.lossThreshold(),
         o.usedTopk() ? 1 : 0, o.mean() == null ? 1 : 0, passes, mode, bad.count());
@@ -216,7 +238,9 @@ public final class OhemMiner {
     Dataset<Row> images = ImageReport.ofDataset(spark, keep.pair(frame), params.ignoreIndex());
     return new Result(summary, cached, lossFrame, images,
         HardPixels.of(spark, keep.pair(frame), params.ignoreIndex()), bad.quarantine(),
-        firstPassNanos, System.nanoTime() - t1, decoded, totals.stretched(), null);
+        classReport, ClassTables.classes(spark, classReport),
+        ClassTables.confusion(spark, classReport), firstPassNanos, System.nanoTime() - t1,
+        decoded, totals.stretched(), null);
   }
 
   /**
@@ -227,6 +251,11 @@ public final class OhemMiner {
    * @param lossFrame the good records as a {@link LossFrame} (a lazy view; converting it costs a
    *     copy of every loss array)
    * @param quarantine the bad records ({@link BadRecords#QUARANTINE_SCHEMA})
+   * @param classReport the per-class figures, the confusion of the kept pixels, {@code miou}
+   *     and {@code aacc} ({@link ClassReport})
+   * @param classes {@code classReport}'s per-class table ({@link ClassTables#CLASSES_SCHEMA})
+   * @param confusion {@code classReport}'s confusion of the kept pixels
+   *     ({@link ClassTables#CONFUSION_SCHEMA})
    * @param firstPassNanos time of the pass over logits plus the per-image aggregation
    * @param selectionNanos time of the selection (top-k passes, tie quota)
    * @param imagesDecoded counts images whose logits were decoded; it grows while the outputs
@@ -238,6 +267,7 @@ public final class OhemMiner {
    */
   public record Result(MiningSummary summary, JavaRDD<LossRecord> cached, Dataset<Row> lossFrame,
       Dataset<Row> images, Dataset<Row> hardPixels, Dataset<Row> quarantine,
+      ClassReport classReport, Dataset<Row> classes, Dataset<Row> confusion,
       long firstPassNanos, long selectionNanos, LongAccumulator imagesDecoded,
       StretchedImages stretched, ImageOutcomes imageOutcomes)
       implements AutoCloseable {

@@ -25,6 +25,7 @@ import org.apache.spark.util.SizeEstimator;
 import org.ohemspark.core.CrossEntropyKernel;
 import org.ohemspark.core.ImageLosses;
 import org.ohemspark.core.OhemParams;
+import org.ohemspark.core.PredictedClasses;
 import org.ohemspark.core.SyntheticImage;
 import org.ohemspark.io.NpyArray;
 import org.ohemspark.io.NpyWriter;
@@ -137,7 +138,8 @@ public final class CacheSpillBenchmark {
     for (int i = 0; i < n; i++) {
       ImageLosses b = base.get(i % DISTINCT);
       ImageLosses copy = new ImageLosses(String.format("%06d", i), H, W, b.labels().clone(),
-          b.losses().clone(), b.nValid(), b.nHard(), b.sumHard(), b.sumLoss(), b.maxLoss());
+          PredictedClasses.of(b.classes(), b.predictedClasses().toArray()), b.losses().clone(),
+          b.nValid(), b.nHard(), b.sumHard(), b.sumLoss(), b.maxLoss());
       out.add(LossRecord.good(copy, "logits/" + copy.imageId() + ".npy", null));
     }
     return out;

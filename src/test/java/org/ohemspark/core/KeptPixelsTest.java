@@ -9,8 +9,8 @@ class KeptPixelsTest {
   // 2 x 4 image; pixel 5 is ignored (its loss 0.9 must never be kept)
   private static final int[] LABELS = {0, 1, 2, 1, 0, 255, 2, 1};
   private static final double[] LOSSES = {0.5, 0.1, 0.9, 0.5, 0.2, 0.9, 0.5, 0.7};
-  private static final ImageLosses IMG = new ImageLosses("a", 2, 4, LABELS, LOSSES, 7, 0, 0, 0,
-      0.9);
+  private static final ImageLosses IMG = new ImageLosses("a", 2, 4, LABELS,
+      PredictedClasses.zeros(3, 8), LOSSES, 7, 0, 0, 0, 0.9);
 
   @Test
   void aboveTheCut() {

@@ -40,8 +40,8 @@ class PackedLabelsTest {
   @Test
   void theImageKeepsItsLabelsPackedAndGivesThemBack() {
     int[] labels = {255, 0, 18, 255};
-    ImageLosses img = new ImageLosses("a", 2, 2, labels, new double[] {0, 1.5, 2.5, 0}, 2, 1,
-        2.5, 4.0, 2.5);
+    ImageLosses img = new ImageLosses("a", 2, 2, labels, PredictedClasses.zeros(19, 4),
+        new double[] {0, 1.5, 2.5, 0}, 2, 1, 2.5, 4.0, 2.5);
     labels[1] = 9; // the image took a copy
     assertEquals(1, img.packedLabels().bytesPerLabel());
     assertEquals(0, img.label(1));

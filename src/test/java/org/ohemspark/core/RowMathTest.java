@@ -1,5 +1,6 @@
 package org.ohemspark.core;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -21,6 +22,54 @@ class RowMathTest {
         "skipped: this CPU's preferred double vector has fewer than 4 lanes");
     assertTrue(RowMath.best().name().startsWith("vector-"), RowMath.best().name());
     assertEquals("scalar", RowMath.scalar().name());
+  }
+
+  /** The first index of the largest value of pixel {@code x}: a plain loop, as torch.argmax. */
+  private static int firstMax(double[] row, int c, int width, int x) {
+    int best = 0;
+    for (int ch = 1; ch < c; ch++) {
+      if (row[ch * width + x] > row[best * width + x]) {
+        best = ch;
+      }
+    }
+    return best;
+  }
+
+  /**
+   * Argmax of every pixel, double and float rows, both implementations and every lane remainder:
+   * logits drawn from a few values so that most pixels have tied maxima (ties go to the lowest
+   * class), with -inf among them and at class 0 (a later finite logit beats it).
+   */
+  @Test
+  void argmaxIsTheFirstMaximumInClassOrder() {
+    SplittableRandom r = new SplittableRandom(11);
+    for (RowMath math : BOTH) {
+      for (int c : CLASSES) {
+        for (int width : WIDTHS) {
+          double[] row = new double[c * width];
+          float[] frow = new float[c * width];
+          for (int i = 0; i < row.length; i++) {
+            int k = r.nextInt(5);
+            row[i] = k == 0 ? Double.NEGATIVE_INFINITY : k == 1 ? -0.0 : k - 2; // ties: 0, 1, 2
+            frow[i] = (float) row[i];
+          }
+          for (int x = 0; x < width; x++) {
+            row[(c - 1) * width + x] = Math.max(row[(c - 1) * width + x], -1); // one finite
+            frow[(c - 1) * width + x] = (float) row[(c - 1) * width + x];
+          }
+          int[] arg = new int[width];
+          int[] farg = new int[width];
+          assertTrue(math.logSumExp(row, c, width, new double[width], new double[width], arg));
+          assertTrue(math.logSumExp(frow, c, width, new double[width], new double[width],
+              farg));
+          for (int x = 0; x < width; x++) {
+            String where = math.name() + " C=" + c + " W=" + width + " x=" + x;
+            assertEquals(firstMax(row, c, width, x), arg[x], where);
+            assertEquals(firstMax(row, c, width, x), farg[x], where + " (float row)");
+          }
+        }
+      }
+    }
   }
 
   @Test
@@ -102,8 +151,11 @@ class RowMathTest {
         double[] logSum = new double[width];
         double[] max1 = new double[width];
         double[] logSum1 = new double[width];
-        assertTrue(RowMath.scalar().logSumExp(row, c, width, max, logSum));
-        assertTrue(ScalarRowMath.logSumExpFrom(row, c, width, 0, width, max1, logSum1));
+        int[] arg = new int[width];
+        int[] arg1 = new int[width];
+        assertTrue(RowMath.scalar().logSumExp(row, c, width, max, logSum, arg));
+        assertTrue(ScalarRowMath.logSumExpFrom(row, c, width, 0, width, max1, logSum1, arg1));
+        assertArrayEquals(arg1, arg, "C=" + c + " W=" + width);
         for (int x = 0; x < width; x++) {
           String where = "C=" + c + " W=" + width + " x=" + x;
           assertEquals(max1[x], max[x], 0.0, where);

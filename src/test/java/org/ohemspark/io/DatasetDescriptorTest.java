@@ -31,6 +31,16 @@ class DatasetDescriptorTest {
     DatasetDescriptor d = parse("{\"classes\": [\"background\", \"skin\", \"clothes\", "
         + "\"hair\"], \"palette\": [[0, 0, 0]]}");
     assertEquals(4, d.classes());
+    assertEquals(java.util.List.of("background", "skin", "clothes", "hair"), d.classNames());
+  }
+
+  @Test
+  void classNamesComeFromClassNamesBeforeAClassesList() {
+    DatasetDescriptor d = parse("{\"classes\": [\"a\", \"b\"], \"class_names\": [\"road\", "
+        + "null]}");
+    assertEquals(2, d.classes());
+    assertEquals(java.util.Arrays.asList("road", null), d.classNames());
+    assertNull(parse("{\"classes\": 3}").classNames());
   }
 
   @Test
@@ -40,6 +50,7 @@ class DatasetDescriptorTest {
     assertNull(d.ignoreIndex());
     assertNull(d.labelConvention());
     assertNull(d.classWeights());
+    assertNull(d.classNames());
     DatasetDescriptor n = parse("{\"classes\": null, \"class_weights\": null}");
     assertNull(n.classes());
     assertNull(n.classWeights());
@@ -52,6 +63,8 @@ class DatasetDescriptorTest {
         {"{\"label_convention\": 3}", "label_convention"},
         {"{\"class_weights\": 1}", "class_weights"},
         {"{\"class_weights\": [1, \"a\"]}", "class_weights[1]"}, {"[1, 2]", "object"},
+        {"{\"class_names\": \"road\"}", "class_names"},
+        {"{\"class_names\": [\"road\", 7]}", "class_names[1]"},
         {"{not json", "JSON"}};
     for (String[] b : bad) {
       IllegalArgumentException e = assertThrows(IllegalArgumentException.class,

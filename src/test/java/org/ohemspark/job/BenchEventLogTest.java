@@ -12,6 +12,9 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.parquet.hadoop.ParquetFileReader;
+import org.apache.parquet.hadoop.util.HadoopInputFile;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -72,17 +75,38 @@ class BenchEventLogTest {
     String loss = "loss pass: read, decode, kernel, cache";
     assertEquals(loss, labels.get(0), labels.toString());
     assertTrue(labels.contains("per-image totals"), labels.toString());
-    // the last jobs write the two outputs, in the job's order (each may be two Spark jobs: the
-    // tasks that feed the write, then the write), one row per image and one per kept pixel
+    assertTrue(labels.contains("kept pixels by (label, predicted)"), labels.toString());
+    // the last jobs write the outputs, in the job's order (each may be two Spark jobs: the
+    // tasks that feed the write, then the write), one row per image, one per kept pixel, one
+    // per class and one per (label, predicted) pair of kept pixels
     List<String> writes = labels.stream().filter(l -> l.startsWith("write "))
         .map(l -> l.replaceAll(" #[0-9]+$", "")).distinct().toList();
-    assertEquals(List.of("write images/", "write hard_pixels/"), writes, labels.toString());
+    assertEquals(List.of("write images/", "write hard_pixels/", "write classes/",
+        "write confusion/"), writes, labels.toString());
     assertEquals(3, outputRecords(report, "write images/"));
     assertEquals(summary.get("n_kept").asLong(), outputRecords(report, "write hard_pixels/"));
+    assertEquals(summary.get("classes").size(), outputRecords(report, "write classes/"));
+    long pairs = parquetRows(out.resolve("confusion"));
+    assertTrue(pairs > 0);
+    assertEquals(pairs, outputRecords(report, "write confusion/"));
     // --partitions 3: the loss pass is one task per partition
     assertEquals(3, byLabel.get(loss).get("tasks").asInt());
     assertTrue(report.get("executor_metric_peaks").get("JVMHeapMemory").asLong() > 0);
     assertEquals(0, report.get("totals").get("spill_disk_bytes").asLong());
+  }
+
+  /** Rows in the Parquet files of a folder, from their footers (Spark is stopped by then). */
+  private static long parquetRows(Path folder) throws Exception {
+    long n = 0;
+    try (var files = java.nio.file.Files.list(folder)) {
+      for (Path f : files.filter(f -> f.toString().endsWith(".parquet")).toList()) {
+        try (ParquetFileReader r = ParquetFileReader.open(HadoopInputFile.fromPath(
+            new org.apache.hadoop.fs.Path(f.toUri()), new Configuration()))) {
+          n += r.getRecordCount();
+        }
+      }
+    }
+    return n;
   }
 
   /** Output records of every Spark job labelled {@code label} or {@code label #n}. */

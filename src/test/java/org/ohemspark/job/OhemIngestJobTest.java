@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.util.List;
 import java.util.stream.Stream;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.AfterAll;
@@ -95,6 +96,35 @@ class OhemIngestJobTest {
     double mean = json(SAMPLE.resolve("expected.json")).get("dataset").get("mean").asDouble();
     assertEquals(mean, json(tmp.resolve("m-shards/summary.json")).get("mean").asDouble(),
         1e-6 * mean, "PyTorch's mean");
+  }
+
+  /** dataset.json's class_names go into _dataset.json, and name the shards' classes/. */
+  @Test
+  void classNamesTravelWithTheShards() throws IOException {
+    Path data = tmp.resolve("named");
+    for (String sub : List.of("logits", "labels")) {
+      Files.createDirectories(data.resolve(sub));
+      try (Stream<Path> f = Files.list(SAMPLE.resolve(sub))) {
+        for (Path p : f.toList()) {
+          Files.copy(p, data.resolve(sub).resolve(p.getFileName()));
+        }
+      }
+    }
+    ObjectNode ds = (ObjectNode) json(SAMPLE.resolve("dataset.json"));
+    ds.putArray("class_names").add("sky").add("road").addNull().add("car").add("tree");
+    Files.writeString(data.resolve("dataset.json"), ds.toString());
+    Path shards = tmp.resolve("named-shards");
+    JobRun in = ingest("--input", data.toString(), "--output", shards.toString());
+    assertEquals(ExitCode.OK, in.code(), in.err());
+    assertEquals("[\"sky\",\"road\",null,\"car\",\"tree\"]",
+        json(shards.resolve("_dataset.json")).get("class_names").toString());
+    JobRun m = mine("--input", shards.toString(), "--output", tmp.resolve("m-named").toString());
+    assertEquals(ExitCode.OK, m.code(), m.err());
+    JsonNode classes = json(tmp.resolve("m-named/summary.json")).get("classes");
+    assertEquals(List.of("sky", "road", "null", "car", "tree"), List.of(
+        classes.get(0).get("class_name").asText(), classes.get(1).get("class_name").asText(),
+        classes.get(2).get("class_name").toString(), classes.get(3).get("class_name").asText(),
+        classes.get(4).get("class_name").asText()));
   }
 
   @Test

@@ -59,6 +59,77 @@ class OhemMineJobTest {
     return new ObjectMapper().readTree(p.toFile());
   }
 
+  /**
+   * classes/ and confusion/ beside the other outputs, named from --class-names (a blank line is
+   * a class without a name), the same figures as summary.json's classes array; classes/ sums to
+   * the summary's counts and confusion/ to hard_pixels/ grouped by (label, predicted).
+   */
+  @Test
+  void classTablesAreWrittenWithTheNamesOfTheNamesFile() throws IOException {
+    Path out = tmp.resolve("out");
+    Path names = tmp.resolve("names.txt");
+    Files.writeString(names, "background\nskin\n\nhair\nother\n\n");
+    JobRun r = run("--input", SAMPLE.toString(), "--output", out.toString(), "--class-names",
+        names.toString());
+    assertEquals(ExitCode.OK, r.code(), r.err());
+    JsonNode s = json(out.resolve("summary.json"));
+    List<Row> classes = spark.read().parquet(out.resolve("classes").toString())
+        .sort("class_id").collectAsList();
+    assertEquals(Arrays.asList(org.ohemspark.spark.ClassTables.CLASSES_SCHEMA.fieldNames()),
+        Arrays.asList(spark.read().parquet(out.resolve("classes").toString()).schema()
+            .fieldNames()));
+    assertEquals(5, classes.size());
+    assertEquals(5, s.get("classes").size());
+    assertEquals(Arrays.asList("background", "skin", null, "hair", "other"),
+        classes.stream().map(x -> x.<String>getAs("class_name")).toList());
+    long valid = 0;
+    long kept = 0;
+    long correct = 0;
+    for (int k = 0; k < 5; k++) {
+      Row row = classes.get(k);
+      JsonNode j = s.get("classes").get(k);
+      for (String f : List.of("n_valid", "n_predicted", "n_correct", "n_kept")) {
+        assertEquals(j.get(f).asLong(), row.<Long>getAs(f), f + " of class " + k);
+      }
+      for (String f : List.of("iou", "acc", "mean_loss", "kept_fraction", "kept_share")) {
+        Double v = row.getAs(f);
+        assertEquals(j.get(f).isNull() ? null : j.get(f).asDouble(), v, f + " of class " + k);
+      }
+      valid += row.<Long>getAs("n_valid");
+      kept += row.<Long>getAs("n_kept");
+      correct += row.<Long>getAs("n_correct");
+    }
+    assertEquals(s.get("n_valid").asLong(), valid);
+    assertEquals(s.get("n_kept").asLong(), kept);
+    assertEquals((double) correct / valid, s.get("aacc").asDouble(), 1e-15);
+    assertTrue(s.get("miou").isNumber());
+
+    Dataset<Row> hard = spark.read().parquet(out.resolve("hard_pixels").toString());
+    List<Row> byPair = hard.groupBy("label", "predicted").count()
+        .sort(org.apache.spark.sql.functions.desc("count"), hard.col("label"),
+            hard.col("predicted")).collectAsList();
+    List<Row> conf = spark.read().parquet(out.resolve("confusion").toString()).collectAsList();
+    assertEquals(byPair.size(), conf.size());
+    for (int j = 0; j < conf.size(); j++) {
+      assertEquals(List.of(byPair.get(j).getInt(0), byPair.get(j).getInt(1),
+          byPair.get(j).getLong(2)), List.of(conf.get(j).<Integer>getAs("label"),
+          conf.get(j).<Integer>getAs("predicted"), conf.get(j).<Long>getAs("n_kept")),
+          "confusion row " + j);
+    }
+    assertTrue(r.out().contains("classes/, confusion/"), r.out());
+  }
+
+  @Test
+  void classNamesOfAnotherCountThanTheDeclaredClassesAreRefused() throws IOException {
+    Path names = tmp.resolve("names.txt");
+    Files.writeString(names, "a\nb\n");
+    JobRun r = run("--input", SAMPLE.toString(), "--output", tmp.resolve("out").toString(),
+        "--class-names", names.toString());
+    assertEquals(ExitCode.BAD_ARGUMENTS, r.code(), r.err());
+    assertTrue(r.err().contains("2 class names (--class-names " + names + ") but classes = 5"),
+        r.err());
+  }
+
   @Test
   void sampleMatchesPyTorchAndWritesTheThreeOutputs() throws IOException {
     Path out = tmp.resolve("out");

@@ -94,6 +94,18 @@ class GoldenSparkTest {
     checkKeptSet(c, e, kept, s);
     checkTieOrder(c, r, kept);
     checkImagesTable(c, r.images().collectAsList(), s);
+    // the per-class states merged from the executors (under Kryo too, KryoGoldenSparkTest)
+    long classValid = 0;
+    long classKept = 0;
+    for (org.ohemspark.core.ClassReport.ClassRow row : r.classReport().classes()) {
+      classValid += row.nValid();
+      classKept += row.nKept();
+    }
+    assertEquals(s.nValid(), classValid, "classes n_valid sums to n_valid");
+    assertEquals(s.nKept(), classKept, "classes n_kept sums to n_kept");
+    assertEquals(s.nKept(), r.classReport().confusion().stream()
+        .mapToLong(org.ohemspark.core.ClassReport.ConfusionRow::nKept).sum(),
+        "confusion n_kept sums to n_kept");
   }
 
   private static void checkKeptSet(Golden.Case c, Golden.Expected e, List<Row> rows,

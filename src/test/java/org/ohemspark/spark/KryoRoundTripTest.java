@@ -18,11 +18,15 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.ohemspark.core.ClassTotals;
 import org.ohemspark.core.ExactSum;
 import org.ohemspark.core.ImageLosses;
+import org.ohemspark.core.KeepRule;
+import org.ohemspark.core.KeptConfusion;
 import org.ohemspark.core.LossHistogram;
 import org.ohemspark.core.OhemOutcome;
 import org.ohemspark.core.OhemParams;
+import org.ohemspark.core.PredictedClasses;
 import org.ohemspark.testing.Golden;
 import scala.Tuple2;
 import scala.reflect.ClassTag;
@@ -56,8 +60,9 @@ class KryoRoundTripTest {
 
   private static ImageLosses image(String id, int[] labels) {
     double[] losses = {0.0, 1.5, Double.MIN_VALUE, 0.0, 7.25, 3.0};
-    return new ImageLosses(id, 2, 3, labels, losses, 4, 2, 8.75, 12.75 + Double.MIN_VALUE,
-        7.25);
+    // 300 classes: predictions stored as shorts, so the non-byte array goes through too
+    return new ImageLosses(id, 2, 3, labels, PredictedClasses.of(300, new int[] {0, 299, 7, 1,
+        256, 3}), losses, 4, 2, 8.75, 12.75 + Double.MIN_VALUE, 7.25);
   }
 
   private static void assertSameImage(ImageLosses want, ImageLosses got) {
@@ -68,6 +73,9 @@ class KryoRoundTripTest {
     assertArrayEquals(want.labels(), got.labels());
     assertEquals(want.packedLabels().bytesPerLabel(), got.packedLabels().bytesPerLabel());
     assertArrayEquals(want.losses(), got.losses());
+    assertArrayEquals(want.predictedClasses().toArray(), got.predictedClasses().toArray());
+    assertEquals(List.of(want.classes(), want.predictedClasses().bytesPerPixel()),
+        List.of(got.classes(), got.predictedClasses().bytesPerPixel()));
   }
 
   private static void assertSameRecord(LossRecord want, LossRecord got) {
@@ -129,14 +137,25 @@ class KryoRoundTripTest {
   @MethodSource("serializers")
   void aggregationStates(Serializer s) {
     ImageLosses img = new ImageLosses("a", 1, 4, new int[] {0, 1, 255, 1},
-        new double[] {0.5, 0.25, 0.0, 0.25}, 3, 1, 0.5, 1.0, 0.5);
+        PredictedClasses.of(2, new int[] {0, 0, 1, 1}), new double[] {0.5, 0.25, 0.0, 0.25}, 3,
+        1, 0.5, 1.0, 0.5);
     DistributedTopK.Tail t = roundTrip(s, new DistributedTopK.Tail().add(img, 0.25, 255));
     assertEquals(List.of(1L, 2L, 0.5), List.of(t.gt, t.eq, t.sumGt.toDouble()));
 
-    DatasetTotals d = roundTrip(s, new DatasetTotals().add(
+    DatasetTotals d = roundTrip(s, DatasetTotals.empty(255).add(
         LossRecord.good(img, "s", "1x4 from 1x2")));
     assertEquals(List.of(1L, 3L, 1L, 0.5), List.of(d.images(), d.nValid(), d.nHard(),
         d.sumHard()));
+    // per class: labels 0, 1, 1 predicted 0, 0, 1 with losses 0.5, 0.25, 0.25; merges after
+    ClassTotals ct = d.classes().merge(roundTrip(s, d.classes()));
+    assertEquals(List.of(2L, 4L, 4L, 2L, 2L, 2L, 1.0, 1.0), List.of(ct.nValid(0), ct.nValid(1),
+        ct.nPredicted(0), ct.nPredicted(1), ct.nCorrect(0), ct.nCorrect(1), ct.lossSum(0),
+        ct.lossSum(1)));
+    KeptConfusion kc = roundTrip(s, new KeptConfusion().add(img, new KeepRule(0.3, 0), 255));
+    kc.merge(roundTrip(s, kc)); // a deserialized state takes more images too
+    kc.add(img, new KeepRule(0.3, 0), 255);
+    assertEquals(List.of(3L, 1.5, 0L), List.of(kc.count(0, 0), kc.lossSum(0, 0),
+        kc.count(1, 1)));
     assertEquals(new StretchedImages(1, "image_id='a' 1x4 from 1x2"), d.stretched());
 
     ExactSum sum = new ExactSum().add(1e300).add(1.0).add(-1e300);

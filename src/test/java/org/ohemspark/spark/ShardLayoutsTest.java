@@ -52,8 +52,12 @@ class ShardLayoutsTest {
     spark.stop();
   }
 
-  /** What a run gives, for comparison: hard pixels and images sorted by id (and pixel). */
-  record Outcome(MiningSummary summary, List<Row> images, List<Row> hardPixels) {}
+  /**
+   * What a run gives, for comparison: hard pixels and images sorted by id (and pixel), the
+   * per-class table and the confusion of the kept pixels in their own order.
+   */
+  record Outcome(MiningSummary summary, List<Row> images, List<Row> hardPixels,
+      List<Row> classes, List<Row> confusion) {}
 
   /** A mining setup: parameters, convention, declared classes, scope. */
   record Setup(OhemParams params, LabelConvention convention, Integer classes, GroupBy scope) {
@@ -61,7 +65,8 @@ class ShardLayoutsTest {
       try (OhemMiner.Result r = OhemMiner.on(spark).params(params).labelConvention(convention)
           .classes(classes).groupBy(scope).mine(source)) {
         return new Outcome(r.summary(), r.images().sort("image_id").collectAsList(),
-            r.hardPixels().sort("image_id", "pixel_index").collectAsList());
+            r.hardPixels().sort("image_id", "pixel_index").collectAsList(),
+            r.classes().collectAsList(), r.confusion().collectAsList());
       }
     }
 
@@ -108,6 +113,11 @@ class ShardLayoutsTest {
       assertEquals(fromDir.images(), fromTars.images(), "webdataset images");
       assertEquals(fromDir.hardPixels(), fromParquet.hardPixels(), "parquet hard pixels");
       assertEquals(fromDir.hardPixels(), fromTars.hardPixels(), "webdataset hard pixels");
+      assertEquals(fromDir.classes(), fromParquet.classes(), "parquet classes");
+      assertEquals(fromDir.classes(), fromTars.classes(), "webdataset classes");
+      assertEquals(fromDir.confusion(), fromParquet.confusion(), "parquet confusion");
+      assertEquals(fromDir.confusion(), fromTars.confusion(), "webdataset confusion");
+      assertTrue(!fromDir.classes().isEmpty(), "a row per class");
       assertEquals(fromDir.summary().nKept(), fromDir.hardPixels().size());
       out.add(fromDir);
     }

@@ -15,6 +15,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.ohemspark.core.ImageLosses;
 import org.ohemspark.core.KeepRule;
+import org.ohemspark.core.PredictedClasses;
 import org.ohemspark.testing.SparkTestSession;
 
 /**
@@ -47,7 +48,8 @@ class TieCutoffTest {
       losses[i] = i < ties ? KTH : i == ties ? 0.9 : i == ties + 1 ? 0.1 : KTH;
     }
     labels[n - 1] = IGNORE; // loss KTH but ignored: not a tie
-    return new ImageLosses(id, 1, n, labels, losses, n - 1, 0, 0, 0, 0.9);
+    return new ImageLosses(id, 1, n, labels, PredictedClasses.zeros(1, n), losses, n - 1, 0, 0,
+        0, 0.9);
   }
 
   @Test
