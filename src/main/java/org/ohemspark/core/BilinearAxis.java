@@ -14,6 +14,10 @@ package org.ohemspark.core;
  * </pre>
  *
  * Down-sampling follows the same formula (no anti-aliasing), as PyTorch does by default.
+ *
+ * <p>With {@code align_corners=True} ({@link #BilinearAxis(int, int, boolean)}) the end samples
+ * of both axes coincide: {@code src = dst * (in - 1) / (out - 1)} ({@code 0} when
+ * {@code out = 1}), ATen's {@code area_pixel_compute_scale} and source index for that flag.
  */
 public final class BilinearAxis {
   /** First source index per output position. */
@@ -26,9 +30,19 @@ public final class BilinearAxis {
   public final double[] w1;
 
   /**
+   * The axis with {@code align_corners=False}.
+   *
    * @throws IllegalArgumentException if {@code in} or {@code out} is not positive
    */
   public BilinearAxis(int in, int out) {
+    this(in, out, false);
+  }
+
+  /**
+   * @param alignCorners PyTorch's {@code align_corners}
+   * @throws IllegalArgumentException if {@code in} or {@code out} is not positive
+   */
+  public BilinearAxis(int in, int out, boolean alignCorners) {
     if (in < 1 || out < 1) {
       throw new IllegalArgumentException("axis sizes must be positive: in=" + in + " out=" + out);
     }
@@ -36,9 +50,10 @@ public final class BilinearAxis {
     i1 = new int[out];
     w0 = new double[out];
     w1 = new double[out];
-    double scale = (double) in / out;
+    double scale = alignCorners ? (out > 1 ? (double) (in - 1) / (out - 1) : 0.0)
+        : (double) in / out;
     for (int d = 0; d < out; d++) {
-      double src = scale * (d + 0.5) - 0.5;
+      double src = alignCorners ? scale * d : scale * (d + 0.5) - 0.5;
       if (src < 0) {
         src = 0;
       }

@@ -13,7 +13,11 @@ package org.ohemspark.core;
  * </pre>
  *
  * which is {@code F.cross_entropy(..., weight=w, reduction='none')} computed by max-shifted
- * log-sum-exp, so logits of magnitude 1e4 neither overflow nor lose the target term.
+ * log-sum-exp, so logits of magnitude 1e4 neither overflow nor lose the target term. With label
+ * smoothing {@code E > 0} ({@link OhemParams#labelSmoothing}) the loss is ATen's
+ * {@code (1 - E) * loss + (E / C) * sum_c w[c] * (ln(sum_k exp(l_k - m)) - (l_c - m))}, the
+ * smoothing term summed per pixel over the row buffer in double; the resize follows
+ * {@link OhemParams#alignCorners}.
  *
  * <p>The kernel works a row at a time with a {@code [C, W]} buffer and no per-pixel
  * allocation; the max / exp-sum / log arithmetic over that buffer is a {@link RowMath} (Vector
@@ -107,10 +111,13 @@ public final class CrossEntropyKernel {
     }
     ensure(c, w, width);
     final boolean resize = h != height || w != width;
-    final BilinearAxis ay = resize ? new BilinearAxis(h, height) : null;
-    final BilinearAxis ax = resize ? new BilinearAxis(w, width) : null;
+    final boolean align = params.alignCorners();
+    final BilinearAxis ay = resize ? new BilinearAxis(h, height, align) : null;
+    final BilinearAxis ax = resize ? new BilinearAxis(w, width, align) : null;
     final double t = params.lossThreshold();
-    final boolean floats = !resize && logits.floatExact();
+    final double smoothing = params.labelSmoothing();
+    // smoothing sums every class's log-probability: done in double, from the double row
+    final boolean floats = !resize && logits.floatExact() && smoothing == 0;
     final float[] frow = floatRow;
     final double band = floats ? math.floatLogSumExpError(c) : 0;
     final double[] losses = new double[n];
@@ -185,6 +192,10 @@ public final class CrossEntropyKernel {
           nll = logSum[x] - (row[label * width + x] - max[x]);
         }
         double loss = wy * nll + 0.0; // -0.0 -> +0.0
+        if (smoothing != 0) {
+          loss = (1 - smoothing) * loss + smoothing / c * smoothTerm(row, c, width, x, weights,
+              logSum[x], max[x]) + 0.0;
+        }
         if (loss < 0) {
           loss = 0.0; // cannot happen in exact arithmetic; keeps the bit-pattern order valid
         }
@@ -208,6 +219,20 @@ public final class CrossEntropyKernel {
   }
 
   /**
+   * The label-smoothing term of pixel {@code x}: {@code sum_c w[c] * -log p_c}, each
+   * {@code -log p_c = logSum - (l_c - max)} (ATen sums the weighted log-softmax over classes).
+   */
+  private static double smoothTerm(double[] row, int c, int width, int x, double[] weights,
+      double logSum, double max) {
+    double s = 0;
+    for (int ch = 0; ch < c; ch++) {
+      double nlp = logSum - (row[ch * width + x] - max);
+      s += weights == null ? nlp : weights[ch] * nlp;
+    }
+    return s;
+  }
+
+  /**
    * The error for the first valid pixel whose loss is not finite: its label's logit is -inf
    * (PyTorch gives an infinite loss there, and an infinite OHEM mean; times a class weight 0,
    * NaN), or the logits are so far apart that {@code max - logit} overflows.
@@ -227,7 +252,10 @@ public final class CrossEntropyKernel {
         }
         return new BadRecordException(null, imageId, "loss " + losses[i] + " at (y=" + y
             + ", x=" + x + ") for label " + labels[i] + logit + ": a label's logit of -inf "
-            + "makes its cross-entropy infinite (PyTorch gives inf, and an infinite OHEM mean)");
+            + "makes its cross-entropy infinite (PyTorch gives inf, and an infinite OHEM mean)"
+            + (params.labelSmoothing() > 0 ? "; with label smoothing " + params.labelSmoothing()
+            + " a -inf logit of any class does, since every class's log-probability is summed"
+            : ""));
       }
     }
     return new BadRecordException(null, imageId, "the sum of the losses is not finite");

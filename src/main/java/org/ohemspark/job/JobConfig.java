@@ -24,7 +24,9 @@ import org.ohemspark.spark.InputFormat;
  * command-line flags.
  *
  * <p>Keys (properties file / flag): {@code input} / {@code --input}, {@code output} /
- * {@code --output}, {@code thresh}, {@code factor}, {@code ignore_index} /
+ * {@code --output}, {@code thresh}, {@code factor}, {@code min_kept} / {@code --min-kept},
+ * {@code label_smoothing} / {@code --label-smoothing}, {@code align_corners} /
+ * {@code --align-corners} (see {@link OhemParams}), {@code ignore_index} /
  * {@code --ignore-index}, {@code label_convention} / {@code --label-convention},
  * {@code classes}, {@code class_weights} (comma-separated), {@code group_by} /
  * {@code --group-by}, {@code partitions}, {@code partition_bytes} / {@code --partition-bytes}
@@ -44,7 +46,7 @@ public record JobConfig(String input, String output, OhemParams params,
 
   /** Keys a configuration file may hold. */
   public static final List<String> KEYS = List.of("input", "output",
-      "thresh", "factor", "ignore_index", "label_convention", "classes", "class_weights",
+      "thresh", "factor", "min_kept", "label_smoothing", "align_corners", "ignore_index", "label_convention", "classes", "class_weights",
       "group_by", "partitions", "partition_bytes", "overwrite", "mode", "format",
       "output_file_size", "class_names", "model", "model_json", "model_batch", "model_threads",
       "save_logits",
@@ -56,6 +58,9 @@ public record JobConfig(String input, String output, OhemParams params,
     p.setProperty("output", "./ohem-output");
     p.setProperty("thresh", "0.7");
     p.setProperty("factor", "16");
+    p.setProperty("min_kept", "0");
+    p.setProperty("label_smoothing", "0");
+    p.setProperty("align_corners", "false");
     p.setProperty("ignore_index", "255");
     p.setProperty("label_convention", "train_ids");
     p.setProperty("group_by", "dataset");
@@ -99,12 +104,16 @@ public record JobConfig(String input, String output, OhemParams params,
           + "configuration file)");
     }
     double thresh = parseDouble(p, "thresh");
-    int factor = parseInt(p, "factor", 1);
+    int factor = parseInt(p, "factor", 0);
+    int minKept = parseInt(p, "min_kept", 0);
+    double smoothing = parseDouble(p, "label_smoothing");
+    boolean alignCorners = parseBoolean(p, "align_corners");
     int ignore = parseInt(p, "ignore_index", Integer.MIN_VALUE);
     double[] weights = parseWeights(p.getProperty("class_weights"));
     OhemParams params;
     try {
-      params = new OhemParams(thresh, factor, ignore, weights);
+      params = new OhemParams(thresh, factor, ignore, weights, minKept, smoothing,
+          alignCorners);
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException("bad parameter: " + e.getMessage());
     }
@@ -120,14 +129,11 @@ public record JobConfig(String input, String output, OhemParams params,
     }
     int partitions = parseInt(p, "partitions", 0);
     long partitionBytes = parseBytes(p, "partition_bytes");
-    String overwrite = p.getProperty("overwrite").trim().toLowerCase(Locale.ROOT);
-    if (!overwrite.equals("true") && !overwrite.equals("false")) {
-      throw new IllegalArgumentException("overwrite must be true or false, got " + overwrite);
-    }
+    boolean overwrite = parseBoolean(p, "overwrite");
     return new JobConfig(input, p.getProperty("output"), params,
         LabelConvention.parse(p.getProperty("label_convention")), classes,
         GroupBy.parse(p.getProperty("group_by")), partitions, partitionBytes,
-        overwrite.equals("true"),
+        overwrite,
         BadRecordMode.parse(p.getProperty("mode")), InputFormat.parse(p.getProperty("format")),
         parseBytes(p, "output_file_size"), blankToNull(p.getProperty("class_names")),
         dataset.classNames());
@@ -208,6 +214,15 @@ public record JobConfig(String input, String output, OhemParams params,
         + "with a unit: 512k, 128m, 1g), got '" + v + "'");
   }
 
+  /** {@code true} or {@code false} (any case, trimmed), else an error naming the key. */
+  private static boolean parseBoolean(Properties p, String key) {
+    String v = p.getProperty(key).trim().toLowerCase(Locale.ROOT);
+    if (!v.equals("true") && !v.equals("false")) {
+      throw new IllegalArgumentException(key + " must be true or false, got " + v);
+    }
+    return v.equals("true");
+  }
+
   private static double parseDouble(Properties p, String key) {
     String v = p.getProperty(key);
     try {
@@ -234,7 +249,7 @@ public record JobConfig(String input, String output, OhemParams params,
 
   /**
    * An integer key from {@code min} to {@link Integer#MAX_VALUE}; a malformed or out-of-range
-   * value is rejected with that range, e.g. {@code factor must be an integer >= 1, got '3.5'}
+   * value is rejected with that range, e.g. {@code factor must be an integer >= 0, got '3.5'}
    * (the full range where the value is a whole number too large for an int).
    */
   private static int parseInt(Properties p, String key, int min) {

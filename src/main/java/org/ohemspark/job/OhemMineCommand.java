@@ -37,8 +37,20 @@ public final class OhemMineCommand {
   String thresh;
 
   @Option(names = "--factor", paramLabel = "F", description = "n_min = n_valid // F (default "
-      + "16).")
+      + "16); 0 drops the fraction and needs --min-kept.")
   String factor;
+
+  @Option(names = "--min-kept", paramLabel = "N", description = "The least n_min: n_min = "
+      + "min(n_valid, max(n_valid // F, N)); with --factor 0, min(n_valid, N) (default 0).")
+  String minKept;
+
+  @Option(names = "--label-smoothing", paramLabel = "E", description = "Cross-entropy with "
+      + "label smoothing E in [0, 1], as nn.CrossEntropyLoss(label_smoothing=E) (default 0).")
+  String labelSmoothing;
+
+  @Option(names = "--align-corners", description = "Resize logits to the labels' size as "
+      + "F.interpolate(..., align_corners=True) (default: align_corners=False).")
+  boolean alignCorners;
 
   @Option(names = "--class-weights", paramLabel = "W,W,...", description = "Per-class loss "
       + "weights, as PyTorch's weight= (default none).")
@@ -118,6 +130,9 @@ public final class OhemMineCommand {
     m.put("output", output);
     m.put("thresh", thresh);
     m.put("factor", factor);
+    m.put("min_kept", minKept);
+    m.put("label_smoothing", labelSmoothing);
+    m.put("align_corners", alignCorners ? "true" : null);
     m.put("class_weights", classWeights);
     m.put("class_names", classNames);
     m.put("group_by", groupBy);

@@ -67,6 +67,9 @@ public final class SummaryJson {
     Map<String, Object> p = new LinkedHashMap<>();
     p.put("thresh", c.params().thresh());
     p.put("factor", c.params().factor());
+    p.put("min_kept", c.params().minKept());
+    p.put("label_smoothing", c.params().labelSmoothing());
+    p.put("align_corners", c.params().alignCorners());
     p.put("ignore_index", c.params().ignoreIndex());
     p.put("label_convention", c.labelConvention().toString());
     p.put("classes", c.classes());

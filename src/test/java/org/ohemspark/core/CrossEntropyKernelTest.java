@@ -18,7 +18,7 @@ import org.ohemspark.testing.Golden;
 class CrossEntropyKernelTest {
 
   static List<String> cases() {
-    return Golden.cases();
+    return Golden.casesWithOptions();
   }
 
   @Test
@@ -46,7 +46,7 @@ class CrossEntropyKernelTest {
   /** Every golden case with each row arithmetic: the scalar loops and the one the job uses. */
   static List<Arguments> casesAndMaths() {
     List<Arguments> out = new ArrayList<>();
-    for (String name : Golden.cases()) {
+    for (String name : Golden.casesWithOptions()) {
       out.add(Arguments.of(name, "scalar"));
       out.add(Arguments.of(name, "best"));
     }

@@ -19,8 +19,9 @@ import org.ohemspark.testing.Golden;
 /** The OHEM rule over all images of each golden case, against PyTorch's float64 figures. */
 class OhemRuleGoldenTest {
 
+  /** The reference cases and the options' ({@code min_kept}, smoothing, align_corners). */
   static List<String> cases() {
-    return Golden.cases();
+    return Golden.casesWithOptions();
   }
 
   /** The rule over a group of images, with the top-k resolved from merged per-image histograms. */

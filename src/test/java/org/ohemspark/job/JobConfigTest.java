@@ -32,9 +32,9 @@ class JobConfigTest {
 
   @Test
   void integerKeysStateTheirRealRange() {
-    assertEquals("factor must be an integer >= 1, got '3.5'", rejected("factor", "3.5"));
-    assertEquals("factor must be an integer >= 1, got '0'", rejected("factor", "0"));
-    assertEquals("factor must be an integer from 1 to 2147483647, got '99999999999'",
+    assertEquals("factor must be an integer >= 0, got '3.5'", rejected("factor", "3.5"));
+    assertEquals("factor must be an integer >= 0, got '-1'", rejected("factor", "-1"));
+    assertEquals("factor must be an integer from 0 to 2147483647, got '99999999999'",
         rejected("factor", "99999999999"));
     assertEquals("partitions must be an integer >= 0, got '-1'", rejected("partitions", "-1"));
     assertEquals("partitions must be an integer >= 0, got 'four'",
@@ -56,6 +56,36 @@ class JobConfigTest {
         rejected("ignore_index", "2.5"));
     assertEquals(-100, resolve(new Properties(), DatasetDescriptor.EMPTY, "ignore_index",
         "-100").params().ignoreIndex());
+  }
+
+  /** min_kept, factor 0, label_smoothing and align_corners: their ranges and their defaults. */
+  @Test
+  void theOptionsOfTheFieldStateTheirRealRange() {
+    assertEquals("bad parameter: factor 0 drops the fraction of n_min and needs min_kept >= 1 "
+        + "(n_min = min(n_valid, min_kept)); got factor 0 and min_kept 0",
+        rejected("factor", "0"));
+    assertEquals("min_kept must be an integer >= 0, got '-5'", rejected("min_kept", "-5"));
+    assertEquals("bad parameter: label_smoothing must be in [0, 1], got 1.5",
+        rejected("label_smoothing", "1.5"));
+    assertEquals("label_smoothing must be a number, got 'lots'",
+        rejected("label_smoothing", "lots"));
+    assertEquals("align_corners must be true or false, got yes",
+        rejected("align_corners", "yes"));
+    JobConfig d = resolve(new Properties(), DatasetDescriptor.EMPTY);
+    assertEquals(0, d.params().minKept());
+    assertEquals(0.0, d.params().labelSmoothing());
+    assertEquals(false, d.params().alignCorners());
+    JobConfig c = resolve(new Properties(), DatasetDescriptor.EMPTY, "factor", "0",
+        "min_kept", "100000", "label_smoothing", "0.1", "align_corners", "TRUE");
+    assertEquals(0, c.params().factor());
+    assertEquals(100000, c.params().minKept());
+    assertEquals(0.1, c.params().labelSmoothing());
+    assertEquals(true, c.params().alignCorners());
+    // n_min with factor 0: min(n_valid, min_kept); with a factor: the larger, capped
+    assertEquals(500, c.params().nMin(500));
+    assertEquals(100000, c.params().nMin(2_000_000));
+    assertEquals(125_000, c.params().withFactor(16).nMin(2_000_000));
+    assertEquals(100000, c.params().withFactor(16).nMin(1_000_000));
   }
 
   @Test

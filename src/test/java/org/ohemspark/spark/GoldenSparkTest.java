@@ -49,8 +49,9 @@ class GoldenSparkTest {
     spark.stop();
   }
 
+  /** The reference cases and the options' ({@code min_kept}, smoothing, align_corners). */
   static Stream<String> cases() {
-    return Golden.cases().stream();
+    return Golden.casesWithOptions().stream();
   }
 
   @ParameterizedTest(name = "{0}")
@@ -190,7 +191,7 @@ class GoldenSparkTest {
   }
 
   static Stream<String> perImageCases() {
-    return Golden.cases().stream().filter(n -> Golden.load(n).perImage() != null);
+    return Golden.casesWithOptions().stream().filter(n -> Golden.load(n).perImage() != null);
   }
 
   @ParameterizedTest(name = "{0}")

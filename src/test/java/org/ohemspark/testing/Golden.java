@@ -31,10 +31,23 @@ public final class Golden {
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
+  /** The reference rule's cases, copied from {@code shared/golden}. */
+  public static final String REFERENCE = "golden";
+  /**
+   * The options' cases ({@code min_kept}, factor 0, label smoothing, align_corners), made by
+   * {@code src/test/resources/golden_options/make_golden_options.py} with PyTorch.
+   */
+  public static final String OPTIONS = "golden_options";
+
   /** {@code <basedir>/src/test/resources/golden}. */
   public static Path root() {
+    return root(REFERENCE);
+  }
+
+  /** {@code <basedir>/src/test/resources/<set>}. */
+  public static Path root(String set) {
     String base = System.getProperty("basedir", System.getProperty("user.dir"));
-    Path p = Paths.get(base).resolve("src/test/resources/golden");
+    Path p = Paths.get(base).resolve("src/test/resources").resolve(set);
     if (!Files.isDirectory(p)) {
       throw new IllegalStateException("golden cases not found at " + p.toAbsolutePath());
     }
@@ -43,7 +56,12 @@ public final class Golden {
 
   /** Names of all cases, sorted. */
   public static List<String> cases() {
-    try (Stream<Path> s = Files.list(root())) {
+    return cases(REFERENCE);
+  }
+
+  /** Names of all cases of a set, sorted. */
+  public static List<String> cases(String set) {
+    try (Stream<Path> s = Files.list(root(set))) {
       return s.filter(p -> Files.isRegularFile(p.resolve("expected.json")))
           .map(p -> p.getFileName().toString()).sorted().toList();
     } catch (IOException e) {
@@ -51,9 +69,28 @@ public final class Golden {
     }
   }
 
-  /** Loads one case. */
+  /**
+   * The reference cases by name and the options' cases as {@code golden_options/<name>}, for
+   * tests of the rule, the kernel and the Spark path that take every parameter.
+   */
+  public static List<String> casesWithOptions() {
+    List<String> out = new ArrayList<>(cases(REFERENCE));
+    for (String c : cases(OPTIONS)) {
+      out.add(OPTIONS + "/" + c);
+    }
+    return out;
+  }
+
+  /** Loads one case: a reference case by name, or {@code <set>/<name>}. */
   public static Case load(String name) {
-    Path dir = root().resolve(name);
+    int slash = name.indexOf('/');
+    return slash < 0 ? load(REFERENCE, name)
+        : load(name.substring(0, slash), name.substring(slash + 1));
+  }
+
+  /** Loads one case of a set. */
+  public static Case load(String set, String name) {
+    Path dir = root(set).resolve(name);
     try {
       JsonNode root = JSON.readTree(dir.resolve("expected.json").toFile());
       return new Case(name, dir, Params.of(root.get("params")), Expected.of(root.get("float64")),
@@ -69,8 +106,12 @@ public final class Golden {
     return cases().stream().map(Golden::load).toList();
   }
 
-  /** {@code params} of expected.json. */
-  public record Params(double thresh, int factor, int ignoreIndex, double[] classWeights) {
+  /**
+   * {@code params} of expected.json; {@code min_kept}, {@code label_smoothing} and
+   * {@code align_corners} (the options' cases) are 0, 0 and false where absent.
+   */
+  public record Params(double thresh, int factor, int ignoreIndex, double[] classWeights,
+      long minKept, double labelSmoothing, boolean alignCorners) {
     static Params of(JsonNode p) {
       JsonNode w = p.get("class_weight");
       double[] weights = null;
@@ -81,11 +122,13 @@ public final class Golden {
         }
       }
       return new Params(p.get("thresh").asDouble(), p.get("factor").asInt(),
-          p.get("ignore_index").asInt(), weights);
+          p.get("ignore_index").asInt(), weights, p.path("min_kept").asLong(0),
+          p.path("label_smoothing").asDouble(0.0), p.path("align_corners").asBoolean(false));
     }
 
     public OhemParams toOhemParams() {
-      return new OhemParams(thresh, factor, ignoreIndex, classWeights);
+      return new OhemParams(thresh, factor, ignoreIndex, classWeights, minKept, labelSmoothing,
+          alignCorners);
     }
   }
 
