@@ -1,0 +1,270 @@
+package org.ohemspark.ml;
+
+import java.util.List;
+import org.apache.spark.ml.evaluation.Evaluator;
+import org.apache.spark.ml.param.BooleanParam;
+import org.apache.spark.ml.param.DoubleArrayParam;
+import org.apache.spark.ml.param.DoubleParam;
+import org.apache.spark.ml.param.IntParam;
+import org.apache.spark.ml.param.LongParam;
+import org.apache.spark.ml.param.Param;
+import org.apache.spark.ml.param.ParamMap;
+import org.apache.spark.ml.param.ParamValidators;
+import org.apache.spark.ml.util.DefaultParamsReader;
+import org.apache.spark.ml.util.DefaultParamsWritable;
+import org.apache.spark.ml.util.Identifiable;
+import org.apache.spark.ml.util.MLReader;
+import org.apache.spark.sql.Dataset;
+import org.ohemspark.core.ClassReport;
+import org.ohemspark.spark.FrameShards;
+import org.ohemspark.spark.MiningSummary;
+import org.ohemspark.spark.OhemMiner;
+
+/**
+ * The OHEM cross-entropy of a DataFrame of images as a Spark ML {@link Evaluator}, computed on
+ * the executors by the job's engine ({@link OhemMiner}): no pixel reaches the driver.
+ *
+ * <p>Input: a DataFrame in the shard schema ({@code org.ohemspark.spark.ShardSchema}: what
+ * {@code spark.read().parquet(shardsDir)} gives for the shards {@code jobs/ohem-ingest.sh}
+ * writes): one row per image, logits {@code [C, h, w]} and labels {@code [H, W]} (after the label
+ * convention). The columns of the image id, logits and labels may have other names
+ * ({@code imageIdCol}, {@code logitsCol}, {@code labelsCol}).
+ *
+ * <p>{@code metricName}: {@code ohem} (default: the OHEM mean in nats, the job's
+ * {@code summary.json} {@code mean}; NaN where the job's status is {@code EMPTY}, as PyTorch),
+ * {@code mean_loss} (mean loss of all valid pixels), {@code miou} (mean IoU of the argmax
+ * against the labels over classes with one) or {@code kept_fraction} ({@code n_kept /
+ * n_valid}). Only {@code miou} is larger-is-better. The other params are {@link StageParams}'
+ * and {@code groupBy} ({@code dataset} | {@code image}).
+ *
+ * <p>Persistence: {@link #save} and {@link #load} (Spark's params metadata format).
+ *
+ * @throws org.apache.spark.SparkException from {@link #evaluate} when a row is a bad record
+ *     (its message names the image id and the value)
+ */
+public final class OhemEvaluator extends Evaluator implements DefaultParamsWritable {
+  private static final long serialVersionUID = 1L;
+  private static final List<String> METRICS = List.of("ohem", "mean_loss", "miou",
+      "kept_fraction");
+
+  private final String uid;
+  private final DoubleParam thresh;
+  private final IntParam factor;
+  private final LongParam minKept;
+  private final IntParam ignoreIndex;
+  private final DoubleArrayParam classWeights;
+  private final DoubleParam labelSmoothing;
+  private final BooleanParam alignCorners;
+  private final Param<String> groupBy;
+  private final Param<String> metricName;
+  private final Param<String> imageIdCol;
+  private final Param<String> logitsCol;
+  private final Param<String> labelsCol;
+
+  public OhemEvaluator() {
+    this(Identifiable.randomUID("ohemEvaluator"));
+  }
+
+  /** With a given uid (Spark's persistence calls this). */
+  public OhemEvaluator(String uid) {
+    this.uid = uid;
+    thresh = StageParams.thresh(this);
+    factor = StageParams.factor(this);
+    minKept = StageParams.minKept(this);
+    ignoreIndex = StageParams.ignoreIndex(this);
+    classWeights = StageParams.classWeights(this);
+    labelSmoothing = StageParams.labelSmoothing(this);
+    alignCorners = StageParams.alignCorners(this);
+    groupBy = StageParams.groupByParam(this);
+    metricName = new Param<>(this, "metricName", "ohem (the OHEM mean), mean_loss, miou or "
+        + "kept_fraction", ParamValidators.inArray(METRICS));
+    imageIdCol = StageParams.column(this, "imageIdCol", "the image ids");
+    logitsCol = StageParams.column(this, "logitsCol", "the logits");
+    labelsCol = StageParams.column(this, "labelsCol", "the labels");
+    StageParams.setDefaults(this);
+    setDefault(groupBy, "dataset");
+    setDefault(metricName, "ohem");
+  }
+
+  @Override
+  public String uid() {
+    return uid;
+  }
+
+  /**
+   * The metric over every row of {@code dataset}, computed on the executors.
+   *
+   * @throws IllegalArgumentException when the DataFrame is not in the shard schema, a named
+   *     column is missing, or factor is 0 without minKept
+   */
+  @Override
+  public double evaluate(Dataset<?> dataset) {
+    FrameShards source = new FrameShards(StageParams.canonical(this, dataset));
+    try (OhemMiner.Result r = OhemMiner.on(dataset.sparkSession())
+        .params(StageParams.ohemParams(this)).groupBy(StageParams.grouping(this))
+        .mine(source)) {
+      return metric(getMetricName(), r.summary(), r.classReport());
+    }
+  }
+
+  /** The metric of one run. */
+  static double metric(String name, MiningSummary s, ClassReport classes) {
+    switch (name) {
+      case "ohem":
+        return s.mean() == null ? Double.NaN : s.mean();
+      case "kept_fraction":
+        return s.nValid() == 0 ? Double.NaN : (double) s.nKept() / s.nValid();
+      case "miou":
+        return classes.miou() == null ? Double.NaN : classes.miou();
+      case "mean_loss":
+        double sum = 0;
+        long n = 0;
+        for (ClassReport.ClassRow row : classes.classes()) {
+          if (row.meanLoss() != null) {
+            sum += row.meanLoss() * row.nValid();
+            n += row.nValid();
+          }
+        }
+        return n == 0 ? Double.NaN : sum / n;
+      default:
+        throw new IllegalArgumentException("unknown metricName " + name);
+    }
+  }
+
+  /** Only {@code miou} grows as the model gets better. */
+  @Override
+  public boolean isLargerBetter() {
+    return getMetricName().equals("miou");
+  }
+
+  @Override
+  public OhemEvaluator copy(ParamMap extra) {
+    return defaultCopy(extra);
+  }
+
+  /** Spark's reader of a saved evaluator (used by {@code Pipeline} loading). */
+  public static MLReader<OhemEvaluator> read() {
+    return new DefaultParamsReader<>();
+  }
+
+  /** Loads an evaluator saved with {@link #save}. */
+  public static OhemEvaluator load(String path) {
+    return read().load(path);
+  }
+
+  // ----- params, their getters and fluent setters -----
+
+  public DoubleParam thresh() {
+    return thresh;
+  }
+
+  public IntParam factor() {
+    return factor;
+  }
+
+  public LongParam minKept() {
+    return minKept;
+  }
+
+  public IntParam ignoreIndex() {
+    return ignoreIndex;
+  }
+
+  public DoubleArrayParam classWeights() {
+    return classWeights;
+  }
+
+  public DoubleParam labelSmoothing() {
+    return labelSmoothing;
+  }
+
+  public BooleanParam alignCorners() {
+    return alignCorners;
+  }
+
+  public Param<String> groupBy() {
+    return groupBy;
+  }
+
+  public Param<String> metricName() {
+    return metricName;
+  }
+
+  public Param<String> imageIdCol() {
+    return imageIdCol;
+  }
+
+  public Param<String> logitsCol() {
+    return logitsCol;
+  }
+
+  public Param<String> labelsCol() {
+    return labelsCol;
+  }
+
+  public String getMetricName() {
+    return getOrDefault(metricName);
+  }
+
+  public OhemEvaluator setThresh(double v) {
+    set(thresh, v);
+    return this;
+  }
+
+  public OhemEvaluator setFactor(int v) {
+    set(factor, v);
+    return this;
+  }
+
+  public OhemEvaluator setMinKept(long v) {
+    set(minKept, v);
+    return this;
+  }
+
+  public OhemEvaluator setIgnoreIndex(int v) {
+    set(ignoreIndex, v);
+    return this;
+  }
+
+  public OhemEvaluator setClassWeights(double[] v) {
+    set(classWeights, v);
+    return this;
+  }
+
+  public OhemEvaluator setLabelSmoothing(double v) {
+    set(labelSmoothing, v);
+    return this;
+  }
+
+  public OhemEvaluator setAlignCorners(boolean v) {
+    set(alignCorners, v);
+    return this;
+  }
+
+  /** {@code dataset} or {@code image}. */
+  public OhemEvaluator setGroupBy(String v) {
+    set(groupBy, v);
+    return this;
+  }
+
+  /** {@code ohem}, {@code mean_loss}, {@code miou} or {@code kept_fraction}. */
+  public OhemEvaluator setMetricName(String v) {
+    set(metricName, v);
+    return this;
+  }
+
+  public OhemEvaluator setImageIdCol(String v) {
+    set(imageIdCol, v);
+    return this;
+  }
+
+  public OhemEvaluator setLogitsCol(String v) {
+    set(logitsCol, v);
+    return this;
+  }
+
+  public OhemEvaluator setLabelsCol(String v) {
+    set(labelsCol, v);
+    return this;
+  }
+}
