@@ -60,6 +60,19 @@ public final class LossHistogram implements Serializable {
     return new LossHistogram(0L, 63 - BITS, BINS);
   }
 
+  /**
+   * An empty histogram of {@value #BINS} bins of {@code 2^shift} patterns each from pattern
+   * {@code lo} ({@link LossSketch}'s range); values outside are not counted.
+   */
+  static LossHistogram over(long lo, int shift) {
+    return new LossHistogram(lo, shift, BINS);
+  }
+
+  /** Bins of this histogram. */
+  public int bins() {
+    return bins;
+  }
+
   /** An empty histogram over the same range as this one. */
   public LossHistogram emptyCopy() {
     return new LossHistogram(lo, shift, bins);

@@ -14,6 +14,7 @@ import org.ohemspark.io.DatasetDescriptor;
 import org.ohemspark.spark.BadRecordMode;
 import org.ohemspark.spark.GroupBy;
 import org.ohemspark.spark.InputFormat;
+import org.ohemspark.spark.TopKMode;
 
 /**
  * The resolved settings of one mining run. Each key is resolved in one place, in this order
@@ -36,19 +37,21 @@ import org.ohemspark.spark.InputFormat;
  * file: bytes, or with a unit as Spark's sizes, {@code 128m}; see
  * {@link org.ohemspark.spark.OutputFiles}), {@code class_names} / {@code --class-names} (a file
  * of class names, one per line: {@link ClassNames}; else {@code dataset.json}'s
- * {@code class_names}); and the model's keys ({@link ModelOptions#KEYS},
+ * {@code class_names}); {@code topk} / {@code --topk} ({@code exact | approx}: {@link TopKMode});
+ * and the model's keys ({@link ModelOptions#KEYS},
  * resolved by {@link ModelOptions}).
  */
 public record JobConfig(String input, String output, OhemParams params,
     LabelConvention labelConvention, Integer classes, GroupBy groupBy, int partitions,
     long partitionBytes, boolean overwrite, BadRecordMode mode, InputFormat format,
-    long outputFileBytes, String classNamesFile, List<String> datasetClassNames) {
+    long outputFileBytes, String classNamesFile, List<String> datasetClassNames,
+    TopKMode topk) {
 
   /** Keys a configuration file may hold. */
   public static final List<String> KEYS = List.of("input", "output",
       "thresh", "factor", "min_kept", "label_smoothing", "align_corners", "ignore_index", "label_convention", "classes", "class_weights",
       "group_by", "partitions", "partition_bytes", "overwrite", "mode", "format",
-      "output_file_size", "class_names", "model", "model_json", "model_batch", "model_threads",
+      "output_file_size", "class_names", "topk", "model", "model_json", "model_batch", "model_threads",
       "save_logits",
       "save_logits_dtype");
 
@@ -70,6 +73,7 @@ public record JobConfig(String input, String output, OhemParams params,
     p.setProperty("mode", "FAILFAST");
     p.setProperty("format", "auto");
     p.setProperty("output_file_size", "128m");
+    p.setProperty("topk", "exact");
     return p;
   }
 
@@ -136,7 +140,29 @@ public record JobConfig(String input, String output, OhemParams params,
         overwrite,
         BadRecordMode.parse(p.getProperty("mode")), InputFormat.parse(p.getProperty("format")),
         parseBytes(p, "output_file_size"), blankToNull(p.getProperty("class_names")),
-        dataset.classNames());
+        dataset.classNames(), topk(p));
+  }
+
+  /**
+   * The top-k mode; {@code approx} needs {@code group_by=dataset} and {@code mode=FAILFAST}.
+   *
+   * @throws IllegalArgumentException naming the keys that do not go together
+   */
+  private static TopKMode topk(Properties p) {
+    TopKMode t = TopKMode.parse(p.getProperty("topk"));
+    if (t == TopKMode.APPROX) {
+      if (GroupBy.parse(p.getProperty("group_by")) != GroupBy.DATASET) {
+        throw new IllegalArgumentException("bad parameter: topk=approx bounds the dataset's "
+            + "k-th loss; with group_by=image each image's top-k is exact in memory anyway: "
+            + "use topk=exact");
+      }
+      if (BadRecordMode.parse(p.getProperty("mode")) != BadRecordMode.FAILFAST) {
+        throw new IllegalArgumentException("bad parameter: topk=approx makes one pass and "
+            + "keeps no record, so it runs in mode FAILFAST only (PERMISSIVE's quarantine/ and "
+            + "DROPMALFORMED's count need the records): use mode=FAILFAST or topk=exact");
+      }
+    }
+    return t;
   }
 
   /**
@@ -146,7 +172,7 @@ public record JobConfig(String input, String output, OhemParams params,
   public JobConfig with(LabelConvention convention, Integer newClasses) {
     return new JobConfig(input, output, params, convention, newClasses, groupBy, partitions,
         partitionBytes, overwrite, mode, format, outputFileBytes, classNamesFile,
-        datasetClassNames);
+        datasetClassNames, topk);
   }
 
   private static String blankToNull(String v) {

@@ -61,6 +61,11 @@ public final class OhemMineCommand {
       + "class_names).")
   String classNames;
 
+  @Option(names = "--topk", paramLabel = "T", description = "exact | approx (default exact); "
+      + "approx: one pass, nothing cached, summary.json only, with guaranteed bounds of the "
+      + "k-th loss and the mean.")
+  String topk;
+
   @Option(names = "--group-by", paramLabel = "G", description = "dataset | image (default "
       + "dataset).")
   String groupBy;
@@ -136,6 +141,7 @@ public final class OhemMineCommand {
     m.put("class_weights", classWeights);
     m.put("class_names", classNames);
     m.put("group_by", groupBy);
+    m.put("topk", topk);
     m.put("partitions", partitions);
     m.put("partition_bytes", partitionBytes);
     m.put("overwrite", overwrite ? "true" : null);

@@ -25,6 +25,7 @@ import org.ohemspark.spark.InferredLogits;
 import org.ohemspark.spark.MiningSummary;
 import org.ohemspark.spark.OhemMiner;
 import org.ohemspark.spark.OutputFiles;
+import org.ohemspark.spark.TopKMode;
 
 /**
  * Entry point of {@code jobs/ohem-mine.sh}: parses flags, resolves the configuration, runs
@@ -103,6 +104,9 @@ public final class OhemMineJob {
       err.println("ohem-mine: " + e.getMessage());
       return ExitCode.BAD_ARGUMENTS;
     }
+    if (config.topk() == TopKMode.APPROX) {
+      return estimate(spark, config, mining, source, classNames, inferredBy, staged, out, err);
+    }
     long t0 = System.nanoTime();
     try (HeapWatch heap = new HeapWatch();
         OhemMiner.Result r = mine(spark, mining, source, classNames, err)) {
@@ -143,24 +147,69 @@ public final class OhemMineJob {
       printCost(out, r, heap, ExecutorHeapPeaks.of(spark.sparkContext()));
       return ExitCode.OK;
     } catch (Exception e) { // SparkException is checked but thrown from Scala undeclared
-      staged.abort();
-      BadRecordException bad = badRecord(e);
-      if (bad != null) {
-        err.println("ohem-mine: bad input: " + bad.getMessage());
-        return ExitCode.BAD_INPUT;
-      }
-      String msg = badRecordMessage(e);
-      if (msg == null) {
-        msg = unreadableFileMessage(e);
-      }
-      if (msg != null) {
-        err.println("ohem-mine: bad input: " + msg);
-        return ExitCode.BAD_INPUT;
-      }
-      err.println("ohem-mine: failed: " + e);
-      e.printStackTrace(err);
-      return ExitCode.FAILURE;
+      return failed(e, staged, err);
     }
+  }
+
+  /**
+   * {@code --topk approx}: one pass ({@link OhemMiner#estimate}), then {@code summary.json}
+   * alone.
+   */
+  private static int estimate(SparkSession spark, JobConfig config, JobConfig mining,
+      ImageSource source, List<String> classNames, InferredLogits.Model inferredBy,
+      StagedOutput staged, PrintStream out, PrintStream err) {
+    long t0 = System.nanoTime();
+    try (HeapWatch heap = new HeapWatch()) {
+      OhemMiner.Estimate e;
+      try {
+        e = miner(spark, mining, classNames).estimate(source);
+      } finally {
+        printWarnings("ohem-mine", source, err);
+      }
+      staged.writeText("summary.json", SummaryJson.toJson(e, config, inferredBy));
+      staged.commit();
+      MiningSummary s = e.summary();
+      out.printf(Locale.ROOT, "OHEM mean: %s (status %s, group_by %s, topk approx)%n",
+          s.mean() == null ? "null" : String.format(Locale.ROOT, "%.7f", s.mean()), s.status(),
+          s.groupBy().label());
+      out.printf(Locale.ROOT, "images=%d n_valid=%d n_min=%d n_hard=%d n_kept=%d used_topk=%s "
+          + "loss_threshold=%.9f%n", s.nImages(), s.nValid(), s.nMin(), s.nHard(), s.nKept(),
+          s.usedTopk(), s.lossThreshold());
+      if (e.bounds() != null) {
+        out.printf(Locale.ROOT, "bounds (guaranteed): mean [%.9f, %.9f], kth_loss [%.9f, %.9f], "
+            + "rank_error %d%n", e.bounds().meanLo(), e.bounds().meanHi(), e.bounds().kthLo(),
+            e.bounds().kthHi(), e.bounds().rankError());
+      }
+      out.printf(Locale.ROOT, "time: one pass %.2fs, total %.2fs%n", e.passNanos() / 1e9,
+          (System.nanoTime() - t0) / 1e9);
+      out.println("output: " + staged.target() + " (summary.json)");
+      out.printf(Locale.ROOT, "heap: driver peak %d MiB used, %d MiB live after GC%n",
+          heap.peakUsedBytes() >> 20, heap.peakLiveBytes() >> 20);
+      return ExitCode.OK;
+    } catch (Exception e) {
+      return failed(e, staged, err);
+    }
+  }
+
+  /** Aborts the staged output and says why the run failed: the exit code. */
+  private static int failed(Exception e, StagedOutput staged, PrintStream err) {
+    staged.abort();
+    BadRecordException bad = badRecord(e);
+    if (bad != null) {
+      err.println("ohem-mine: bad input: " + bad.getMessage());
+      return ExitCode.BAD_INPUT;
+    }
+    String msg = badRecordMessage(e);
+    if (msg == null) {
+      msg = unreadableFileMessage(e);
+    }
+    if (msg != null) {
+      err.println("ohem-mine: bad input: " + msg);
+      return ExitCode.BAD_INPUT;
+    }
+    err.println("ohem-mine: failed: " + e);
+    e.printStackTrace(err);
+    return ExitCode.FAILURE;
   }
 
   /**
@@ -170,14 +219,19 @@ public final class OhemMineJob {
   private static OhemMiner.Result mine(SparkSession spark, JobConfig config, ImageSource source,
       List<String> classNames, PrintStream err) {
     try {
-      return OhemMiner.on(spark).params(config.params())
-          .labelConvention(config.labelConvention()).classes(config.classes())
-          .groupBy(config.groupBy()).partitions(config.partitions())
-          .partitionBytes(config.partitionBytes()).mode(config.mode())
-          .classNames(classNames).mine(source);
+      return miner(spark, config, classNames).mine(source);
     } finally {
       printWarnings("ohem-mine", source, err);
     }
+  }
+
+  /** The engine set up as {@code config} says. */
+  private static OhemMiner miner(SparkSession spark, JobConfig config, List<String> classNames) {
+    return OhemMiner.on(spark).params(config.params())
+        .labelConvention(config.labelConvention()).classes(config.classes())
+        .groupBy(config.groupBy()).partitions(config.partitions())
+        .partitionBytes(config.partitionBytes()).mode(config.mode())
+        .classNames(classNames);
   }
 
   /**

@@ -8,9 +8,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.ohemspark.core.ClassReport;
+import org.ohemspark.core.LossSketch;
 import org.ohemspark.spark.BadRecordMode;
 import org.ohemspark.spark.InferredLogits;
 import org.ohemspark.spark.MiningSummary;
+import org.ohemspark.spark.OhemMiner;
 
 /**
  * {@code summary.json}: the run's figures and the parameters used. It holds no timestamps or
@@ -28,7 +30,12 @@ public final class SummaryJson {
    */
   public static Map<String, Object> toMap(MiningSummary s, ClassReport classes, JobConfig c,
       InferredLogits.Model model) {
-    Map<String, Object> m = new LinkedHashMap<>();
+    Map<String, Object> m = figures(s);
+    m.put("topk", "exact");
+    m.put("mode", s.mode().name());
+    m.put("n_bad_records", s.nBadRecords());
+    m.put("miou", classes.miou());
+    m.put("aacc", classes.aacc());
     m.put("status", s.status());
     m.put("mean", s.mean());
     m.put("group_by", s.groupBy().label());
@@ -42,11 +49,6 @@ public final class SummaryJson {
     m.put("loss_threshold", s.lossThreshold());
     m.put("n_images_topk", s.nImagesTopk());
     m.put("n_images_empty", s.nImagesEmpty());
-    m.put("topk_histogram_passes", s.histogramPasses());
-    m.put("mode", s.mode().name());
-    m.put("n_bad_records", s.nBadRecords());
-    m.put("miou", classes.miou());
-    m.put("aacc", classes.aacc());
     List<Map<String, Object>> rows = new ArrayList<>();
     for (ClassReport.ClassRow r : classes.classes()) {
       Map<String, Object> row = new LinkedHashMap<>();
@@ -64,6 +66,67 @@ public final class SummaryJson {
       rows.add(row);
     }
     m.put("classes", rows);
+    paramsAndInput(m, c, model);
+    Map<String, Object> o = new LinkedHashMap<>();
+    o.put("images", "images");
+    o.put("hard_pixels", "hard_pixels");
+    o.put("classes", "classes");
+    o.put("confusion", "confusion");
+    if (s.mode() == BadRecordMode.PERMISSIVE) {
+      o.put("quarantine", "quarantine");
+    }
+    m.put("outputs", o);
+    return m;
+  }
+
+  /**
+   * The summary of {@code --topk approx} ({@link OhemMiner#estimate}): the figures, {@code topk}
+   * {@code "approx"}, and on the top-k branch {@code kth_loss_bounds} and {@code mean_bounds}
+   * ({@code [lo, hi]}, guaranteed to hold the exact values: {@code bounds} says so),
+   * {@code rank_error} (values sharing the k-th's bin); {@code miou} and {@code aacc} (exact);
+   * no per-class rows (their kept counts need the selection) and no outputs but this file.
+   */
+  public static Map<String, Object> toMap(OhemMiner.Estimate e, JobConfig c,
+      InferredLogits.Model model) {
+    Map<String, Object> m = figures(e.summary());
+    m.put("topk", "approx");
+    LossSketch.Bounds b = e.bounds();
+    m.put("kth_loss_bounds", b == null ? null : List.of(b.kthLo(), b.kthHi()));
+    m.put("mean_bounds", b == null ? null : List.of(b.meanLo(), b.meanHi()));
+    m.put("rank_error", b == null ? null : b.rankError());
+    m.put("bounds", b == null ? null : "guaranteed");
+    m.put("mode", e.summary().mode().name());
+    m.put("n_bad_records", e.summary().nBadRecords());
+    m.put("miou", e.miou());
+    m.put("aacc", e.aacc());
+    paramsAndInput(m, c, model);
+    m.put("outputs", new LinkedHashMap<>());
+    return m;
+  }
+
+  /** The run's figures, the first fields of every summary. */
+  private static Map<String, Object> figures(MiningSummary s) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("status", s.status());
+    m.put("mean", s.mean());
+    m.put("group_by", s.groupBy().label());
+    m.put("n_images", s.nImages());
+    m.put("n_valid", s.nValid());
+    m.put("n_min", s.nMin());
+    m.put("n_hard", s.nHard());
+    m.put("n_kept", s.nKept());
+    m.put("used_topk", s.usedTopk());
+    m.put("kth_loss", s.kthLoss());
+    m.put("loss_threshold", s.lossThreshold());
+    m.put("n_images_topk", s.nImagesTopk());
+    m.put("n_images_empty", s.nImagesEmpty());
+    m.put("topk_histogram_passes", s.histogramPasses());
+    return m;
+  }
+
+  /** {@code params}, {@code input} and {@code model}. */
+  private static void paramsAndInput(Map<String, Object> m, JobConfig c,
+      InferredLogits.Model model) {
     Map<String, Object> p = new LinkedHashMap<>();
     p.put("thresh", c.params().thresh());
     p.put("factor", c.params().factor());
@@ -75,21 +138,12 @@ public final class SummaryJson {
     p.put("classes", c.classes());
     p.put("class_weights", c.params().classWeights());
     p.put("group_by", c.groupBy().label());
+    p.put("topk", c.topk().label());
     m.put("params", p);
     m.put("input", c.input());
     if (model != null) {
       m.put("model", modelMap(model));
     }
-    Map<String, Object> o = new LinkedHashMap<>();
-    o.put("images", "images");
-    o.put("hard_pixels", "hard_pixels");
-    o.put("classes", "classes");
-    o.put("confusion", "confusion");
-    if (s.mode() == BadRecordMode.PERMISSIVE) {
-      o.put("quarantine", "quarantine");
-    }
-    m.put("outputs", o);
-    return m;
   }
 
   /**
@@ -105,6 +159,16 @@ public final class SummaryJson {
     m.put("output", model.spec().output());
     m.put("classes", model.spec().classes());
     return m;
+  }
+
+  /** {@link #toMap(OhemMiner.Estimate, JobConfig, InferredLogits.Model)} as JSON text. */
+  public static String toJson(OhemMiner.Estimate e, JobConfig c, InferredLogits.Model model) {
+    try {
+      return new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
+          .writeValueAsString(toMap(e, c, model)) + "\n";
+    } catch (JsonProcessingException x) {
+      throw new IllegalStateException(x);
+    }
   }
 
   /**

@@ -60,7 +60,7 @@ public final class DatasetTotals implements Serializable {
     return this;
   }
 
-  private DatasetTotals merge(DatasetTotals o) {
+  DatasetTotals merge(DatasetTotals o) {
     images += o.images;
     nValid += o.nValid;
     nHard += o.nHard;

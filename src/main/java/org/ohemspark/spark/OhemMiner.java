@@ -11,7 +11,9 @@ import java.util.List;
 import org.ohemspark.core.BadRecordException;
 import org.ohemspark.core.ClassReport;
 import org.ohemspark.core.ImageLosses;
+import org.ohemspark.core.KeptConfusion;
 import org.ohemspark.core.LabelConvention;
+import org.ohemspark.core.LossSketch;
 import org.ohemspark.core.OhemOutcome;
 import org.ohemspark.core.OhemParams;
 import org.ohemspark.core.TopK;
@@ -187,6 +189,68 @@ public final class OhemMiner {
       throw e;
     }
   }
+
+  /**
+   * The OHEM figures from one pass over the images, nothing cached ({@code --topk approx}):
+   * the counts, {@code n_min}, the threshold branch and {@code miou}/{@code aacc} are exact; on
+   * the top-k branch the k-th loss and the mean are estimated and bounded by a
+   * {@link LossSketch} built in the pass ({@link LossSketch#topK}: guaranteed bounds). Dataset
+   * scope and FAILFAST only (the image scope's top-k is exact in memory anyway, and the lenient
+   * modes' bad records need the records kept).
+   *
+   * @throws IllegalStateException with {@code --group-by image} or another mode than FAILFAST
+   * @throws BadRecordException for an empty dataset, or the first bad record by image id
+   */
+  public Estimate estimate(ImageSource source) {
+    if (groupBy != GroupBy.DATASET || mode != BadRecordMode.FAILFAST) {
+      throw new IllegalStateException("the approximate top-k runs in dataset scope and "
+          + "FAILFAST only, not " + groupBy.label() + " / " + mode);
+    }
+    Broadcast<HadoopConf> conf = spark.sparkContext().broadcast(
+        new HadoopConf(spark.sparkContext().hadoopConfiguration()),
+        scala.reflect.ClassTag$.MODULE$.apply(HadoopConf.class));
+    LongAccumulator decoded = spark.sparkContext().longAccumulator("ohem.images_decoded");
+    long t0 = System.nanoTime();
+    ApproxTotals t = ApproxTotals.of(LossFrames.compute(source.records(spark,
+        Partitioning.of(partitions, partitionBytes)), source, conf, params, convention,
+        classes, mode, decoded), params.ignoreIndex());
+    DatasetTotals totals = t.totals();
+    if (totals.images() == 0) {
+      throw new BadRecordException(source.describe(), null, "empty dataset: no image found");
+    }
+    long nValid = totals.nValid();
+    long nHard = totals.nHard();
+    long nMin = params.nMin(nValid);
+    ClassReport classReport = ClassReport.of(totals.classes(), new KeptConfusion(), classNames);
+    LossSketch.Bounds bounds = null;
+    MiningSummary summary;
+    if (OhemOutcome.needsTopK(params, nValid, nHard)) {
+      bounds = t.sketch().topK(nMin);
+      summary = new MiningSummary(bounds.mean(), "OK", groupBy, totals.images(), nValid, nMin,
+          nHard, nMin, true, bounds.kth(), params.lossThreshold(), 1, 0, 0, mode, 0);
+    } else {
+      OhemOutcome o = OhemOutcome.of(params, nValid, nHard, totals.sumHard(), null);
+      summary = new MiningSummary(o.mean(), o.status(), groupBy, totals.images(), nValid,
+          o.nMin(), o.nHard(), o.nKept(), false, null, o.lossThreshold(), 0,
+          o.mean() == null ? 1 : 0, 0, mode, 0);
+    }
+    return new Estimate(summary, bounds, classReport.miou(), classReport.aacc(),
+        System.nanoTime() - t0, decoded);
+  }
+
+  /**
+   * What {@link #estimate} gives.
+   *
+   * @param summary the figures; on the top-k branch {@code mean} and {@code kthLoss} are the
+   *     sketch's estimates and {@code histogramPasses} is 0
+   * @param bounds the top-k bounds, null on the threshold branch (where every figure is exact)
+   * @param miou as {@link ClassReport#miou} (exact: it needs no selection)
+   * @param aacc as {@link ClassReport#aacc}
+   * @param passNanos time of the one pass
+   * @param imagesDecoded images whose logits were decoded
+   */
+  public record Estimate(MiningSummary summary, LossSketch.Bounds bounds, Double miou,
+      Double aacc, long passNanos, LongAccumulator imagesDecoded) {}
 
   /** Mines the good images; the result unpersists {@code cached}. */
   private Result mineGood(JavaRDD<LossRecord> cached, JavaRDD<ImageLosses> frame,

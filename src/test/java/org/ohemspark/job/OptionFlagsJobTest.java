@@ -89,6 +89,48 @@ class OptionFlagsJobTest {
     assertEquals(c.params().factor(), p.get("factor").asInt());
   }
 
+  /**
+   * {@code --topk approx}: summary.json alone, with bounds that hold PyTorch's k-th loss and
+   * mean; it refuses the image scope and the lenient modes (exit 2).
+   */
+  @org.junit.jupiter.api.Test
+  void approxTopKWritesTheSummaryAloneWithBoundsOfPyTorchsFigures() throws Exception {
+    Golden.Case c = Golden.load("topk_path");
+    Path out = tmp.resolve("approx");
+    List<String> args = new ArrayList<>(List.of("--input", c.dir().toString(), "--output",
+        out.toString(), "--topk", "approx"));
+    args.addAll(flags(c.params()));
+    JobRun r = JobRun.of(OhemMineJob::run, spark, args.toArray(String[]::new));
+    assertEquals(ExitCode.OK, r.code(), r.err());
+    JsonNode s = new ObjectMapper().readTree(out.resolve("summary.json").toFile());
+    Golden.Expected e = c.float64();
+    assertEquals("approx", s.get("topk").asText());
+    assertEquals("approx", s.get("params").get("topk").asText());
+    assertEquals("guaranteed", s.get("bounds").asText());
+    assertEquals(true, s.get("used_topk").asBoolean());
+    assertEquals(e.nKept(), s.get("n_kept").asLong());
+    JsonNode kth = s.get("kth_loss_bounds");
+    JsonNode mean = s.get("mean_bounds");
+    org.junit.jupiter.api.Assertions.assertTrue(kth.get(0).asDouble() <= e.kthLoss() + 1e-6
+        && e.kthLoss() - 1e-6 <= kth.get(1).asDouble(), kth.toString());
+    org.junit.jupiter.api.Assertions.assertTrue(mean.get(0).asDouble() <= e.mean() * (1 + 1e-6)
+        && e.mean() * (1 - 1e-6) <= mean.get(1).asDouble(), mean.toString());
+    org.junit.jupiter.api.Assertions.assertTrue(s.get("rank_error").asLong() >= 1);
+    assertEquals(0, s.get("outputs").size());
+    try (var files = java.nio.file.Files.list(out)) {
+      assertEquals(List.of("summary.json"), files.map(f -> f.getFileName().toString())
+          .filter(n -> !n.startsWith(".") && !n.startsWith("_")).sorted().toList());
+    }
+    assertEquals(true, r.out().contains("bounds (guaranteed): mean ["), r.out());
+    for (String[] bad : new String[][] {{"--group-by", "image"}, {"--mode", "PERMISSIVE"}}) {
+      JobRun refused = JobRun.of(OhemMineJob::run, spark, "--input", c.dir().toString(),
+          "--output", tmp.resolve("refused").toString(), "--topk", "approx", bad[0], bad[1]);
+      assertEquals(ExitCode.BAD_ARGUMENTS, refused.code(), refused.err());
+      org.junit.jupiter.api.Assertions.assertTrue(refused.err().contains("topk=approx"),
+          refused.err());
+    }
+  }
+
   private JsonNode run(Golden.Case c, String groupBy) throws Exception {
     assertEquals(true, Golden.cases(Golden.OPTIONS).contains(c.name()), c.name());
     Path out = tmp.resolve("out-" + groupBy);
