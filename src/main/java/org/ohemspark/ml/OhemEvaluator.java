@@ -34,8 +34,10 @@ import org.ohemspark.spark.OhemMiner;
  * {@code summary.json} {@code mean}; NaN where the job's status is {@code EMPTY}, as PyTorch),
  * {@code mean_loss} (mean loss of all valid pixels), {@code miou} (mean IoU of the argmax
  * against the labels over classes with one) or {@code kept_fraction} ({@code n_kept /
- * n_valid}). Only {@code miou} is larger-is-better. The other params are {@link StageParams}'
- * and {@code groupBy} ({@code dataset} | {@code image}).
+ * n_valid}). Only {@code miou} is larger-is-better. The other params are {@link StageParams}',
+ * {@code groupBy} ({@code dataset} | {@code image}) and {@code topk} ({@code exact} |
+ * {@code approx}: one pass, nothing cached, the OHEM mean an estimate within guaranteed bounds,
+ * {@link OhemMiner#estimate}).
  *
  * <p>Persistence: {@link #save} and {@link #load} (Spark's params metadata format).
  *
@@ -57,6 +59,7 @@ public final class OhemEvaluator extends Evaluator implements DefaultParamsWrita
   private final BooleanParam alignCorners;
   private final Param<String> groupBy;
   private final Param<String> metricName;
+  private final Param<String> topk;
   private final Param<String> imageIdCol;
   private final Param<String> logitsCol;
   private final Param<String> labelsCol;
@@ -78,12 +81,17 @@ public final class OhemEvaluator extends Evaluator implements DefaultParamsWrita
     groupBy = StageParams.groupByParam(this);
     metricName = new Param<>(this, "metricName", "ohem (the OHEM mean), mean_loss, miou or "
         + "kept_fraction", ParamValidators.inArray(METRICS));
+    topk = new Param<>(this, "topk", "exact (the losses cached, the k-th found exactly) or "
+        + "approx (one pass, nothing cached: the ohem metric is an estimate within guaranteed "
+        + "bounds, OhemMiner.estimate; dataset scope only)",
+        ParamValidators.inArray(List.of("exact", "approx")));
     imageIdCol = StageParams.column(this, "imageIdCol", "the image ids");
     logitsCol = StageParams.column(this, "logitsCol", "the logits");
     labelsCol = StageParams.column(this, "labelsCol", "the labels");
     StageParams.setDefaults(this);
     setDefault(groupBy, "dataset");
     setDefault(metricName, "ohem");
+    setDefault(topk, "exact");
   }
 
   @Override
@@ -100,32 +108,37 @@ public final class OhemEvaluator extends Evaluator implements DefaultParamsWrita
   @Override
   public double evaluate(Dataset<?> dataset) {
     FrameShards source = new FrameShards(StageParams.canonical(this, dataset));
-    try (OhemMiner.Result r = OhemMiner.on(dataset.sparkSession())
-        .params(StageParams.ohemParams(this)).groupBy(StageParams.grouping(this))
-        .mine(source)) {
-      return metric(getMetricName(), r.summary(), r.classReport());
+    OhemMiner miner = OhemMiner.on(dataset.sparkSession())
+        .params(StageParams.ohemParams(this)).groupBy(StageParams.grouping(this));
+    if (getOrDefault(topk).equals("approx")) {
+      OhemMiner.Estimate e = miner.estimate(source);
+      return metric(getMetricName(), e.summary(), e.miou(), e.meanLoss());
+    }
+    try (OhemMiner.Result r = miner.mine(source)) {
+      double sum = 0;
+      long n = 0;
+      for (ClassReport.ClassRow row : r.classReport().classes()) {
+        if (row.meanLoss() != null) {
+          sum += row.meanLoss() * row.nValid();
+          n += row.nValid();
+        }
+      }
+      return metric(getMetricName(), r.summary(), r.classReport().miou(),
+          n == 0 ? null : sum / n);
     }
   }
 
-  /** The metric of one run. */
-  static double metric(String name, MiningSummary s, ClassReport classes) {
+  /** The metric of one run; NaN where it has no value (as PyTorch's mean of nothing). */
+  static double metric(String name, MiningSummary s, Double miou, Double meanLoss) {
     switch (name) {
       case "ohem":
         return s.mean() == null ? Double.NaN : s.mean();
       case "kept_fraction":
         return s.nValid() == 0 ? Double.NaN : (double) s.nKept() / s.nValid();
       case "miou":
-        return classes.miou() == null ? Double.NaN : classes.miou();
+        return miou == null ? Double.NaN : miou;
       case "mean_loss":
-        double sum = 0;
-        long n = 0;
-        for (ClassReport.ClassRow row : classes.classes()) {
-          if (row.meanLoss() != null) {
-            sum += row.meanLoss() * row.nValid();
-            n += row.nValid();
-          }
-        }
-        return n == 0 ? Double.NaN : sum / n;
+        return meanLoss == null ? Double.NaN : meanLoss;
       default:
         throw new IllegalArgumentException("unknown metricName " + name);
     }
@@ -190,6 +203,10 @@ public final class OhemEvaluator extends Evaluator implements DefaultParamsWrita
     return metricName;
   }
 
+  public Param<String> topk() {
+    return topk;
+  }
+
   public Param<String> imageIdCol() {
     return imageIdCol;
   }
@@ -250,6 +267,12 @@ public final class OhemEvaluator extends Evaluator implements DefaultParamsWrita
   /** {@code ohem}, {@code mean_loss}, {@code miou} or {@code kept_fraction}. */
   public OhemEvaluator setMetricName(String v) {
     set(metricName, v);
+    return this;
+  }
+
+  /** {@code exact} or {@code approx} ({@code --topk}). */
+  public OhemEvaluator setTopk(String v) {
+    set(topk, v);
     return this;
   }
 

@@ -234,8 +234,12 @@ public final class OhemMiner {
           o.nMin(), o.nHard(), o.nKept(), false, null, o.lossThreshold(), 0,
           o.mean() == null ? 1 : 0, 0, mode, 0);
     }
+    double lossSum = 0;
+    for (int c = 0; c < totals.classes().classes(); c++) {
+      lossSum += totals.classes().lossSum(c);
+    }
     return new Estimate(summary, bounds, classReport.miou(), classReport.aacc(),
-        System.nanoTime() - t0, decoded);
+        nValid == 0 ? null : lossSum / nValid, System.nanoTime() - t0, decoded);
   }
 
   /**
@@ -246,11 +250,12 @@ public final class OhemMiner {
    * @param bounds the top-k bounds, null on the threshold branch (where every figure is exact)
    * @param miou as {@link ClassReport#miou} (exact: it needs no selection)
    * @param aacc as {@link ClassReport#aacc}
+   * @param meanLoss mean loss of the valid pixels (nats), null without one
    * @param passNanos time of the one pass
    * @param imagesDecoded images whose logits were decoded
    */
   public record Estimate(MiningSummary summary, LossSketch.Bounds bounds, Double miou,
-      Double aacc, long passNanos, LongAccumulator imagesDecoded) {}
+      Double aacc, Double meanLoss, long passNanos, LongAccumulator imagesDecoded) {}
 
   /** Mines the good images; the result unpersists {@code cached}. */
   private Result mineGood(JavaRDD<LossRecord> cached, JavaRDD<ImageLosses> frame,

@@ -106,6 +106,14 @@ class MlStagesTest {
     } else {
       assertEquals(want, mean, 1e-6 * Math.abs(want), "float64 mean");
     }
+    // one pass: the estimate within 2^-10 of the exact mean (its bounds: ApproxTopKTest)
+    double approx = e.setTopk("approx").evaluate(df);
+    if (want == null) {
+      assertTrue(Double.isNaN(approx));
+    } else {
+      assertEquals(want, approx, 0x1p-10 * Math.abs(want), "approx mean");
+    }
+    e.setTopk("exact");
     double kept = e.setMetricName("kept_fraction").evaluate(df);
     if (c.float64().nValid() > 0) {
       assertEquals((double) c.float64().nKept() / c.float64().nValid(), kept, 1e-15);
@@ -201,7 +209,8 @@ class MlStagesTest {
       assertEquals(e.isSet(param), e2.isSet(e2.getParam(param.name())), param.name());
     }
     assertEquals(java.util.Set.of("thresh", "factor", "minKept", "ignoreIndex", "classWeights",
-        "labelSmoothing", "alignCorners", "groupBy", "metricName", "imageIdCol", "logitsCol",
+        "labelSmoothing", "alignCorners", "groupBy", "metricName", "topk", "imageIdCol",
+        "logitsCol",
         "labelsCol"), java.util.Arrays.stream(e.params()).map(
             org.apache.spark.ml.param.Param::name).collect(java.util.stream.Collectors.toSet()));
     assertEquals(e.evaluate(df), e2.evaluate(df), 0.0);
