@@ -68,7 +68,7 @@ def strict(o):  # strict JSON: NaN (nothing kept) becomes null
 
 
 def case(name, logits, labels, note, thresh=0.7, ignore=255, factor=16, weight=None,
-         min_kept=0, label_smoothing=0.0, align_corners=False):
+         min_kept=0, label_smoothing=0.0, align_corners=False, batches=None):
     p = dict(thresh=thresh, ignore_index=ignore, factor=factor, class_weight=weight,
              min_kept=min_kept, label_smoothing=label_smoothing, align_corners=align_corners)
     d = os.path.join(HERE, name)
@@ -86,6 +86,21 @@ def case(name, logits, labels, note, thresh=0.7, ignore=255, factor=16, weight=N
         g = ohem(logits[n:n + 1], lab[n:n + 1], p, f64=True)
         per.append({"image": n, "mean": g["mean"], "n_valid": g["n_valid"], "n_min": g["n_min"],
                     "n_hard": g["n_hard"], "used_topk": g["used_topk"]})
+    per_batch = None
+    if batches is not None:
+        # --group-by batch: each batch one OHEM call, as in training; batches.csv for the job
+        with open(os.path.join(d, "batches.csv"), "w") as f:
+            f.write("image_id,batch\n")
+            for n, b in enumerate(batches):
+                f.write(f"{n:04d},{b}\n")
+        per_batch = []
+        for b in sorted(set(batches)):
+            idx = [n for n, x in enumerate(batches) if x == b]
+            g = ohem(logits[idx], lab[idx], p, f64=True)
+            per_batch.append({"batch": b, "n_images": len(idx), "mean": g["mean"],
+                              "n_valid": g["n_valid"], "n_min": g["n_min"], "n_hard": g["n_hard"],
+                              "n_kept": g["n_kept"], "used_topk": g["used_topk"],
+                              "kth_loss": g["kth_loss"]})
     exp = {
         "note": note,
         "params": p,
@@ -97,6 +112,9 @@ def case(name, logits, labels, note, thresh=0.7, ignore=255, factor=16, weight=N
         "float64": {k: v for k, v in r64.items() if k != "loss"},
         "per_image_float64": per,
     }
+    if per_batch is not None:
+        exp["batches"] = batches
+        exp["per_batch_float64"] = per_batch
     with open(os.path.join(d, "expected.json"), "w") as f:
         json.dump(strict(exp), f, indent=1, allow_nan=False)
     print(f"{name:34s} f64={r64['mean']!r:24} topk={r64['used_topk']} n_valid={r64['n_valid']} "
@@ -148,6 +166,19 @@ def main():
     lg4, lb4 = easy(1, 2, 5, 1, 1.0, g)
     case("align_corners_one_column", lg4[:, :, :2, :], lb4, align_corners=True,
          note="an axis of size 1 on both sides and an upsample 2 -> 5: scale 0 / (in-1)/(out-1)")
+
+    lg5, lb5 = easy(6, 4, 8, 10, 7.0, g)
+    lg5[2:4] = lg5[2:4] * 0.1  # a hard batch: the threshold branch
+    lb5[5, :, :] = 255
+    case("batch_mixed", lg5, lb5, batches=[7, 7, 3, 3, 11, 11],
+         note="--group-by batch: three training batches (ids not in image order), one on the "
+              "threshold branch, two on the top-k branch; summary mean = mean of batch means")
+    lg6, lb6 = easy(4, 3, 6, 6, 9.0, g)
+    lb6[0:2] = 255
+    lb6[2, :, 1:] = 255
+    case("batch_with_empty", lg6, lb6, batches=[0, 0, 1, 2], min_kept=0,
+         note="batch 0 has no valid pixel and batch 1 n_min 0 without hard pixel: EMPTY "
+              "batches, counted, not averaged")
 
 
 if __name__ == "__main__":

@@ -38,6 +38,8 @@ import org.ohemspark.spark.TopKMode;
  * {@link org.ohemspark.spark.OutputFiles}), {@code class_names} / {@code --class-names} (a file
  * of class names, one per line: {@link ClassNames}; else {@code dataset.json}'s
  * {@code class_names}); {@code topk} / {@code --topk} ({@code exact | approx}: {@link TopKMode});
+ * {@code batches} / {@code --batches} (a CSV of {@code image_id,batch} for
+ * {@code group_by=batch}: {@link org.ohemspark.spark.BatchFile});
  * and the model's keys ({@link ModelOptions#KEYS},
  * resolved by {@link ModelOptions}).
  */
@@ -45,13 +47,13 @@ public record JobConfig(String input, String output, OhemParams params,
     LabelConvention labelConvention, Integer classes, GroupBy groupBy, int partitions,
     long partitionBytes, boolean overwrite, BadRecordMode mode, InputFormat format,
     long outputFileBytes, String classNamesFile, List<String> datasetClassNames,
-    TopKMode topk) {
+    TopKMode topk, String batchesFile) {
 
   /** Keys a configuration file may hold. */
   public static final List<String> KEYS = List.of("input", "output",
       "thresh", "factor", "min_kept", "label_smoothing", "align_corners", "ignore_index", "label_convention", "classes", "class_weights",
       "group_by", "partitions", "partition_bytes", "overwrite", "mode", "format",
-      "output_file_size", "class_names", "topk", "model", "model_json", "model_batch", "model_threads",
+      "output_file_size", "class_names", "topk", "batches", "model", "model_json", "model_batch", "model_threads",
       "save_logits",
       "save_logits_dtype");
 
@@ -140,7 +142,7 @@ public record JobConfig(String input, String output, OhemParams params,
         overwrite,
         BadRecordMode.parse(p.getProperty("mode")), InputFormat.parse(p.getProperty("format")),
         parseBytes(p, "output_file_size"), blankToNull(p.getProperty("class_names")),
-        dataset.classNames(), topk(p));
+        dataset.classNames(), topk(p), blankToNull(p.getProperty("batches")));
   }
 
   /**
@@ -172,7 +174,7 @@ public record JobConfig(String input, String output, OhemParams params,
   public JobConfig with(LabelConvention convention, Integer newClasses) {
     return new JobConfig(input, output, params, convention, newClasses, groupBy, partitions,
         partitionBytes, overwrite, mode, format, outputFileBytes, classNamesFile,
-        datasetClassNames, topk);
+        datasetClassNames, topk, batchesFile);
   }
 
   private static String blankToNull(String v) {

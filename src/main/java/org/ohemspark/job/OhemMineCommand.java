@@ -66,9 +66,14 @@ public final class OhemMineCommand {
       + "k-th loss and the mean.")
   String topk;
 
-  @Option(names = "--group-by", paramLabel = "G", description = "dataset | image (default "
-      + "dataset).")
+  @Option(names = "--group-by", paramLabel = "G", description = "dataset | image | batch "
+      + "(default dataset).")
   String groupBy;
+
+  @Option(names = "--batches", paramLabel = "FILE", description = "Each image's training "
+      + "batch for --group-by batch: CSV with a header image_id,batch (default: a directory's "
+      + "batches.csv, the shards' batch column).")
+  String batches;
 
   @Option(names = "--partitions", paramLabel = "N", description = "Partitions of the loss "
       + "pass, an override (default 0: by bytes, see --partition-bytes).")
@@ -142,6 +147,7 @@ public final class OhemMineCommand {
     m.put("class_names", classNames);
     m.put("group_by", groupBy);
     m.put("topk", topk);
+    m.put("batches", batches);
     m.put("partitions", partitions);
     m.put("partition_bytes", partitionBytes);
     m.put("overwrite", overwrite ? "true" : null);

@@ -15,9 +15,11 @@ import org.apache.spark.sql.SparkSession;
 import org.ohemspark.core.BadRecordException;
 import org.ohemspark.io.DatasetDescriptor;
 import org.ohemspark.spark.BadRecordMode;
+import org.ohemspark.spark.BatchFile;
 import org.ohemspark.spark.BadRecords;
 import org.ohemspark.spark.ExecutorHeapPeaks;
 import org.ohemspark.spark.HadoopConf;
+import org.ohemspark.spark.GroupBy;
 import org.ohemspark.spark.HardPixels;
 import org.ohemspark.spark.ImageReport;
 import org.ohemspark.spark.ImageSource;
@@ -88,6 +90,13 @@ public final class OhemMineJob {
         source = config.format().detect(hadoop, config.input()).source(config.input(),
             config.mode());
       }
+      if (config.groupBy() == GroupBy.BATCH && config.batchesFile() == null
+          && source.batches(spark) == null) {
+        throw new IllegalArgumentException("--group-by batch needs each image's batch: "
+            + source.describe() + " holds none (a directory's batches.csv beside "
+            + "dataset.json, the shards' batch column); give --batches FILE (CSV: "
+            + "image_id,batch)");
+      }
     } catch (BadRecordException e) {
       err.println("ohem-mine: bad input: " + e.getMessage());
       return ExitCode.BAD_INPUT;
@@ -119,6 +128,9 @@ public final class OhemMineJob {
           .option("parquet.enable.dictionary#loss", "false").parquet(staged.path("hard_pixels"));
       // O(C) and O(C^2) rows built on the driver: one small file each
       r.classes().write().parquet(staged.path("classes"));
+      if (r.batches() != null) {
+        files.gathered(r.batches(), ImageReport.ROW_BYTES).parquet(staged.path("batches"));
+      }
       r.confusion().write().parquet(staged.path("confusion"));
       if (config.mode() == BadRecordMode.PERMISSIVE) {
         files.gathered(r.quarantine(), BadRecords.QUARANTINE_ROW_BYTES, "image_id", "source")
@@ -227,11 +239,15 @@ public final class OhemMineJob {
 
   /** The engine set up as {@code config} says. */
   private static OhemMiner miner(SparkSession spark, JobConfig config, List<String> classNames) {
-    return OhemMiner.on(spark).params(config.params())
+    OhemMiner m = OhemMiner.on(spark).params(config.params())
         .labelConvention(config.labelConvention()).classes(config.classes())
         .groupBy(config.groupBy()).partitions(config.partitions())
         .partitionBytes(config.partitionBytes()).mode(config.mode())
         .classNames(classNames);
+    if (config.batchesFile() != null) {
+      m.batches(BatchFile.read(spark, config.batchesFile()), config.batchesFile());
+    }
+    return m;
   }
 
   /**
@@ -257,7 +273,7 @@ public final class OhemMineJob {
             + "write %.2fs, total %.2fs%n", firstPass / 1e9, selection / 1e9,
         s.histogramPasses(), write / 1e9, total / 1e9);
     out.println("output: " + target + " (summary.json, images/, hard_pixels/, classes/, "
-        + "confusion/"
+        + "confusion/" + (s.groupBy() == GroupBy.BATCH ? ", batches/" : "")
         + (s.mode() == BadRecordMode.PERMISSIVE ? ", quarantine/)" : ")"));
     if (s.nBadRecords() > 0) {
       out.printf(Locale.ROOT, "bad records: %d (%s)%n", s.nBadRecords(), s.mode());

@@ -10,6 +10,7 @@ import java.util.Map;
 import org.ohemspark.core.ClassReport;
 import org.ohemspark.core.LossSketch;
 import org.ohemspark.spark.BadRecordMode;
+import org.ohemspark.spark.GroupBy;
 import org.ohemspark.spark.InferredLogits;
 import org.ohemspark.spark.MiningSummary;
 import org.ohemspark.spark.OhemMiner;
@@ -72,6 +73,9 @@ public final class SummaryJson {
     o.put("hard_pixels", "hard_pixels");
     o.put("classes", "classes");
     o.put("confusion", "confusion");
+    if (s.groupBy() == GroupBy.BATCH) {
+      o.put("batches", "batches");
+    }
     if (s.mode() == BadRecordMode.PERMISSIVE) {
       o.put("quarantine", "quarantine");
     }
@@ -139,6 +143,7 @@ public final class SummaryJson {
     p.put("class_weights", c.params().classWeights());
     p.put("group_by", c.groupBy().label());
     p.put("topk", c.topk().label());
+    p.put("batches", c.batchesFile());
     m.put("params", p);
     m.put("input", c.input());
     if (model != null) {

@@ -66,8 +66,9 @@ final class StageParams {
 
   static Param<String> groupByParam(Params owner) {
     return new Param<>(owner, "groupBy", "the OHEM rule over the whole dataset as one batch "
-        + "(dataset) or over each image alone (image)",
-        ParamValidators.inArray(List.of("dataset", "image")));
+        + "(dataset), over each image alone (image), or over each training batch, by the "
+        + "frame's batch column (batch)",
+        ParamValidators.inArray(List.of("dataset", "image", "batch")));
   }
 
   static Param<String> column(Params owner, String name, String what) {

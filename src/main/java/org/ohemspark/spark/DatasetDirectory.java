@@ -158,4 +158,10 @@ public final class DatasetDirectory implements ImageSource {
       throw new BadRecordException(path, id, "cannot read: " + e.getMessage(), e);
     }
   }
+
+  /** {@code batches.csv} beside {@code dataset.json} ({@link BatchFile}), or null. */
+  @Override
+  public Dataset<Row> batches(SparkSession spark) {
+    return BatchFile.beside(spark, input);
+  }
 }

@@ -26,6 +26,8 @@ public final class FrameShards implements ImageSource {
   public static final String SOURCE = "<DataFrame>";
 
   private final transient Dataset<Row> frame;
+  /** {@code image_id} and {@code batch} where the frame has a batch column, else null. */
+  private final transient Dataset<Row> batches;
 
   /**
    * @param frame one row per image with the shard schema's columns (others are not read)
@@ -44,6 +46,14 @@ public final class FrameShards implements ImageSource {
       cols.add(col(c));
     }
     this.frame = frame.toDF().select(cols.toArray(Column[]::new));
+    this.batches = java.util.List.of(frame.columns()).contains("batch")
+        ? frame.toDF().select(col("image_id"), col("batch").cast("long").as("batch")) : null;
+  }
+
+  /** The frame's {@code batch} column with the image ids, or null without one. */
+  @Override
+  public Dataset<Row> batches(SparkSession spark) {
+    return batches;
   }
 
   @Override

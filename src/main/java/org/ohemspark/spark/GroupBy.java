@@ -7,16 +7,23 @@ public enum GroupBy {
   /** One group: every valid pixel of the dataset (PyTorch's whole batch). */
   DATASET,
   /** One group per image; each image gets its own n_min, threshold test and top-k. */
-  IMAGE;
+  IMAGE,
+  /**
+   * One group per training batch (an image's {@code batch}: {@link ImageSource#batches}), each
+   * one OHEM call as in training ({@link BatchOutcomes}).
+   */
+  BATCH;
 
   /**
-   * @throws IllegalArgumentException for anything but {@code dataset} or {@code image}
+   * @throws IllegalArgumentException for anything but {@code dataset}, {@code image} or
+   *     {@code batch}
    */
   public static GroupBy parse(String s) {
     try {
       return valueOf(s.trim().toUpperCase(Locale.ROOT));
     } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("group-by must be 'dataset' or 'image', got '" + s + "'");
+      throw new IllegalArgumentException("group-by must be 'dataset', 'image' or 'batch', got '"
+          + s + "'");
     }
   }
 

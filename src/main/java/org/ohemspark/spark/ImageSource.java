@@ -84,4 +84,13 @@ public interface ImageSource extends Serializable {
   default List<String> warnings() {
     return List.of();
   }
+
+  /**
+   * Each image's training batch, for {@code --group-by batch}: rows of {@code image_id}
+   * (string) and {@code batch} (an integer), read on the executors; null where the source holds
+   * none (then {@code --batches FILE} must give them). By default none.
+   */
+  default Dataset<Row> batches(SparkSession spark) {
+    return null;
+  }
 }

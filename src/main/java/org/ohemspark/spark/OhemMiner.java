@@ -51,6 +51,11 @@ public final class OhemMiner {
   private BadRecordMode mode = BadRecordMode.FAILFAST;
   private StorageLevel cacheLevel;
   private List<String> classNames;
+  private Dataset<Row> batchesGiven;
+  private String batchesGivenFrom;
+  /** The batch assignment of the run under way (the given one, else the source's). */
+  private Dataset<Row> assignments;
+  private String assignmentsFrom;
 
   /**
    * Session configuration key of the cached loss records' storage level when
@@ -93,6 +98,19 @@ public final class OhemMiner {
    * default: no names). A class beyond the list has a null name; names beyond the logits'
    * {@code C} are not used.
    */
+  /**
+   * The images' training batches for {@link GroupBy#BATCH}: rows of {@code image_id} (string)
+   * and {@code batch} (integer), e.g. {@link BatchFile#read}; overrides the source's own
+   * ({@link ImageSource#batches}).
+   *
+   * @param from where they come from, for messages
+   */
+  public OhemMiner batches(Dataset<Row> rows, String from) {
+    this.batchesGiven = rows;
+    this.batchesGivenFrom = from;
+    return this;
+  }
+
   public OhemMiner classNames(List<String> names) {
     this.classNames = names == null ? null : java.util.Collections.unmodifiableList(
         new java.util.ArrayList<>(names));
@@ -152,6 +170,15 @@ public final class OhemMiner {
    * @throws BadRecordException for an empty dataset, or the first bad record
    */
   public Result mine(ImageSource source) {
+    if (groupBy == GroupBy.BATCH) {
+      assignments = batchesGiven != null ? batchesGiven : source.batches(spark);
+      assignmentsFrom = batchesGiven != null ? batchesGivenFrom : source.describe();
+      if (assignments == null) {
+        throw new IllegalArgumentException("--group-by batch needs each image's batch: "
+            + source.describe() + " holds none (a directory's batches.csv beside dataset.json, "
+            + "the shards' batch column); give --batches FILE (CSV: image_id,batch)");
+      }
+    }
     Broadcast<HadoopConf> conf = spark.sparkContext().broadcast(
         new HadoopConf(spark.sparkContext().hadoopConfiguration()),
         scala.reflect.ClassTag$.MODULE$.apply(HadoopConf.class));
@@ -283,9 +310,26 @@ public final class OhemMiner {
           HardPixels.of(spark, outcomes.rules(), params.ignoreIndex()), bad.quarantine(),
           classReport, ClassTables.classes(spark, classReport),
           ClassTables.confusion(spark, classReport),
-          firstPassNanos, System.nanoTime() - t1, decoded, totals.stretched(), outcomes);
+          firstPassNanos, System.nanoTime() - t1, decoded, totals.stretched(), outcomes, null);
     }
 
+    if (groupBy == GroupBy.BATCH) {
+      BatchOutcomes outcomes = new BatchOutcomes(frame, assignments, assignmentsFrom, params,
+          cacheLevel());
+      BatchOutcomes.Totals b = outcomes.totals();
+      ClassReport classReport = ClassReport.of(totals.classes(),
+          KeptConfusionPass.of(outcomes.rules(), params.ignoreIndex()), classNames);
+      Double mean = b.meanOfMeans();
+      MiningSummary summary = new MiningSummary(mean, mean == null ? "EMPTY" : "OK", groupBy,
+          nImages, nValid, b.nMin(), nHard, b.nKept(), b.topk() > 0, null,
+          params.lossThreshold(), b.topk(), b.empty(), 0, mode, bad.count());
+      Dataset<Row> images = ImageReport.ofDataset(spark, outcomes.rules(), params.ignoreIndex());
+      return new Result(summary, cached, lossFrame, images,
+          HardPixels.of(spark, outcomes.rules(), params.ignoreIndex()), bad.quarantine(),
+          classReport, ClassTables.classes(spark, classReport),
+          ClassTables.confusion(spark, classReport), firstPassNanos, System.nanoTime() - t1,
+          decoded, totals.stretched(), null, outcomes);
+    }
     TopK topk = null;
     int passes = 0;
     TieCutoff cutoff = null;
@@ -309,7 +353,7 @@ public final class OhemMiner {
         HardPixels.of(spark, keep.pair(frame), params.ignoreIndex()), bad.quarantine(),
         classReport, ClassTables.classes(spark, classReport),
         ClassTables.confusion(spark, classReport), firstPassNanos, System.nanoTime() - t1,
-        decoded, totals.stretched(), null);
+        decoded, totals.stretched(), null, null);
   }
 
   /**
@@ -338,8 +382,14 @@ public final class OhemMiner {
       Dataset<Row> images, Dataset<Row> hardPixels, Dataset<Row> quarantine,
       ClassReport classReport, Dataset<Row> classes, Dataset<Row> confusion,
       long firstPassNanos, long selectionNanos, LongAccumulator imagesDecoded,
-      StretchedImages stretched, ImageOutcomes imageOutcomes)
+      StretchedImages stretched, ImageOutcomes imageOutcomes, BatchOutcomes batchOutcomes)
       implements AutoCloseable {
+
+    /** {@code batches/} ({@link BatchOutcomes#SCHEMA}) with {@code --group-by batch}, else null. */
+    public Dataset<Row> batches() {
+      return batchOutcomes == null ? null
+          : batchOutcomes.batches(images.sparkSession());
+    }
 
     /**
      * Passes over the logits so far: images decoded divided by images (1.0 when every logits
@@ -355,6 +405,9 @@ public final class OhemMiner {
       images.unpersist();
       if (imageOutcomes != null) {
         imageOutcomes.unpersist();
+      }
+      if (batchOutcomes != null) {
+        batchOutcomes.unpersist();
       }
       cached.unpersist();
     }

@@ -417,4 +417,14 @@ public final class ParquetShards implements ImageSource {
     }
     return ParquetRowCounts.unread(SparkSession.active(), recordsPerSource.get(), f);
   }
+
+  /** The shards' {@code batch} column with their image ids, or null without one. */
+  @Override
+  public Dataset<Row> batches(SparkSession spark) {
+    Dataset<Row> f = frame(spark);
+    if (!java.util.List.of(f.columns()).contains("batch")) {
+      return null;
+    }
+    return f.select(col("image_id"), col("batch").cast("long").as("batch"));
+  }
 }
