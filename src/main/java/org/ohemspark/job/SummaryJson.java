@@ -37,19 +37,6 @@ public final class SummaryJson {
     m.put("n_bad_records", s.nBadRecords());
     m.put("miou", classes.miou());
     m.put("aacc", classes.aacc());
-    m.put("status", s.status());
-    m.put("mean", s.mean());
-    m.put("group_by", s.groupBy().label());
-    m.put("n_images", s.nImages());
-    m.put("n_valid", s.nValid());
-    m.put("n_min", s.nMin());
-    m.put("n_hard", s.nHard());
-    m.put("n_kept", s.nKept());
-    m.put("used_topk", s.usedTopk());
-    m.put("kth_loss", s.kthLoss());
-    m.put("loss_threshold", s.lossThreshold());
-    m.put("n_images_topk", s.nImagesTopk());
-    m.put("n_images_empty", s.nImagesEmpty());
     List<Map<String, Object>> rows = new ArrayList<>();
     for (ClassReport.ClassRow r : classes.classes()) {
       Map<String, Object> row = new LinkedHashMap<>();

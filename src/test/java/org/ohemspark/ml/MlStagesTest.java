@@ -23,10 +23,9 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
-import org.ohemspark.core.Logits;
-import org.ohemspark.io.NpyArray;
 import org.ohemspark.spark.ShardSchema;
 import org.ohemspark.testing.Golden;
+import org.ohemspark.testing.GoldenShards;
 import org.ohemspark.testing.SparkTestSession;
 
 /**
@@ -59,17 +58,7 @@ class MlStagesTest {
 
   /** A case's images as shard rows, one partition per two images. */
   Dataset<Row> frame(Golden.Case c) {
-    List<Row> rows = new ArrayList<>();
-    for (int n = 0; n < c.images(); n++) {
-      String id = Golden.Case.imageId(n);
-      Logits logits = NpyArray.parse(c.logitsFile(n).toString(), c.logitsBytes(n))
-          .asLogits(id);
-      int[] dims = new int[2];
-      int[] labels = NpyArray.parse(c.labelsFile(n).toString(), c.labelsBytes(n))
-          .asLabels(id, dims);
-      rows.add(ShardSchema.toRow(id, logits, dims[0], dims[1], labels));
-    }
-    return spark.createDataFrame(rows, ShardSchema.SCHEMA).repartition(2);
+    return spark.createDataFrame(GoldenShards.rows(c), ShardSchema.SCHEMA).repartition(2);
   }
 
   /** An evaluator with a case's parameters. */

@@ -24,9 +24,8 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.ohemspark.core.BadRecordException;
-import org.ohemspark.core.Logits;
-import org.ohemspark.io.NpyArray;
 import org.ohemspark.testing.Golden;
+import org.ohemspark.testing.GoldenShards;
 import org.ohemspark.testing.SparkTestSession;
 
 /**
@@ -57,19 +56,13 @@ class BatchScopeTest {
   private Dataset<Row> shardsWithBatches(Golden.Case c) {
     JsonNode batches = c.json().get("batches");
     List<Row> rows = new ArrayList<>();
-    for (int n = 0; n < c.images(); n++) {
-      String id = Golden.Case.imageId(n);
-      Logits logits = NpyArray.parse(c.logitsFile(n).toString(), c.logitsBytes(n))
-          .asLogits(id);
-      int[] dims = new int[2];
-      int[] labels = NpyArray.parse(c.labelsFile(n).toString(), c.labelsBytes(n))
-          .asLabels(id, dims);
-      Row r = ShardSchema.toRow(id, logits, dims[0], dims[1], labels);
+    int n = 0;
+    for (Row r : GoldenShards.rows(c)) {
       List<Object> v = new ArrayList<>();
       for (int i = 0; i < r.size(); i++) {
         v.add(r.get(i));
       }
-      v.add(batches.get(n).asLong());
+      v.add(batches.get(n++).asLong());
       rows.add(RowFactory.create(v.toArray()));
     }
     return spark.createDataFrame(rows, ShardSchema.SCHEMA.add("batch", DataTypes.LongType));
