@@ -10,7 +10,7 @@ import org.apache.spark.sql.Row;
  * rows each for {@code images/}). The target, in bytes per file, becomes a cap on the rows per
  * file (Spark's {@code maxRecordsPerFile}): {@code rowsPerFile = max(1, floor(targetBytes /
  * rowBytes))}, where {@code rowBytes} is the table's estimated size of a row on disk (Parquet,
- * snappy: {@link HardPixels#ROW_BYTES}, {@link ImageReport#ROW_BYTES},
+ * snappy: {@link HardPixels#ROW_BYTES}, {@link ImageReport#rowBytes},
  * {@link BadRecords#QUARANTINE_ROW_BYTES}).
  *
  * <ul>

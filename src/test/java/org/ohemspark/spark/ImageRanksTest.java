@@ -112,6 +112,7 @@ class ImageRanksTest {
       }
       List<Row> images = r.images().collectAsList();
       assertEquals(r.summary().nImages(), images.size());
+      MaskRows.assertMasksAreTheHardPixels(images, r.hardPixels().collectAsList());
       assertTrue(sums.size() < images.size() || scope == GroupBy.DATASET,
           "some image keeps nothing with its own rule");
       List<Object[]> expected = new ArrayList<>();
