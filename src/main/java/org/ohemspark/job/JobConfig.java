@@ -14,6 +14,7 @@ import org.ohemspark.io.DatasetDescriptor;
 import org.ohemspark.spark.BadRecordMode;
 import org.ohemspark.spark.GroupBy;
 import org.ohemspark.spark.InputFormat;
+import org.ohemspark.spark.MaskFormat;
 
 /**
  * The resolved settings of one mining run. Each key is resolved in one place, in this order
@@ -34,19 +35,21 @@ import org.ohemspark.spark.InputFormat;
  * file: bytes, or with a unit as Spark's sizes, {@code 128m}; see
  * {@link org.ohemspark.spark.OutputFiles}), {@code class_names} / {@code --class-names} (a file
  * of class names, one per line: {@link ClassNames}; else {@code dataset.json}'s
- * {@code class_names}); and the model's keys ({@link ModelOptions#KEYS},
+ * {@code class_names}), {@code masks} / {@code --masks} ({@code none | png}: also write
+ * {@code masks/<image_id>.png}, {@link org.ohemspark.spark.MaskPngs}); and the model's keys ({@link ModelOptions#KEYS},
  * resolved by {@link ModelOptions}).
  */
 public record JobConfig(String input, String output, OhemParams params,
     LabelConvention labelConvention, Integer classes, GroupBy groupBy, int partitions,
     long partitionBytes, boolean overwrite, BadRecordMode mode, InputFormat format,
-    long outputFileBytes, String classNamesFile, List<String> datasetClassNames) {
+    long outputFileBytes, String classNamesFile, List<String> datasetClassNames,
+    MaskFormat masks) {
 
   /** Keys a configuration file may hold. */
   public static final List<String> KEYS = List.of("input", "output",
       "thresh", "factor", "ignore_index", "label_convention", "classes", "class_weights",
       "group_by", "partitions", "partition_bytes", "overwrite", "mode", "format",
-      "output_file_size", "class_names", "model", "model_json", "model_batch", "model_threads",
+      "output_file_size", "class_names", "masks", "model", "model_json", "model_batch", "model_threads",
       "save_logits",
       "save_logits_dtype");
 
@@ -65,6 +68,7 @@ public record JobConfig(String input, String output, OhemParams params,
     p.setProperty("mode", "FAILFAST");
     p.setProperty("format", "auto");
     p.setProperty("output_file_size", "128m");
+    p.setProperty("masks", "none");
     return p;
   }
 
@@ -130,7 +134,7 @@ public record JobConfig(String input, String output, OhemParams params,
         overwrite.equals("true"),
         BadRecordMode.parse(p.getProperty("mode")), InputFormat.parse(p.getProperty("format")),
         parseBytes(p, "output_file_size"), blankToNull(p.getProperty("class_names")),
-        dataset.classNames());
+        dataset.classNames(), MaskFormat.parse(p.getProperty("masks")));
   }
 
   /**
@@ -140,7 +144,7 @@ public record JobConfig(String input, String output, OhemParams params,
   public JobConfig with(LabelConvention convention, Integer newClasses) {
     return new JobConfig(input, output, params, convention, newClasses, groupBy, partitions,
         partitionBytes, overwrite, mode, format, outputFileBytes, classNamesFile,
-        datasetClassNames);
+        datasetClassNames, masks);
   }
 
   private static String blankToNull(String v) {

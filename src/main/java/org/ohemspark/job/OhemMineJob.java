@@ -22,6 +22,8 @@ import org.ohemspark.spark.HardPixels;
 import org.ohemspark.spark.ImageReport;
 import org.ohemspark.spark.ImageSource;
 import org.ohemspark.spark.InferredLogits;
+import org.ohemspark.spark.MaskFormat;
+import org.ohemspark.spark.MaskPngs;
 import org.ohemspark.spark.MiningSummary;
 import org.ohemspark.spark.OhemMiner;
 import org.ohemspark.spark.OutputFiles;
@@ -29,7 +31,8 @@ import org.ohemspark.spark.OutputFiles;
 /**
  * Entry point of {@code jobs/ohem-mine.sh}: parses flags, resolves the configuration, runs
  * {@link OhemMiner} and commits {@code summary.json}, {@code images/}, {@code hard_pixels/},
- * {@code classes/} and {@code confusion/} (and {@code quarantine/}) under the output directory.
+ * {@code classes/} and {@code confusion/} (and {@code masks/}, {@code quarantine/}) under the
+ * output directory.
  * Exits with an {@link ExitCode}.
  */
 public final class OhemMineJob {
@@ -119,6 +122,12 @@ public final class OhemMineJob {
       // O(C) and O(C^2) rows built on the driver: one small file each
       r.classes().write().parquet(staged.path("classes"));
       r.confusion().write().parquet(staged.path("confusion"));
+      if (config.masks() == MaskFormat.PNG) {
+        MaskPngs.write(r.keptRules(), config.params().ignoreIndex(),
+            spark.sparkContext().broadcast(new HadoopConf(hadoop),
+                scala.reflect.ClassTag$.MODULE$.apply(HadoopConf.class)),
+            staged.path("masks"));
+      }
       if (config.mode() == BadRecordMode.PERMISSIVE) {
         files.gathered(r.quarantine(), BadRecords.QUARANTINE_ROW_BYTES, "image_id", "source")
             .parquet(staged.path("quarantine"));
@@ -141,8 +150,8 @@ public final class OhemMineJob {
           config, inferredBy));
       staged.commit();
       long t2 = System.nanoTime();
-      print(out, r.summary(), staged.target(), r.firstPassNanos(), r.selectionNanos(),
-          t2 - t1, t2 - t0);
+      print(out, r.summary(), staged.target(), config.masks(), r.firstPassNanos(),
+          r.selectionNanos(), t2 - t1, t2 - t0);
       printCost(out, r, heap, ExecutorHeapPeaks.of(spark.sparkContext()));
       return ExitCode.OK;
     } catch (Exception e) { // SparkException is checked but thrown from Scala undeclared
@@ -193,8 +202,8 @@ public final class OhemMineJob {
     }
   }
 
-  private static void print(PrintStream out, MiningSummary s, String target, long firstPass,
-      long selection, long write, long total) {
+  private static void print(PrintStream out, MiningSummary s, String target, MaskFormat masks,
+      long firstPass, long selection, long write, long total) {
     out.printf(Locale.ROOT, "OHEM mean: %s (status %s, group_by %s)%n",
         s.mean() == null ? "null" : String.format(Locale.ROOT, "%.7f", s.mean()), s.status(),
         s.groupBy().label());
@@ -206,7 +215,7 @@ public final class OhemMineJob {
             + "write %.2fs, total %.2fs%n", firstPass / 1e9, selection / 1e9,
         s.histogramPasses(), write / 1e9, total / 1e9);
     out.println("output: " + target + " (summary.json, images/, hard_pixels/, classes/, "
-        + "confusion/"
+        + "confusion/" + (masks == MaskFormat.PNG ? ", masks/" : "")
         + (s.mode() == BadRecordMode.PERMISSIVE ? ", quarantine/)" : ")"));
     if (s.nBadRecords() > 0) {
       out.printf(Locale.ROOT, "bad records: %d (%s)%n", s.nBadRecords(), s.mode());

@@ -82,6 +82,9 @@ public final class SummaryJson {
     o.put("hard_pixels", "hard_pixels");
     o.put("classes", "classes");
     o.put("confusion", "confusion");
+    if (c.masks() == org.ohemspark.spark.MaskFormat.PNG) {
+      o.put("masks", "masks");
+    }
     if (s.mode() == BadRecordMode.PERMISSIVE) {
       o.put("quarantine", "quarantine");
     }

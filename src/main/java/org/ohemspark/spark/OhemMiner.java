@@ -1,5 +1,6 @@
 package org.ohemspark.spark;
 
+import org.apache.spark.api.java.JavaPairRDD;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Dataset;
@@ -11,6 +12,7 @@ import java.util.List;
 import org.ohemspark.core.BadRecordException;
 import org.ohemspark.core.ClassReport;
 import org.ohemspark.core.ImageLosses;
+import org.ohemspark.core.KeepRule;
 import org.ohemspark.core.LabelConvention;
 import org.ohemspark.core.OhemOutcome;
 import org.ohemspark.core.OhemParams;
@@ -218,7 +220,7 @@ public final class OhemMiner {
           classReport, ClassTables.classes(spark, classReport),
           ClassTables.confusion(spark, classReport),
           firstPassNanos, System.nanoTime() - t1, decoded, totals.stretched(), outcomes,
-          unranked);
+          unranked, outcomes.rules());
     }
 
     TopK topk = null;
@@ -248,7 +250,7 @@ public final class OhemMiner {
         HardPixels.of(spark, keep.pair(frame), params.ignoreIndex()), bad.quarantine(),
         classReport, ClassTables.classes(spark, classReport),
         ClassTables.confusion(spark, classReport), firstPassNanos, System.nanoTime() - t1,
-        decoded, totals.stretched(), null, null);
+        decoded, totals.stretched(), null, null, keep.pair(frame));
   }
 
   /**
@@ -275,12 +277,16 @@ public final class OhemMiner {
    * @param unrankedImages with {@code --group-by image}, the rows of {@code images} before
    *     {@link ImageRanks} (persisted: summed, then ranked); null with {@code --group-by
    *     dataset}
+   * @param keptRules each good cached image with its keep rule: the pairs {@code hardPixels}
+   *     and {@code images} are built from (lazily), for more per-image outputs
+   *     ({@link MaskPngs})
    */
   public record Result(MiningSummary summary, JavaRDD<LossRecord> cached, Dataset<Row> lossFrame,
       Dataset<Row> images, Dataset<Row> hardPixels, Dataset<Row> quarantine,
       ClassReport classReport, Dataset<Row> classes, Dataset<Row> confusion,
       long firstPassNanos, long selectionNanos, LongAccumulator imagesDecoded,
-      StretchedImages stretched, ImageOutcomes imageOutcomes, Dataset<Row> unrankedImages)
+      StretchedImages stretched, ImageOutcomes imageOutcomes, Dataset<Row> unrankedImages,
+      JavaPairRDD<ImageLosses, KeepRule> keptRules)
       implements AutoCloseable {
 
     /**
