@@ -38,7 +38,10 @@ import org.ohemspark.core.TopK;
  * cached losses, read in place, and once the keep rule is known one pass summing the kept pixels
  * by (label, predicted) ({@link KeptConfusionPass}); the aggregations run in fewer, larger
  * tasks than the loss pass
- * ({@link ScanPartitions}). No pixel, and no row per image, is ever collected on the driver.
+ * ({@link ScanPartitions}); {@code images/}' rank then takes a pass computing each image's
+ * sort key, a range partitioner's sample and a count of the keys per range, and a shuffle of
+ * the rows ({@link ImageRanks}). No pixel, and no row per image, is ever collected on the
+ * driver.
  */
 public final class OhemMiner {
   private final SparkSession spark;
