@@ -111,6 +111,12 @@ public final class OhemMineJob {
         OhemMiner.Result r = mine(spark, mining, source, classNames, err)) {
       long t1 = System.nanoTime();
       OutputFiles files = new OutputFiles(config.outputFileBytes());
+      if (config.masks() == MaskFormat.PNG) { // first: an id that is no file name fails early
+        MaskPngs.write(r.keptRules(), config.params().ignoreIndex(),
+            spark.sparkContext().broadcast(new HadoopConf(hadoop),
+                scala.reflect.ClassTag$.MODULE$.apply(HadoopConf.class)),
+            staged.path("masks"));
+      }
       // each hard_mask is distinct: a dictionary only costs time there
       files.ordered(r.images(), ImageReport.rowBytes(r.summary().nImages(),
           r.summary().nKept()))
@@ -122,12 +128,6 @@ public final class OhemMineJob {
       // O(C) and O(C^2) rows built on the driver: one small file each
       r.classes().write().parquet(staged.path("classes"));
       r.confusion().write().parquet(staged.path("confusion"));
-      if (config.masks() == MaskFormat.PNG) {
-        MaskPngs.write(r.keptRules(), config.params().ignoreIndex(),
-            spark.sparkContext().broadcast(new HadoopConf(hadoop),
-                scala.reflect.ClassTag$.MODULE$.apply(HadoopConf.class)),
-            staged.path("masks"));
-      }
       if (config.mode() == BadRecordMode.PERMISSIVE) {
         files.gathered(r.quarantine(), BadRecords.QUARANTINE_ROW_BYTES, "image_id", "source")
             .parquet(staged.path("quarantine"));

@@ -143,6 +143,48 @@ class MaskPngsJobTest {
     return dir;
   }
 
+  /** The sample as one tar whose keys are {@code <prefix><id>}. */
+  private static Path sampleTar(Path dir, String prefix) throws IOException {
+    org.ohemspark.testing.Tars tar = org.ohemspark.testing.Tars.create();
+    for (String id : List.of("street_0001", "street_0002", "street_0003")) {
+      tar.add(prefix + id + ".logits.npy",
+          Files.readAllBytes(SAMPLE.resolve("logits/" + id + ".npy")));
+      String label = id.equals("street_0003") ? "labels.npy" : "seg.png";
+      tar.add(prefix + id + "." + label, Files.readAllBytes(SAMPLE.resolve("labels/" + id
+          + (id.equals("street_0003") ? ".npy" : ".png"))));
+    }
+    Files.createDirectories(dir);
+    Files.write(dir.resolve("shard-000000.tar"), tar.bytes());
+    Files.copy(SAMPLE.resolve("dataset.json"), dir.resolve("dataset.json"));
+    return dir;
+  }
+
+  /**
+   * WebDataset keys with folders ({@code train/street_0001}) give sub-folders of masks/; a key
+   * that is no safe file name ({@code a:b/...}) fails the job as bad input naming it, and
+   * leaves no output.
+   */
+  @Test
+  void keysWithFoldersBecomeSubFoldersAndUnsafeOnesAreRefused() throws IOException {
+    Path out = tmp.resolve("out");
+    JobRun r = JobRun.of(OhemMineJob::run, spark, "--input",
+        sampleTar(tmp.resolve("nested"), "train/").toString(), "--output", out.toString(),
+        "--masks", "png");
+    assertEquals(ExitCode.OK, r.code(), r.err());
+    assertTrue(Files.isRegularFile(out.resolve("masks/train/street_0001.png")));
+    assertEquals(8, ImageIO.read(out.resolve("masks/train/street_0002.png").toFile())
+        .getColorModel().getPixelSize());
+
+    Path badOut = tmp.resolve("bad-out");
+    JobRun bad = JobRun.of(OhemMineJob::run, spark, "--input",
+        sampleTar(tmp.resolve("unsafe"), "c:").toString(), "--output", badOut.toString(),
+        "--masks", "png");
+    assertEquals(ExitCode.BAD_INPUT, bad.code(), bad.err());
+    assertTrue(bad.err().contains("image_id='c:street_000") && bad.err().contains(
+        "no safe file name for masks/<image_id>.png (it holds ':')"), bad.err());
+    assertFalse(Files.exists(badOut), "nothing written");
+  }
+
   @Test
   void noMasksByDefaultAndAnUnknownFormatIsRefused() throws IOException {
     Path out = tmp.resolve("out");
