@@ -39,6 +39,9 @@ KNOWN = {
     "DistributedTopK.collect": "top-k ties per image",
     "ImageScopeTotals.collectAsList": "image-scope totals",
     "KeptConfusionPass.treeAggregate": "kept pixels by (label, predicted)",
+    "ImageRanks.RangePartitioner": "images/ rank: key sample",
+    "ImageRanks.treeAggregate": "images/ rank: images per range",
+    "MaskPngs.fold": "write masks/",
 }
 
 # call sites used from several lines of one file: the label of each line, by the line's rank

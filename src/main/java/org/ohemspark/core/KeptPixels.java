@@ -61,6 +61,19 @@ public final class KeptPixels {
     return new Totals(n[0], s[0]);
   }
 
+  /**
+   * Count and sum of the losses at {@code kept} ({@link #indices}), summed in that order: the
+   * same bits as {@link #totals} for the same rule.
+   */
+  public static Totals totals(ImageLosses img, int[] kept) {
+    double[] losses = img.losses();
+    double s = 0;
+    for (int i : kept) {
+      s += losses[i];
+    }
+    return new Totals(kept.length, s);
+  }
+
   /** Number of valid pixels of {@code img} whose loss is exactly {@code value}. */
   public static long countEqual(ImageLosses img, double value, int ignoreIndex) {
     long n = 0;

@@ -15,6 +15,7 @@ import org.ohemspark.spark.BadRecordMode;
 import org.ohemspark.spark.GroupBy;
 import org.ohemspark.spark.InputFormat;
 import org.ohemspark.spark.TopKMode;
+import org.ohemspark.spark.MaskFormat;
 
 /**
  * The resolved settings of one mining run. Each key is resolved in one place, in this order
@@ -39,21 +40,23 @@ import org.ohemspark.spark.TopKMode;
  * of class names, one per line: {@link ClassNames}; else {@code dataset.json}'s
  * {@code class_names}); {@code topk} / {@code --topk} ({@code exact | approx}: {@link TopKMode});
  * {@code batches} / {@code --batches} (a CSV of {@code image_id,batch} for
- * {@code group_by=batch}: {@link org.ohemspark.spark.BatchFile});
- * and the model's keys ({@link ModelOptions#KEYS},
+ * {@code group_by=batch}: {@link org.ohemspark.spark.BatchFile}); {@code masks} /
+ * {@code --masks} ({@code none | png}: also write {@code masks/<image_id>.png},
+ * {@link org.ohemspark.spark.MaskPngs}); and the model's keys ({@link ModelOptions#KEYS},
  * resolved by {@link ModelOptions}).
  */
 public record JobConfig(String input, String output, OhemParams params,
     LabelConvention labelConvention, Integer classes, GroupBy groupBy, int partitions,
     long partitionBytes, boolean overwrite, BadRecordMode mode, InputFormat format,
     long outputFileBytes, String classNamesFile, List<String> datasetClassNames,
-    TopKMode topk, String batchesFile) {
+    TopKMode topk, String batchesFile, MaskFormat masks) {
 
   /** Keys a configuration file may hold. */
   public static final List<String> KEYS = List.of("input", "output",
       "thresh", "factor", "min_kept", "label_smoothing", "align_corners", "ignore_index", "label_convention", "classes", "class_weights",
       "group_by", "partitions", "partition_bytes", "overwrite", "mode", "format",
-      "output_file_size", "class_names", "topk", "batches", "model", "model_json", "model_batch", "model_threads",
+      "output_file_size", "class_names", "topk", "batches", "masks", "model", "model_json",
+      "model_batch", "model_threads",
       "save_logits",
       "save_logits_dtype");
 
@@ -76,6 +79,7 @@ public record JobConfig(String input, String output, OhemParams params,
     p.setProperty("format", "auto");
     p.setProperty("output_file_size", "128m");
     p.setProperty("topk", "exact");
+    p.setProperty("masks", "none");
     return p;
   }
 
@@ -142,7 +146,8 @@ public record JobConfig(String input, String output, OhemParams params,
         overwrite,
         BadRecordMode.parse(p.getProperty("mode")), InputFormat.parse(p.getProperty("format")),
         parseBytes(p, "output_file_size"), blankToNull(p.getProperty("class_names")),
-        dataset.classNames(), topk(p), blankToNull(p.getProperty("batches")));
+        dataset.classNames(), topk(p), blankToNull(p.getProperty("batches")),
+        MaskFormat.parse(p.getProperty("masks")));
   }
 
   /**
@@ -174,7 +179,7 @@ public record JobConfig(String input, String output, OhemParams params,
   public JobConfig with(LabelConvention convention, Integer newClasses) {
     return new JobConfig(input, output, params, convention, newClasses, groupBy, partitions,
         partitionBytes, overwrite, mode, format, outputFileBytes, classNamesFile,
-        datasetClassNames, topk, batchesFile);
+        datasetClassNames, topk, batchesFile, masks);
   }
 
   private static String blankToNull(String v) {

@@ -97,6 +97,10 @@ public final class OhemMineCommand {
       + "output file: bytes, or 512k, 128m, 1g (default 128m).")
   String outputFileSize;
 
+  @Option(names = "--masks", paramLabel = "F", description = "none | png: also write "
+      + "OUT/masks/<image_id>.png, 0 where not kept, 1 + label where kept (default none).")
+  String masks;
+
   @Option(names = "--model", paramLabel = "MODEL.onnx", description = "Infer the logits with "
       + "this ONNX model (any Hadoop URI) from DIR/images/<id>.png|jpg or shards' image "
       + "column; declared by model.json beside it, --model-json or --model-param.")
@@ -154,6 +158,7 @@ public final class OhemMineCommand {
     m.put("mode", mode);
     m.put("format", format);
     m.put("output_file_size", outputFileSize);
+    m.put("masks", masks);
     m.put("model", model);
     m.put("model_json", modelJson);
     m.put("model_batch", modelBatch);

@@ -24,6 +24,8 @@ import org.ohemspark.spark.HardPixels;
 import org.ohemspark.spark.ImageReport;
 import org.ohemspark.spark.ImageSource;
 import org.ohemspark.spark.InferredLogits;
+import org.ohemspark.spark.MaskFormat;
+import org.ohemspark.spark.MaskPngs;
 import org.ohemspark.spark.MiningSummary;
 import org.ohemspark.spark.OhemMiner;
 import org.ohemspark.spark.OutputFiles;
@@ -32,7 +34,8 @@ import org.ohemspark.spark.TopKMode;
 /**
  * Entry point of {@code jobs/ohem-mine.sh}: parses flags, resolves the configuration, runs
  * {@link OhemMiner} and commits {@code summary.json}, {@code images/}, {@code hard_pixels/},
- * {@code classes/} and {@code confusion/} (and {@code quarantine/}) under the output directory.
+ * {@code classes/} and {@code confusion/} (and {@code masks/}, {@code quarantine/}) under the
+ * output directory.
  * Exits with an {@link ExitCode}.
  */
 public final class OhemMineJob {
@@ -121,7 +124,16 @@ public final class OhemMineJob {
         OhemMiner.Result r = mine(spark, mining, source, classNames, err)) {
       long t1 = System.nanoTime();
       OutputFiles files = new OutputFiles(config.outputFileBytes());
-      files.gathered(r.images(), ImageReport.ROW_BYTES).parquet(staged.path("images"));
+      if (config.masks() == MaskFormat.PNG) { // first: an id that is no file name fails early
+        MaskPngs.write(r.keptRules(), config.params().ignoreIndex(),
+            spark.sparkContext().broadcast(new HadoopConf(hadoop),
+                scala.reflect.ClassTag$.MODULE$.apply(HadoopConf.class)),
+            staged.path("masks"));
+      }
+      // each hard_mask is distinct: a dictionary only costs time there
+      files.ordered(r.images(), ImageReport.rowBytes(r.summary().nImages(),
+          r.summary().nKept()))
+          .option("parquet.enable.dictionary#hard_mask", "false").parquet(staged.path("images"));
       // pixel_index and loss are nearly all distinct: a dictionary only costs time there
       files.perPartition(r.hardPixels(), r.summary().nKept(), HardPixels.ROW_BYTES)
           .option("parquet.enable.dictionary#pixel_index", "false")
@@ -154,8 +166,8 @@ public final class OhemMineJob {
           config, inferredBy));
       staged.commit();
       long t2 = System.nanoTime();
-      print(out, r.summary(), staged.target(), r.firstPassNanos(), r.selectionNanos(),
-          t2 - t1, t2 - t0);
+      print(out, r.summary(), staged.target(), config.masks(), r.firstPassNanos(),
+          r.selectionNanos(), t2 - t1, t2 - t0);
       printCost(out, r, heap, ExecutorHeapPeaks.of(spark.sparkContext()));
       return ExitCode.OK;
     } catch (Exception e) { // SparkException is checked but thrown from Scala undeclared
@@ -260,8 +272,8 @@ public final class OhemMineJob {
     }
   }
 
-  private static void print(PrintStream out, MiningSummary s, String target, long firstPass,
-      long selection, long write, long total) {
+  private static void print(PrintStream out, MiningSummary s, String target, MaskFormat masks,
+      long firstPass, long selection, long write, long total) {
     out.printf(Locale.ROOT, "OHEM mean: %s (status %s, group_by %s)%n",
         s.mean() == null ? "null" : String.format(Locale.ROOT, "%.7f", s.mean()), s.status(),
         s.groupBy().label());
@@ -274,6 +286,7 @@ public final class OhemMineJob {
         s.histogramPasses(), write / 1e9, total / 1e9);
     out.println("output: " + target + " (summary.json, images/, hard_pixels/, classes/, "
         + "confusion/" + (s.groupBy() == GroupBy.BATCH ? ", batches/" : "")
+        + (masks == MaskFormat.PNG ? ", masks/" : "")
         + (s.mode() == BadRecordMode.PERMISSIVE ? ", quarantine/)" : ")"));
     if (s.nBadRecords() > 0) {
       out.printf(Locale.ROOT, "bad records: %d (%s)%n", s.nBadRecords(), s.mode());

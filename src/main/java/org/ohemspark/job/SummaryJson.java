@@ -63,6 +63,9 @@ public final class SummaryJson {
     if (s.groupBy() == GroupBy.BATCH) {
       o.put("batches", "batches");
     }
+    if (c.masks() == org.ohemspark.spark.MaskFormat.PNG) {
+      o.put("masks", "masks");
+    }
     if (s.mode() == BadRecordMode.PERMISSIVE) {
       o.put("quarantine", "quarantine");
     }

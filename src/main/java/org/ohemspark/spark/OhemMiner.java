@@ -1,5 +1,6 @@
 package org.ohemspark.spark;
 
+import org.apache.spark.api.java.JavaPairRDD;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Dataset;
@@ -12,6 +13,7 @@ import org.ohemspark.core.BadRecordException;
 import org.ohemspark.core.ClassReport;
 import org.ohemspark.core.ImageLosses;
 import org.ohemspark.core.KeptConfusion;
+import org.ohemspark.core.KeepRule;
 import org.ohemspark.core.LabelConvention;
 import org.ohemspark.core.LossSketch;
 import org.ohemspark.core.OhemOutcome;
@@ -38,7 +40,10 @@ import org.ohemspark.core.TopK;
  * cached losses, read in place, and once the keep rule is known one pass summing the kept pixels
  * by (label, predicted) ({@link KeptConfusionPass}); the aggregations run in fewer, larger
  * tasks than the loss pass
- * ({@link ScanPartitions}). No pixel, and no row per image, is ever collected on the driver.
+ * ({@link ScanPartitions}); {@code images/}' rank then takes a pass computing each image's
+ * sort key, a range partitioner's sample and a count of the keys per range, and a shuffle of
+ * the rows ({@link ImageRanks}). No pixel, and no row per image, is ever collected on the
+ * driver.
  */
 public final class OhemMiner {
   private final SparkSession spark;
@@ -297,9 +302,12 @@ public final class OhemMiner {
     if (groupBy == GroupBy.IMAGE) {
       ImageOutcomes outcomes = new ImageOutcomes(frame, params, cacheLevel(),
           spark.sparkContext().longAccumulator("ohem.image_rules"));
-      Dataset<Row> images = ImageReport.ofImages(spark, outcomes.pairs(), params.ignoreIndex())
-          .persist(StorageLevel.MEMORY_AND_DISK());
-      ImageScopeTotals s = ImageScopeTotals.of(images);
+      Dataset<Row> unranked = ImageReport.ofImages(spark, outcomes.pairs(),
+          params.ignoreIndex()).persist(StorageLevel.MEMORY_AND_DISK());
+      ImageScopeTotals s = ImageScopeTotals.of(unranked);
+      Dataset<Row> images = ImageRanks.rank(spark,
+          ImageRanks.keys(outcomes.rules(), params.ignoreIndex()), unranked.javaRDD(),
+          ImageReport.schema(GroupBy.IMAGE));
       ClassReport classReport = ClassReport.of(totals.classes(),
           KeptConfusionPass.of(outcomes.rules(), params.ignoreIndex()), classNames);
       Double mean = s.meanOfMeans();
@@ -310,7 +318,8 @@ public final class OhemMiner {
           HardPixels.of(spark, outcomes.rules(), params.ignoreIndex()), bad.quarantine(),
           classReport, ClassTables.classes(spark, classReport),
           ClassTables.confusion(spark, classReport),
-          firstPassNanos, System.nanoTime() - t1, decoded, totals.stretched(), outcomes, null);
+          firstPassNanos, System.nanoTime() - t1, decoded, totals.stretched(), outcomes,
+          unranked, outcomes.rules(), null);
     }
 
     if (groupBy == GroupBy.BATCH) {
@@ -323,12 +332,15 @@ public final class OhemMiner {
       MiningSummary summary = new MiningSummary(mean, mean == null ? "EMPTY" : "OK", groupBy,
           nImages, nValid, b.nMin(), nHard, b.nKept(), b.topk() > 0, null,
           params.lossThreshold(), b.topk(), b.empty(), 0, mode, bad.count());
-      Dataset<Row> images = ImageReport.ofDataset(spark, outcomes.rules(), params.ignoreIndex());
+      Dataset<Row> images = ImageRanks.rank(spark,
+          ImageRanks.keys(outcomes.rules(), params.ignoreIndex()),
+          ImageReport.ofDataset(outcomes.rules(), params.ignoreIndex()),
+          ImageReport.schema(GroupBy.DATASET));
       return new Result(summary, cached, lossFrame, images,
           HardPixels.of(spark, outcomes.rules(), params.ignoreIndex()), bad.quarantine(),
           classReport, ClassTables.classes(spark, classReport),
           ClassTables.confusion(spark, classReport), firstPassNanos, System.nanoTime() - t1,
-          decoded, totals.stretched(), null, outcomes);
+          decoded, totals.stretched(), null, null, outcomes.rules(), outcomes);
     }
     TopK topk = null;
     int passes = 0;
@@ -347,13 +359,17 @@ public final class OhemMiner {
     MiningSummary summary = new MiningSummary(o.mean(), o.status(), groupBy, nImages, nValid,
         o.nMin(), o.nHard(), o.nKept(), o.usedTopk(), o.kthLoss(), o.lossThreshold(),
         o.usedTopk() ? 1 : 0, o.mean() == null ? 1 : 0, passes, mode, bad.count());
-    // read once, by the writer: no need to cache it (the image scope sums it first)
-    Dataset<Row> images = ImageReport.ofDataset(spark, keep.pair(frame), params.ignoreIndex());
+    // the rows are computed once, by the rank's shuffle: no need to cache them (the image
+    // scope sums them first)
+    Dataset<Row> images = ImageRanks.rank(spark,
+        ImageRanks.keys(keep.pair(frame), params.ignoreIndex()),
+        ImageReport.ofDataset(keep.pair(frame), params.ignoreIndex()),
+        ImageReport.schema(GroupBy.DATASET));
     return new Result(summary, cached, lossFrame, images,
         HardPixels.of(spark, keep.pair(frame), params.ignoreIndex()), bad.quarantine(),
         classReport, ClassTables.classes(spark, classReport),
         ClassTables.confusion(spark, classReport), firstPassNanos, System.nanoTime() - t1,
-        decoded, totals.stretched(), null, null);
+        decoded, totals.stretched(), null, null, keep.pair(frame), null);
   }
 
   /**
@@ -377,12 +393,21 @@ public final class OhemMiner {
    *     warning): counted from the cached records, exact as the summary's figures
    * @param imageOutcomes with {@code --group-by image}, each image's own outcome, persisted
    *     (read by {@code images} and {@code hardPixels}); null with {@code --group-by dataset}
+   * @param unrankedImages with {@code --group-by image}, the rows of {@code images} before
+   *     {@link ImageRanks} (persisted: summed, then ranked); null with {@code --group-by
+   *     dataset}
+   * @param keptRules each good cached image with its keep rule: the pairs {@code hardPixels}
+   *     and {@code images} are built from (lazily), for more per-image outputs
+   *     ({@link MaskPngs})
+   * @param batchOutcomes with {@code --group-by batch}, the persisted batches (read by
+   *     {@link #batches}, {@code images} and {@code hardPixels}); else null
    */
   public record Result(MiningSummary summary, JavaRDD<LossRecord> cached, Dataset<Row> lossFrame,
       Dataset<Row> images, Dataset<Row> hardPixels, Dataset<Row> quarantine,
       ClassReport classReport, Dataset<Row> classes, Dataset<Row> confusion,
       long firstPassNanos, long selectionNanos, LongAccumulator imagesDecoded,
-      StretchedImages stretched, ImageOutcomes imageOutcomes, BatchOutcomes batchOutcomes)
+      StretchedImages stretched, ImageOutcomes imageOutcomes, Dataset<Row> unrankedImages,
+      JavaPairRDD<ImageLosses, KeepRule> keptRules, BatchOutcomes batchOutcomes)
       implements AutoCloseable {
 
     /** {@code batches/} ({@link BatchOutcomes#SCHEMA}) with {@code --group-by batch}, else null. */
@@ -402,7 +427,9 @@ public final class OhemMiner {
 
     @Override
     public void close() {
-      images.unpersist();
+      if (unrankedImages != null) {
+        unrankedImages.unpersist();
+      }
       if (imageOutcomes != null) {
         imageOutcomes.unpersist();
       }

@@ -76,6 +76,8 @@ class BenchEventLogTest {
     assertEquals(loss, labels.get(0), labels.toString());
     assertTrue(labels.contains("per-image totals"), labels.toString());
     assertTrue(labels.contains("kept pixels by (label, predicted)"), labels.toString());
+    assertTrue(labels.contains("images/ rank: key sample"), labels.toString());
+    assertTrue(labels.contains("images/ rank: images per range"), labels.toString());
     // the last jobs write the outputs, in the job's order (each may be two Spark jobs: the
     // tasks that feed the write, then the write), one row per image, one per kept pixel, one
     // per class and one per (label, predicted) pair of kept pixels

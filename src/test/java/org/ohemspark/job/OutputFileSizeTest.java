@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.TimeoutException;
+import java.util.stream.LongStream;
 import java.util.stream.Stream;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.parquet.hadoop.ParquetFileReader;
@@ -36,7 +37,8 @@ import org.ohemspark.testing.SparkTestSession;
  * Output file sizes follow {@code output_file_size}, not the loss pass's partitioning: a
  * generated dataset of 40 images (32x32, 5 classes) plus 7 unreadable logits files, mined in
  * PERMISSIVE mode over 8 partitions. At a target of 1600 bytes the rows per file are
- * {@code floor(1600 / row bytes)}: 20 for {@code images/} (80 B), 100 for {@code hard_pixels/}
+ * {@code floor(1600 / row bytes)}: for {@code images/} 80 B plus 1 B per kept pixel of the mean
+ * image (its {@code hard_mask}), 100 for {@code hard_pixels/}
  * (16 B), 6 for {@code quarantine/} (256 B); each file is checked against that arithmetic from
  * its footer's row count.
  */
@@ -129,10 +131,22 @@ class OutputFileSizeTest {
     long kept = s.get("n_kept").asLong();
     assertTrue(kept > 8 * 100, "hard_pixels/ spans files in every partition: " + kept);
 
-    // images/: 40 rows gathered into one task, cut into 20 + 20
+    // images/: 40 rows written by one task, in rank order, in files of 1600 / (80 B + 1 B per
+    // kept pixel of the mean image, rounded up) rows
+    long imageRowBytes = 80 + (kept + IMAGES - 1) / IMAGES;
     Map<Integer, List<Long>> images = rowsByPart(out.resolve("images"));
     assertEquals(1, images.size(), "one writing task: " + images);
-    assertEquals(cut(IMAGES, 1600 / 80), images.values().iterator().next());
+    assertTrue(1600 / imageRowBytes < IMAGES, "several files: " + imageRowBytes);
+    assertEquals(cut(IMAGES, 1600 / imageRowBytes), images.values().iterator().next());
+    List<Long> ranks = new ArrayList<>();
+    try (Stream<Path> files = Files.list(out.resolve("images"))) {
+      for (Path f : files.filter(p -> p.toString().endsWith(".parquet")).sorted().toList()) {
+        spark.read().parquet(f.toString()).select("rank").collectAsList()
+            .forEach(r -> ranks.add(r.getLong(0)));
+      }
+    }
+    assertEquals(LongStream.rangeClosed(1, IMAGES).boxed().toList(), ranks,
+        "rank order, file after file");
 
     // quarantine/: 7 rows, 6 + 1, in image id order across the files
     Map<Integer, List<Long>> quarantine = rowsByPart(out.resolve("quarantine"));
@@ -201,16 +215,17 @@ class OutputFileSizeTest {
   }
 
   /**
-   * Gathering {@code images/} into one task must not pull its computation (a pass over the
-   * cached losses, every image's kept-pixel totals) into that task: the write runs the 8 tasks
-   * of the loss pass's partitions, then the one writing task, and decodes no image again.
+   * Writing {@code images/} in one task must not pull its computation (a pass over the cached
+   * losses, every image's kept pixels and mask) into that task: the write runs the 8 tasks of
+   * the loss pass's partitions (the rank's shuffle), then the one writing task reading the
+   * ranked rows, and decodes no image again.
    */
   @Test
-  void gatheringKeepsTheComputationInTheLossPassPartitions() throws Exception {
+  void theOneImagesWriterKeepsTheComputationInTheLossPassPartitions() throws Exception {
     String dir = tmp.resolve("images-only").toString();
     try (OhemMiner.Result r = mineInEight()) {
       assertEquals(List.of(8, 1), stagesOf(r,
-          () -> new OutputFiles(1600).gathered(r.images(), 80).parquet(dir)),
+          () -> new OutputFiles(1600).ordered(r.images(), 80).parquet(dir)),
           "tasks of each stage of the write");
       assertEquals(IMAGES, spark.read().parquet(dir).count());
     }

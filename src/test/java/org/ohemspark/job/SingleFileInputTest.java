@@ -60,8 +60,13 @@ class SingleFileInputTest {
   }
 
   /** {@code <out>/<table>} rows as strings, sorted, only those of {@code ids}. */
+  /**
+   * The rows of {@code ids} in a table, as text, sorted; {@code images/}' {@code rank} left out
+   * (an image's rank among the file's images is not its rank among the folder's).
+   */
   private static List<String> rows(Path out, String table, Set<String> ids) {
-    return spark.read().parquet(out.resolve(table).toString()).collectAsList().stream()
+    org.apache.spark.sql.Dataset<Row> t = spark.read().parquet(out.resolve(table).toString());
+    return t.drop("rank").collectAsList().stream()
         .filter(r -> ids.contains(r.<String>getAs("image_id"))).map(Row::toString).sorted()
         .toList();
   }

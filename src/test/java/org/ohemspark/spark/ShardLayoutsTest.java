@@ -118,6 +118,9 @@ class ShardLayoutsTest {
       assertEquals(fromDir.confusion(), fromParquet.confusion(), "parquet confusion");
       assertEquals(fromDir.confusion(), fromTars.confusion(), "webdataset confusion");
       assertTrue(!fromDir.classes().isEmpty(), "a row per class");
+      for (Outcome o : List.of(fromDir, fromParquet, fromTars)) {
+        MaskRows.assertMasksAreTheHardPixels(o.images(), o.hardPixels());
+      }
       assertEquals(fromDir.summary().nKept(), fromDir.hardPixels().size());
       out.add(fromDir);
     }
