@@ -34,8 +34,8 @@ import org.ohemspark.spark.InputFormat;
  * file: bytes, or with a unit as Spark's sizes, {@code 128m}; see
  * {@link org.ohemspark.spark.OutputFiles}), {@code class_names} / {@code --class-names} (a file
  * of class names, one per line: {@link ClassNames}; else {@code dataset.json}'s
- * {@code class_names}); and the model's keys ({@link ModelOptions#KEYS},
- * resolved by {@link ModelOptions}).
+ * {@code class_names}); the model's keys ({@link ModelOptions#KEYS},
+ * resolved by {@link ModelOptions}) and the report's ({@link ReportOptions#KEYS}).
  */
 public record JobConfig(String input, String output, OhemParams params,
     LabelConvention labelConvention, Integer classes, GroupBy groupBy, int partitions,
@@ -48,7 +48,7 @@ public record JobConfig(String input, String output, OhemParams params,
       "group_by", "partitions", "partition_bytes", "overwrite", "mode", "format",
       "output_file_size", "class_names", "model", "model_json", "model_batch", "model_threads",
       "save_logits",
-      "save_logits_dtype");
+      "save_logits_dtype", "report", "report_images");
 
   /** Built-in defaults, as a layer. */
   public static Properties defaults() {

@@ -75,6 +75,14 @@ public final class OhemMineCommand {
       + "output file: bytes, or 512k, 128m, 1g (default 128m).")
   String outputFileSize;
 
+  @Option(names = "--no-report", description = "Do not write report.html (the mining "
+      + "report).")
+  boolean noReport;
+
+  @Option(names = "--report-images", paramLabel = "N", description = "Worst images shown in "
+      + "report.html (default 24).")
+  String reportImages;
+
   @Option(names = "--model", paramLabel = "MODEL.onnx", description = "Infer the logits with "
       + "this ONNX model (any Hadoop URI) from DIR/images/<id>.png|jpg or shards' image "
       + "column; declared by model.json beside it, --model-json or --model-param.")
@@ -127,6 +135,8 @@ public final class OhemMineCommand {
     m.put("mode", mode);
     m.put("format", format);
     m.put("output_file_size", outputFileSize);
+    m.put("report", noReport ? "false" : null);
+    m.put("report_images", reportImages);
     m.put("model", model);
     m.put("model_json", modelJson);
     m.put("model_batch", modelBatch);

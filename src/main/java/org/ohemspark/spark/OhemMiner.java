@@ -1,5 +1,6 @@
 package org.ohemspark.spark;
 
+import org.apache.spark.api.java.JavaPairRDD;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Dataset;
@@ -11,7 +12,9 @@ import java.util.List;
 import org.ohemspark.core.BadRecordException;
 import org.ohemspark.core.ClassReport;
 import org.ohemspark.core.ImageLosses;
+import org.ohemspark.core.KeepRule;
 import org.ohemspark.core.LabelConvention;
+import org.ohemspark.core.LossBins;
 import org.ohemspark.core.OhemOutcome;
 import org.ohemspark.core.OhemParams;
 import org.ohemspark.core.TopK;
@@ -214,7 +217,8 @@ public final class OhemMiner {
           HardPixels.of(spark, outcomes.rules(), params.ignoreIndex()), bad.quarantine(),
           classReport, ClassTables.classes(spark, classReport),
           ClassTables.confusion(spark, classReport),
-          firstPassNanos, System.nanoTime() - t1, decoded, totals.stretched(), outcomes);
+          firstPassNanos, System.nanoTime() - t1, decoded, totals.stretched(), outcomes,
+          totals.lossBins(), outcomes.rules());
     }
 
     TopK topk = null;
@@ -240,7 +244,7 @@ public final class OhemMiner {
         HardPixels.of(spark, keep.pair(frame), params.ignoreIndex()), bad.quarantine(),
         classReport, ClassTables.classes(spark, classReport),
         ClassTables.confusion(spark, classReport), firstPassNanos, System.nanoTime() - t1,
-        decoded, totals.stretched(), null);
+        decoded, totals.stretched(), null, totals.lossBins(), keep.pair(frame));
   }
 
   /**
@@ -264,12 +268,16 @@ public final class OhemMiner {
    *     warning): counted from the cached records, exact as the summary's figures
    * @param imageOutcomes with {@code --group-by image}, each image's own outcome, persisted
    *     (read by {@code images} and {@code hardPixels}); null with {@code --group-by dataset}
+   * @param lossBins the valid pixels' losses in equal bins (the report's histogram)
+   * @param kept each good image with the rule that says which of its pixels are kept, lazily
+   *     (the report's worst images: {@link ReportImages})
    */
   public record Result(MiningSummary summary, JavaRDD<LossRecord> cached, Dataset<Row> lossFrame,
       Dataset<Row> images, Dataset<Row> hardPixels, Dataset<Row> quarantine,
       ClassReport classReport, Dataset<Row> classes, Dataset<Row> confusion,
       long firstPassNanos, long selectionNanos, LongAccumulator imagesDecoded,
-      StretchedImages stretched, ImageOutcomes imageOutcomes)
+      StretchedImages stretched, ImageOutcomes imageOutcomes, LossBins lossBins,
+      JavaPairRDD<ImageLosses, KeepRule> kept)
       implements AutoCloseable {
 
     /**

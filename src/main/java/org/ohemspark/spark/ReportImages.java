@@ -1,0 +1,86 @@
+package org.ohemspark.spark;
+
+import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.apache.spark.api.java.JavaPairRDD;
+import org.apache.spark.broadcast.Broadcast;
+import org.ohemspark.core.ImageLosses;
+import org.ohemspark.core.KeepRule;
+import org.ohemspark.core.KeptPixels;
+import org.ohemspark.report.Thumbnails;
+import org.ohemspark.report.WorstImage;
+import scala.Tuple2;
+
+/**
+ * The report's worst images, gathered in two small jobs over the cached records: the first
+ * {@code n} images by rank ({@code kept_loss_sum} descending, then {@code image_id} ascending),
+ * by {@code takeOrdered} (a top-n per partition, merged: the driver holds O(n) small rows); then
+ * the thumbnails of those n images only, made on the executors ({@link Thumbnails}, each image's
+ * picture read there by {@link ReportPictures}) and collected, O(n) PNGs of at most
+ * {@link Thumbnails#MAX_WIDTH} pixels wide.
+ */
+public final class ReportImages {
+  private ReportImages() {}
+
+  /** One image's rank figures, as the first job collects them. */
+  record Ranked(String imageId, int height, int width, long nValid, long nHard, long nKept,
+      double keptLossSum) implements Serializable {}
+
+  /** {@code kept_loss_sum} descending, then {@code image_id} ascending: the worst first. */
+  static final class ByRank implements Comparator<Ranked>, Serializable {
+    private static final long serialVersionUID = 1L;
+
+    @Override
+    public int compare(Ranked a, Ranked b) {
+      int c = Double.compare(b.keptLossSum(), a.keptLossSum());
+      return c != 0 ? c : a.imageId().compareTo(b.imageId());
+    }
+  }
+
+  /**
+   * The worst {@code n} images with their thumbnails, rank 1 first (fewer when there are fewer
+   * images; none for {@code n = 0}).
+   *
+   * @param kept each good image with its keep rule ({@link OhemMiner.Result#kept})
+   */
+  public static List<WorstImage> of(JavaPairRDD<ImageLosses, KeepRule> kept, int n,
+      int ignoreIndex, ReportPictures pictures, Broadcast<HadoopConf> conf) {
+    if (n <= 0) {
+      return List.of();
+    }
+    List<Ranked> top = kept.map(e -> rank(e._1(), e._2(), ignoreIndex))
+        .takeOrdered(n, new ByRank());
+    Set<String> ids = new HashSet<>();
+    for (Ranked r : top) {
+      ids.add(r.imageId());
+    }
+    Map<String, Thumbnails.Set> thumbs = new HashMap<>();
+    for (Tuple2<String, Thumbnails.Set> t : kept.filter(e -> ids.contains(e._1().imageId()))
+        .mapToPair(e -> new Tuple2<>(e._1().imageId(), Thumbnails.of(e._1(), e._2(),
+            ignoreIndex, pictures.read(e._1().imageId(), conf.value()))))
+        .collect()) {
+      thumbs.put(t._1(), t._2());
+    }
+    List<WorstImage> out = new ArrayList<>();
+    for (int i = 0; i < top.size(); i++) {
+      Ranked r = top.get(i);
+      Thumbnails.Set t = thumbs.get(r.imageId());
+      out.add(new WorstImage(i + 1, r.imageId(), r.height(), r.width(), r.nValid(), r.nHard(),
+          r.nKept(), r.keptLossSum(), r.nKept() == 0 ? null : r.keptLossSum() / r.nKept(),
+          t.picture(), t.labels(), t.predicted(), t.photo()));
+    }
+    return out;
+  }
+
+  private static Ranked rank(ImageLosses img, KeepRule rule, int ignoreIndex) {
+    KeptPixels.Totals t = KeptPixels.totals(img, rule, ignoreIndex);
+    return new Ranked(img.imageId(), img.height(), img.width(), img.nValid(), img.nHard(),
+        t.count(), t.sum());
+  }
+}
