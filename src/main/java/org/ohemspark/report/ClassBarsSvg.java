@@ -26,7 +26,7 @@ public final class ClassBarsSvg {
     StringBuilder s = new StringBuilder();
     s.append(String.format(Locale.ROOT, "<svg class=\"chart\" id=\"class-bars\" viewBox=\"0 0 "
         + "%d %d\" role=\"img\" aria-label=\"Kept fraction and IoU per class\" "
-        + "xmlns=\"http://www.w3.org/2000/svg\">", WIDTH, height));
+        + ">", WIDTH, height));
     for (int p = 0; p <= 100; p += 25) {
       double x = LABEL + pw * p / 100.0;
       s.append(String.format(Locale.ROOT, "<line class=\"grid\" x1=\"%.1f\" x2=\"%.1f\" "

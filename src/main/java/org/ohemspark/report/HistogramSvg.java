@@ -4,7 +4,8 @@ import java.util.Locale;
 
 /**
  * The loss histogram as inline SVG: one {@code rect.bar} per non-empty bin (its
- * {@code data-count} the bin's count, its tooltip the range and count), a log-scaled count
+ * {@code data-count} the bin's count, {@code data-lo} and {@code data-hi} its range in nats,
+ * {@code Infinity} for the last bin's end; its tooltip the range and count), a log-scaled count
  * axis (powers of ten), a loss axis in nats, and vertical marks at {@code -ln(thresh)}
  * ({@code line.mark-thresh}) and at the k-th loss ({@code line.mark-kth}, where there is one).
  * The count axis starts a little below 1, so a bin of one pixel still shows.
@@ -32,12 +33,12 @@ public final class HistogramSvg {
     for (long c : hist.counts()) {
       max = Math.max(max, c);
     }
-    double decades = Math.floor(Math.log10(max)) + 1; // the axis' top: 10^decades
+    double decades = Math.max(1, Math.ceil(Math.log10(max))); // the axis top: 10^decades
     double top = hist.width() * hist.bins();
     StringBuilder s = new StringBuilder();
     s.append(String.format(Locale.ROOT, "<svg class=\"chart\" id=\"loss-histogram\" "
         + "viewBox=\"0 0 %d %d\" role=\"img\" aria-label=\"Histogram of valid pixel losses\" "
-        + "data-bins=\"%d\" xmlns=\"http://www.w3.org/2000/svg\">", WIDTH, HEIGHT, hist.bins()));
+        + "data-bins=\"%d\">", WIDTH, HEIGHT, hist.bins()));
     // count axis: a grid line per power of ten
     for (int d = 0; d <= decades; d++) {
       double y = TOP + ph - height(Math.pow(10, d), decades, ph);
@@ -59,9 +60,10 @@ public final class HistogramSvg {
           : String.format(Locale.ROOT, "%s to %s nats", Figures.real(b * hist.width()),
               Figures.real((b + 1) * hist.width()));
       s.append(String.format(Locale.ROOT, "<rect class=\"bar\" x=\"%.2f\" y=\"%.2f\" "
-          + "width=\"%.2f\" height=\"%.2f\" data-count=\"%d\"><title>%s: %s pixels</title>"
-          + "</rect>", x + 0.5, TOP + ph - bh, Math.max(0.5, bw - 1), bh, c, range,
-          Figures.count(c)));
+          + "width=\"%.2f\" height=\"%.2f\" data-count=\"%d\" data-lo=\"%s\" data-hi=\"%s\">"
+          + "<title>%s: %s pixels</title></rect>", x + 0.5, TOP + ph - bh, Math.max(0.5, bw - 1),
+          bh, c, b * hist.width(), b == hist.bins() - 1 ? "Infinity" : (b + 1) * hist.width(),
+          range, Figures.count(c)));
     }
     // loss axis
     s.append(String.format(Locale.ROOT, "<line class=\"axis\" x1=\"%d\" x2=\"%d\" y1=\"%d\" "
@@ -106,8 +108,13 @@ public final class HistogramSvg {
     return ph * (Math.log10(count) + BASE) / (decades + BASE);
   }
 
-  private static String powerLabel(int d) {
-    return d <= 3 ? Figures.count((long) Math.pow(10, d)) : "10^" + d;
+  /** 1, 10, 100, 1k, 10k, 100k, 1M ... 100G, then 10^d. */
+  static String powerLabel(int d) {
+    String[] units = {"", "k", "M", "G"};
+    if (d >= 12) {
+      return "1e" + d;
+    }
+    return (long) Math.pow(10, d % 3) + units[d / 3];
   }
 
   /** 1, 2 or 5 times a power of ten, at least {@code raw}. */

@@ -59,7 +59,8 @@ final class SummarySection {
     }
     for (Map.Entry<String, Object> e : summary.entrySet()) {
       boolean carded = CARDS.stream().anyMatch(c -> c[0].equals(e.getKey()));
-      if (!carded && !NOT_IN_TABLE.contains(e.getKey())) {
+      boolean inParams = params instanceof Map<?, ?> p && p.containsKey(e.getKey());
+      if (!carded && !inParams && !NOT_IN_TABLE.contains(e.getKey())) {
         row(s, e.getKey(), e.getKey(), e.getValue());
       }
     }

@@ -1,5 +1,7 @@
 package org.ohemspark.spark;
 
+import com.esotericsoftware.kryo.DefaultSerializer;
+import com.esotericsoftware.kryo.serializers.JavaSerializer;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -15,7 +17,6 @@ import org.ohemspark.core.KeepRule;
 import org.ohemspark.core.KeptPixels;
 import org.ohemspark.report.Thumbnails;
 import org.ohemspark.report.WorstImage;
-import scala.Tuple2;
 
 /**
  * The report's worst images, gathered in two small jobs over the cached records: the first
@@ -28,9 +29,22 @@ import scala.Tuple2;
 public final class ReportImages {
   private ReportImages() {}
 
-  /** One image's rank figures, as the first job collects them. */
+  /**
+   * One image's rank figures, as the first job collects them (in its Java form under Kryo,
+   * which cannot build records, as {@link LossRecord}).
+   */
+  @DefaultSerializer(JavaSerializer.class)
   record Ranked(String imageId, int height, int width, long nValid, long nHard, long nKept,
       double keptLossSum) implements Serializable {}
+
+  /** One image's thumbnails ({@link Thumbnails.Set}) as the second job collects them. */
+  @DefaultSerializer(JavaSerializer.class)
+  record Thumbs(String imageId, byte[] picture, byte[] labels, byte[] predicted, boolean photo)
+      implements Serializable {
+    static Thumbs of(String imageId, Thumbnails.Set t) {
+      return new Thumbs(imageId, t.picture(), t.labels(), t.predicted(), t.photo());
+    }
+  }
 
   /** {@code kept_loss_sum} descending, then {@code image_id} ascending: the worst first. */
   static final class ByRank implements Comparator<Ranked>, Serializable {
@@ -60,17 +74,17 @@ public final class ReportImages {
     for (Ranked r : top) {
       ids.add(r.imageId());
     }
-    Map<String, Thumbnails.Set> thumbs = new HashMap<>();
-    for (Tuple2<String, Thumbnails.Set> t : kept.filter(e -> ids.contains(e._1().imageId()))
-        .mapToPair(e -> new Tuple2<>(e._1().imageId(), Thumbnails.of(e._1(), e._2(),
-            ignoreIndex, pictures.read(e._1().imageId(), conf.value()))))
+    Map<String, Thumbs> thumbs = new HashMap<>();
+    for (Thumbs t : kept.filter(e -> ids.contains(e._1().imageId()))
+        .map(e -> Thumbs.of(e._1().imageId(), Thumbnails.of(e._1(), e._2(), ignoreIndex,
+            pictures.read(e._1().imageId(), conf.value()))))
         .collect()) {
-      thumbs.put(t._1(), t._2());
+      thumbs.put(t.imageId(), t);
     }
     List<WorstImage> out = new ArrayList<>();
     for (int i = 0; i < top.size(); i++) {
       Ranked r = top.get(i);
-      Thumbnails.Set t = thumbs.get(r.imageId());
+      Thumbs t = thumbs.get(r.imageId());
       out.add(new WorstImage(i + 1, r.imageId(), r.height(), r.width(), r.nValid(), r.nHard(),
           r.nKept(), r.keptLossSum(), r.nKept() == 0 ? null : r.keptLossSum() / r.nKept(),
           t.picture(), t.labels(), t.predicted(), t.photo()));
