@@ -112,7 +112,7 @@ public final class OhemMineJob {
         OhemMiner.Result r = mine(spark, mining, source, classNames, err)) {
       long t1 = System.nanoTime();
       OutputFiles files = new OutputFiles(config.outputFileBytes());
-      files.gathered(r.images(), ImageReport.ROW_BYTES).parquet(staged.path("images"));
+      files.ordered(r.images(), ImageReport.ROW_BYTES).parquet(staged.path("images"));
       // pixel_index and loss are nearly all distinct: a dictionary only costs time there
       files.perPartition(r.hardPixels(), r.summary().nKept(), HardPixels.ROW_BYTES)
           .option("parquet.enable.dictionary#pixel_index", "false")

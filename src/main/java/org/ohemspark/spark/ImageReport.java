@@ -1,6 +1,7 @@
 package org.ohemspark.spark;
 
 import org.apache.spark.api.java.JavaPairRDD;
+import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
@@ -24,11 +25,15 @@ import org.ohemspark.core.OhemOutcome;
  *   mean_loss       double   mean loss of valid pixels (null if n_valid = 0)
  *   mean_kept_loss  double   mean loss of kept pixels (null if n_kept = 0)
  *   max_loss        double   largest valid loss (null if n_valid = 0)
+ *   kept_loss_sum   double   sum of the kept pixels' losses, nats (0 if n_kept = 0)
  *   -- with --group-by image only:
  *   n_min           long     n_valid // factor
  *   used_topk       boolean  n_hard &lt; n_min
  *   kth_loss        double   smallest kept loss on the top-k branch, else null
  *   ohem_mean       double   this image's OHEM mean (null where PyTorch gives NaN)
+ *   -- appended by {@link ImageRanks}:
+ *   rank            long     1..n_images by kept_loss_sum descending, then image_id
+ *                            ({@link org.ohemspark.core.ImageRanking})
  * </pre>
  */
 public final class ImageReport {
@@ -41,6 +46,7 @@ public final class ImageReport {
    */
   public static final long ROW_BYTES = 80;
 
+  /** The columns before {@link ImageRanks} appends {@code rank}. */
   public static StructType schema(GroupBy groupBy) {
     StructType s = new StructType()
         .add("image_id", DataTypes.StringType, false)
@@ -51,7 +57,8 @@ public final class ImageReport {
         .add("n_kept", DataTypes.LongType, false)
         .add("mean_loss", DataTypes.DoubleType, true)
         .add("mean_kept_loss", DataTypes.DoubleType, true)
-        .add("max_loss", DataTypes.DoubleType, true);
+        .add("max_loss", DataTypes.DoubleType, true)
+        .add("kept_loss_sum", DataTypes.DoubleType, false);
     if (groupBy == GroupBy.IMAGE) {
       s = s.add("n_min", DataTypes.LongType, false)
           .add("used_topk", DataTypes.BooleanType, false)
@@ -62,17 +69,17 @@ public final class ImageReport {
   }
 
   /**
-   * The rows with {@code --group-by dataset} (lazily): each cached image with the dataset's
-   * rule for it ({@link ImageKeepRule#pair}).
+   * The rows ({@link #schema}) with {@code --group-by dataset} (lazily): each cached image with
+   * the dataset's rule for it ({@link ImageKeepRule#pair}).
    */
-  public static Dataset<Row> ofDataset(SparkSession spark,
-      JavaPairRDD<ImageLosses, KeepRule> images, int ignoreIndex) {
-    return RowFrames.of(spark, images.map(e -> {
+  public static JavaRDD<Row> ofDataset(JavaPairRDD<ImageLosses, KeepRule> images,
+      int ignoreIndex) {
+    return images.map(e -> {
       ImageLosses img = e._1();
       KeptPixels.Totals t = KeptPixels.totals(img, e._2(), ignoreIndex);
       return RowFactory.create(img.imageId(), img.height(), img.width(), img.nValid(),
-          img.nHard(), t.count(), meanLoss(img), t.mean(), maxLoss(img));
-    }), schema(GroupBy.DATASET));
+          img.nHard(), t.count(), meanLoss(img), t.mean(), maxLoss(img), t.sum());
+    });
   }
 
   /**
@@ -86,7 +93,7 @@ public final class ImageReport {
       OhemOutcome o = e._2();
       KeptPixels.Totals t = KeptPixels.totals(img, o.rule(), ignoreIndex);
       return RowFactory.create(img.imageId(), img.height(), img.width(), img.nValid(),
-          img.nHard(), t.count(), meanLoss(img), t.mean(), maxLoss(img), o.nMin(),
+          img.nHard(), t.count(), meanLoss(img), t.mean(), maxLoss(img), t.sum(), o.nMin(),
           o.usedTopk(), o.kthLoss(), o.mean());
     }), schema(GroupBy.IMAGE));
   }

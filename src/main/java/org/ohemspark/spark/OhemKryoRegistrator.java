@@ -26,7 +26,8 @@ public final class OhemKryoRegistrator implements KryoRegistrator {
 
   /**
    * The classes registered, in registration order: ours that cross the serializer on their own
-   * (the cached records, task results, aggregation states, shuffled and parallelized records,
+   * (the cached records, task results, aggregation states, shuffled and parallelized records
+   * and keys (the images' rank keys and the range sample's array of them),
    * the broadcast configuration; what they hold in their Java form needs no registration), then
    * those of Java and Spark that the job makes Spark write and Spark does not register itself:
    * the lists of the bad-record split's states, the input rows a directory or tar listing
@@ -41,6 +42,7 @@ public final class OhemKryoRegistrator implements KryoRegistrator {
       org.apache.spark.sql.catalyst.expressions.GenericRow.class, BinaryType$.class,
       java.util.ArrayList.class,
       ClassTotals.class, KeptConfusion.class, ExactSum[].class,
+      org.ohemspark.core.ImageRanking.Key.class, org.ohemspark.core.ImageRanking.Key[].class,
   };
 
   @Override

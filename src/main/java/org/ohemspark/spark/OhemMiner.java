@@ -204,9 +204,12 @@ public final class OhemMiner {
     if (groupBy == GroupBy.IMAGE) {
       ImageOutcomes outcomes = new ImageOutcomes(frame, params, cacheLevel(),
           spark.sparkContext().longAccumulator("ohem.image_rules"));
-      Dataset<Row> images = ImageReport.ofImages(spark, outcomes.pairs(), params.ignoreIndex())
-          .persist(StorageLevel.MEMORY_AND_DISK());
-      ImageScopeTotals s = ImageScopeTotals.of(images);
+      Dataset<Row> unranked = ImageReport.ofImages(spark, outcomes.pairs(),
+          params.ignoreIndex()).persist(StorageLevel.MEMORY_AND_DISK());
+      ImageScopeTotals s = ImageScopeTotals.of(unranked);
+      Dataset<Row> images = ImageRanks.rank(spark,
+          ImageRanks.keys(outcomes.rules(), params.ignoreIndex()), unranked.javaRDD(),
+          ImageReport.schema(GroupBy.IMAGE));
       ClassReport classReport = ClassReport.of(totals.classes(),
           KeptConfusionPass.of(outcomes.rules(), params.ignoreIndex()), classNames);
       Double mean = s.meanOfMeans();
@@ -218,7 +221,7 @@ public final class OhemMiner {
           classReport, ClassTables.classes(spark, classReport),
           ClassTables.confusion(spark, classReport),
           firstPassNanos, System.nanoTime() - t1, decoded, totals.stretched(), outcomes,
-          totals.lossBins(), outcomes.rules());
+          unranked, totals.lossBins(), outcomes.rules());
     }
 
     TopK topk = null;
@@ -238,13 +241,17 @@ public final class OhemMiner {
     MiningSummary summary = new MiningSummary(o.mean(), o.status(), groupBy, nImages, nValid,
         o.nMin(), o.nHard(), o.nKept(), o.usedTopk(), o.kthLoss(), o.lossThreshold(),
         o.usedTopk() ? 1 : 0, o.mean() == null ? 1 : 0, passes, mode, bad.count());
-    // read once, by the writer: no need to cache it (the image scope sums it first)
-    Dataset<Row> images = ImageReport.ofDataset(spark, keep.pair(frame), params.ignoreIndex());
+    // the rows are computed once, by the rank's shuffle: no need to cache them (the image
+    // scope sums them first)
+    Dataset<Row> images = ImageRanks.rank(spark,
+        ImageRanks.keys(keep.pair(frame), params.ignoreIndex()),
+        ImageReport.ofDataset(keep.pair(frame), params.ignoreIndex()),
+        ImageReport.schema(GroupBy.DATASET));
     return new Result(summary, cached, lossFrame, images,
         HardPixels.of(spark, keep.pair(frame), params.ignoreIndex()), bad.quarantine(),
         classReport, ClassTables.classes(spark, classReport),
         ClassTables.confusion(spark, classReport), firstPassNanos, System.nanoTime() - t1,
-        decoded, totals.stretched(), null, totals.lossBins(), keep.pair(frame));
+        decoded, totals.stretched(), null, null, totals.lossBins(), keep.pair(frame));
   }
 
   /**
@@ -268,6 +275,9 @@ public final class OhemMiner {
    *     warning): counted from the cached records, exact as the summary's figures
    * @param imageOutcomes with {@code --group-by image}, each image's own outcome, persisted
    *     (read by {@code images} and {@code hardPixels}); null with {@code --group-by dataset}
+   * @param unrankedImages with {@code --group-by image}, the rows of {@code images} before
+   *     {@link ImageRanks} (persisted: summed, then ranked); null with {@code --group-by
+   *     dataset}
    * @param lossBins the valid pixels' losses in equal bins (the report's histogram)
    * @param kept each good image with the rule that says which of its pixels are kept, lazily
    *     (the report's worst images: {@link ReportImages})
@@ -276,8 +286,8 @@ public final class OhemMiner {
       Dataset<Row> images, Dataset<Row> hardPixels, Dataset<Row> quarantine,
       ClassReport classReport, Dataset<Row> classes, Dataset<Row> confusion,
       long firstPassNanos, long selectionNanos, LongAccumulator imagesDecoded,
-      StretchedImages stretched, ImageOutcomes imageOutcomes, LossBins lossBins,
-      JavaPairRDD<ImageLosses, KeepRule> kept)
+      StretchedImages stretched, ImageOutcomes imageOutcomes, Dataset<Row> unrankedImages,
+      LossBins lossBins, JavaPairRDD<ImageLosses, KeepRule> kept)
       implements AutoCloseable {
 
     /**
@@ -291,7 +301,9 @@ public final class OhemMiner {
 
     @Override
     public void close() {
-      images.unpersist();
+      if (unrankedImages != null) {
+        unrankedImages.unpersist();
+      }
       if (imageOutcomes != null) {
         imageOutcomes.unpersist();
       }

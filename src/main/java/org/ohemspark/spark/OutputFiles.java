@@ -14,8 +14,10 @@ import org.apache.spark.sql.Row;
  * {@link BadRecords#QUARANTINE_ROW_BYTES}).
  *
  * <ul>
- *   <li>{@link #gathered}: a table of one row per image or per bad record ({@code images/},
- *       {@code quarantine/}) is gathered by a shuffle of its rows into one writing task, which
+ *   <li>{@link #ordered}: {@code images/}, one row per image, shuffled into rank order by
+ *       {@link ImageRanks}, is read by one writing task in that order, without another shuffle,
+ *       and cut into files of {@code rowsPerFile} rows.
+ *   <li>{@link #gathered}: a table of one row per bad record ({@code quarantine/}) is gathered by a shuffle of its rows into one writing task, which
  *       cuts it into {@code ceil(rows / rowsPerFile)} files of {@code rowsPerFile} rows (the
  *       last one holds the rest). The tasks computing the rows keep their partitions: a
  *       {@code coalesce} would instead pull that computation (a pass over the cached losses)
@@ -68,6 +70,17 @@ public record OutputFiles(long targetBytes) {
           sortBy.length));
     }
     return capped(one, rowBytes);
+  }
+
+  /**
+   * A writer of {@code rows} already partitioned and ordered by a shuffle (e.g.
+   * {@link ImageRanks}: {@code images/} in rank order): one task reads the partitions in turn,
+   * without another shuffle, and writes them in that order in files of {@link #rowsPerFile}
+   * rows. That task holds one partition's rows at a time (the shuffle's sort spills); the rows'
+   * computation stays in the shuffle's map tasks.
+   */
+  public DataFrameWriter<Row> ordered(Dataset<Row> rows, long rowBytes) {
+    return capped(rows.coalesce(1), rowBytes);
   }
 
   /** A writing task of {@link #perPartition} gets at least this fraction of a file's rows. */

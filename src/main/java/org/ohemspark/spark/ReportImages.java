@@ -13,6 +13,7 @@ import java.util.Set;
 import org.apache.spark.api.java.JavaPairRDD;
 import org.apache.spark.broadcast.Broadcast;
 import org.ohemspark.core.ImageLosses;
+import org.ohemspark.core.ImageRanking;
 import org.ohemspark.core.KeepRule;
 import org.ohemspark.core.KeptPixels;
 import org.ohemspark.report.Thumbnails;
@@ -20,7 +21,8 @@ import org.ohemspark.report.WorstImage;
 
 /**
  * The report's worst images, gathered in two small jobs over the cached records: the first
- * {@code n} images by rank ({@code kept_loss_sum} descending, then {@code image_id} ascending),
+ * {@code n} images by {@code images/}'s rank ({@link ImageRanking}: {@code kept_loss_sum}
+ * descending, then {@code image_id} ascending; the sum as {@link ImageReport} computes it),
  * by {@code takeOrdered} (a top-n per partition, merged: the driver holds O(n) small rows); then
  * the thumbnails of those n images only, made on the executors ({@link Thumbnails}, each image's
  * picture read there by {@link ReportPictures}) and collected, O(n) PNGs of at most
@@ -46,14 +48,13 @@ public final class ReportImages {
     }
   }
 
-  /** {@code kept_loss_sum} descending, then {@code image_id} ascending: the worst first. */
+  /** The order of {@code images/}'s rank ({@link ImageRanking}): the worst first. */
   static final class ByRank implements Comparator<Ranked>, Serializable {
     private static final long serialVersionUID = 1L;
 
     @Override
     public int compare(Ranked a, Ranked b) {
-      int c = Double.compare(b.keptLossSum(), a.keptLossSum());
-      return c != 0 ? c : a.imageId().compareTo(b.imageId());
+      return ImageRanking.compare(a.keptLossSum(), a.imageId(), b.keptLossSum(), b.imageId());
     }
   }
 

@@ -24,6 +24,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.ohemspark.spark.HardPixels;
 import org.ohemspark.spark.GroupBy;
+import org.ohemspark.spark.ImageRanks;
 import org.ohemspark.spark.ImageReport;
 import org.ohemspark.testing.FaultyFileSystem;
 import org.ohemspark.testing.SparkTestSession;
@@ -151,9 +152,10 @@ class OhemMineJobTest {
         "dataset.json is read");
 
     Dataset<Row> images = spark.read().parquet(out.resolve("images").toString());
-    assertEquals(ImageReport.schema(GroupBy.DATASET).fieldNames().length,
+    assertEquals(ImageRanks.schema(ImageReport.schema(GroupBy.DATASET)).fieldNames().length,
         images.schema().fieldNames().length);
-    assertEquals(Arrays.asList(ImageReport.schema(GroupBy.DATASET).fieldNames()),
+    assertEquals(Arrays.asList(ImageRanks.schema(ImageReport.schema(GroupBy.DATASET))
+        .fieldNames()),
         Arrays.asList(images.schema().fieldNames()));
     assertEquals(3, images.count());
     Dataset<Row> hard = spark.read().parquet(out.resolve("hard_pixels").toString());

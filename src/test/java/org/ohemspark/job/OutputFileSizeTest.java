@@ -201,16 +201,17 @@ class OutputFileSizeTest {
   }
 
   /**
-   * Gathering {@code images/} into one task must not pull its computation (a pass over the
-   * cached losses, every image's kept-pixel totals) into that task: the write runs the 8 tasks
-   * of the loss pass's partitions, then the one writing task, and decodes no image again.
+   * Writing {@code images/} in one task must not pull its computation (a pass over the cached
+   * losses, every image's kept pixels and mask) into that task: the write runs the 8 tasks of
+   * the loss pass's partitions (the rank's shuffle), then the one writing task reading the
+   * ranked rows, and decodes no image again.
    */
   @Test
-  void gatheringKeepsTheComputationInTheLossPassPartitions() throws Exception {
+  void theOneImagesWriterKeepsTheComputationInTheLossPassPartitions() throws Exception {
     String dir = tmp.resolve("images-only").toString();
     try (OhemMiner.Result r = mineInEight()) {
       assertEquals(List.of(8, 1), stagesOf(r,
-          () -> new OutputFiles(1600).gathered(r.images(), 80).parquet(dir)),
+          () -> new OutputFiles(1600).ordered(r.images(), 80).parquet(dir)),
           "tasks of each stage of the write");
       assertEquals(IMAGES, spark.read().parquet(dir).count());
     }

@@ -37,7 +37,7 @@ import org.openqa.selenium.logging.LogType;
  * Every picture decodes, the charts have one mark per non-empty bin and per class figure, the
  * tables hold the figures of {@code summary.json}, {@code classes/} and {@code hard_pixels/}
  * (read back independently), the worst images come in the order of their kept losses summed
- * from {@code hard_pixels/}, a header click sorts, and the console shows no error. Skipped,
+ * from {@code hard_pixels/} and of {@code images/}' rank, a header click sorts, and the console shows no error. Skipped,
  * with the reason, where no browser is installed.
  */
 class ReportBrowserTest {
@@ -234,10 +234,16 @@ class ReportBrowserTest {
     List<Row> order = new ArrayList<>(sums);
     order.sort(Comparator.<Row>comparingDouble(r -> -r.getDouble(1))
         .thenComparing(r -> r.getString(0)));
+    List<Row> ranked = spark.read().parquet(out.resolve("images").toString())
+        .sort("rank").limit(SHOWN).collectAsList();
     List<WebElement> cards = browser.findElements(By.cssSelector("article.worst-card"));
     assertEquals(SHOWN, cards.size());
     for (int i = 0; i < SHOWN; i++) {
       assertEquals(order.get(i).getString(0), cards.get(i).getAttribute("data-image-id"));
+      Row r = ranked.get(i);
+      assertEquals(i + 1, r.getLong(r.fieldIndex("rank")));
+      assertEquals(r.getString(r.fieldIndex("image_id")), cards.get(i)
+          .getAttribute("data-image-id"), "the report's order is images/' rank");
       assertEquals(Integer.toString(i + 1), cards.get(i).getAttribute("data-rank"));
       assertTrue(cards.get(i).getText().contains(String.format(Locale.ROOT, "%,d",
           order.get(i).getLong(2))), cards.get(i).getText());
