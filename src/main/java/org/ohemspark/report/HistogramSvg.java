@@ -82,22 +82,26 @@ public final class HistogramSvg {
         + "text-anchor=\"middle\" transform=\"rotate(-90 14 %d)\">pixels (log)</text>",
         TOP + ph / 2, TOP + ph / 2));
     mark(s, "mark-thresh", "-ln(thresh) = " + Figures.real(threshold), threshold, top, pw, ph,
-        false);
+        kth == null ? 0 : 1);
     if (kth != null) {
-      mark(s, "mark-kth", "k-th loss = " + Figures.real(kth), kth, top, pw, ph, true);
+      mark(s, "mark-kth", "k-th loss = " + Figures.real(kth), kth, top, pw, ph, 0);
     }
     return s.append("</svg>").toString();
   }
 
+  /**
+   * A vertical mark at loss {@code v} (its tooltip {@code label}) and its key in the legend at
+   * the top right, the {@code slot}-th from the right.
+   */
   private static void mark(StringBuilder s, String cls, String label, double v, double top,
-      int pw, int ph, boolean below) {
+      int pw, int ph, int slot) {
     double x = LEFT + pw * Math.min(v, top) / top;
-    boolean leftSide = x > LEFT + pw * 0.7;
     s.append(String.format(Locale.ROOT, "<line class=\"%s\" x1=\"%.1f\" x2=\"%.1f\" y1=\"%d\" "
-        + "y2=\"%d\"><title>%s</title></line><text class=\"%s-label\" x=\"%.1f\" y=\"%d\" "
-        + "text-anchor=\"%s\">%s</text>", cls, x, x, TOP - 6, TOP + ph, Html.text(label), cls,
-        x + (leftSide ? -5 : 5), below ? TOP + 26 : TOP + 8, leftSide ? "end" : "start",
-        Html.text(label)));
+        + "y2=\"%d\"><title>%s</title></line>", cls, x, x, TOP, TOP + ph, Html.text(label)));
+    int right = LEFT + pw - slot * 210;
+    s.append(String.format(Locale.ROOT, "<line class=\"key-%s\" x1=\"%d\" x2=\"%d\" "
+        + "y1=\"10\" y2=\"10\"/><text class=\"%s-label\" x=\"%d\" y=\"14\">%s</text>", cls,
+        right - 200, right - 176, cls, right - 170, Html.text(label)));
   }
 
   /**

@@ -31,9 +31,12 @@ final class Style {
       .status-OK .card-value{color:#15803d}
       .status-EMPTY .card-value{color:#b91c1c}
       table{border-collapse:collapse;font-variant-numeric:tabular-nums;font-size:14px}
-      table.kv th{text-align:left;font-weight:500;color:var(--muted);padding:3px 18px 3px 0}
-      table.kv td{padding:3px 0;font-family:ui-monospace,"DejaVu Sans Mono",monospace;
-      font-size:13px;word-break:break-all}
+      dl.kv{display:grid;grid-template-columns:repeat(auto-fill,minmax(340px,1fr));
+      gap:4px 24px;margin:0}
+      dl.kv div{display:flex;gap:12px;border-bottom:1px solid #f0f2f5;padding:3px 0}
+      dl.kv dt{color:var(--muted);min-width:150px}
+      dl.kv dd{margin:0;font-family:ui-monospace,"DejaVu Sans Mono",monospace;font-size:13px;
+      word-break:break-all}
       .table-box{overflow-x:auto}
       table.data{width:100%}
       table.data th{position:sticky;top:0;background:#f1f4f8;text-align:left;padding:6px 10px;
@@ -62,8 +65,9 @@ final class Style {
       svg rect.bar:hover{fill:#1d4ed8}
       svg .bar-kept,svg .key-kept{fill:var(--kept)}
       svg .bar-iou,svg .key-iou{fill:var(--accent)}
-      svg .mark-thresh{stroke:var(--thresh);stroke-width:2;stroke-dasharray:5 3}
-      svg .mark-kth{stroke:var(--kth);stroke-width:2}
+      svg .mark-thresh,svg .key-mark-thresh{stroke:var(--thresh);stroke-width:2;
+      stroke-dasharray:5 3}
+      svg .mark-kth,svg .key-mark-kth{stroke:var(--kth);stroke-width:2}
       svg .mark-thresh-label{fill:var(--thresh);font-weight:600}
       svg .mark-kth-label{fill:var(--kth);font-weight:600}
       .thresh-key{color:var(--thresh);font-weight:600}

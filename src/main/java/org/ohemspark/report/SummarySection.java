@@ -8,7 +8,8 @@ import java.util.Map;
  * Section (a) of the report: the run's headline figures as cards (mean, status, the counts,
  * {@code -ln(thresh)}, the k-th loss, mIoU, aAcc, mode and bad records, time taken) and a table
  * of the parameters, the input and the rest of {@code summary.json}'s fields. Each value
- * carries {@code data-key}, the field's name in {@code summary.json}.
+ * carries {@code data-key}, the field's name in {@code summary.json} ({@code params.thresh} for
+ * a parameter).
  */
 final class SummarySection {
   private SummarySection() {}
@@ -50,7 +51,7 @@ final class SummarySection {
     s.append("<div class=\"card\"><div class=\"card-value\" data-key=\"seconds\">")
         .append(String.format(Locale.ROOT, "%.1f s", seconds))
         .append("</div><div class=\"card-label\">time taken</div></div></div>");
-    s.append("<h3>Parameters and input</h3><table class=\"kv\" id=\"params-table\"><tbody>");
+    s.append("<h3>Parameters and input</h3><dl class=\"kv\" id=\"params\">");
     Object params = summary.get("params");
     if (params instanceof Map<?, ?> p) {
       for (Map.Entry<?, ?> e : p.entrySet()) {
@@ -68,12 +69,12 @@ final class SummarySection {
       row(s, "model.path", "model", m.get("path"));
       row(s, "model.sha256", "model sha256", m.get("sha256"));
     }
-    return s.append("</tbody></table></section>").toString();
+    return s.append("</dl></section>").toString();
   }
 
   private static void row(StringBuilder s, String key, String name, Object v) {
-    s.append("<tr><th>").append(Html.text(name)).append("</th><td data-key=\"")
+    s.append("<div><dt>").append(Html.text(name)).append("</dt><dd data-key=\"")
         .append(Html.text(key)).append("\">").append(Html.text(Figures.any(v)))
-        .append("</td></tr>");
+        .append("</dd></div>");
   }
 }

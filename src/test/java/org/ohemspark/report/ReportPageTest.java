@@ -89,7 +89,7 @@ class ReportPageTest {
         || html.contains("url(") || html.contains("@import"));
     assertTrue(html.startsWith("<!DOCTYPE html>"));
     assertTrue(html.contains("data-key=\"n_valid\">1,000</div>"));
-    assertTrue(html.contains("data-key=\"params.thresh\">0.7</td>"));
+    assertTrue(html.contains("data-key=\"params.thresh\">0.7</dd>"));
   }
 
   private static int count(String s, String regex) {
