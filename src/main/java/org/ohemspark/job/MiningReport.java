@@ -11,7 +11,6 @@ import org.ohemspark.report.ReportPage;
 import org.ohemspark.spark.HadoopConf;
 import org.ohemspark.spark.OhemMiner;
 import org.ohemspark.spark.ReportImages;
-import org.ohemspark.spark.ReportPictures;
 
 /**
  * Gathers the mining report's data from a finished run and renders {@code report.html}
@@ -38,8 +37,7 @@ final class MiningReport {
         new HadoopConf(spark.sparkContext().hadoopConfiguration()),
         scala.reflect.ClassTag$.MODULE$.apply(HadoopConf.class));
     int ignore = config.params().ignoreIndex();
-    var worst = ReportImages.of(r.kept(), images, ignore, new ReportPictures(config.input()),
-        conf);
+    var worst = ReportImages.of(spark, r.kept(), images, ignore, config.input(), conf);
     LossBins.Coarse bins = r.lossBins().coarsened(HISTOGRAM_BINS);
     Map<String, Object> shown = new LinkedHashMap<>(summary);
     shown.remove("classes");

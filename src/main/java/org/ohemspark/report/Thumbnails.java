@@ -71,6 +71,34 @@ public final class Thumbnails {
         png(reduce(predicted, tw, th, false)), isPhoto);
   }
 
+  /**
+   * An encoded picture (PNG or JPEG) shrunk to at most {@link #MAX_WIDTH} pixels wide (area
+   * averaging; a narrower one keeps its size) and encoded as PNG: what travels from an executor
+   * to the driver for a worst image. Null for null or undecodable bytes.
+   */
+  public static byte[] shrink(byte[] encoded) {
+    if (encoded == null) {
+      return null;
+    }
+    BufferedImage src;
+    try {
+      src = ImageIO.read(new ByteArrayInputStream(encoded));
+    } catch (IOException | RuntimeException e) {
+      return null;
+    }
+    if (src == null) {
+      return null;
+    }
+    int w = Math.min(src.getWidth(), MAX_WIDTH);
+    int h = Math.max(1, (int) Math.round((double) src.getHeight() * w / src.getWidth()));
+    BufferedImage rgb = new BufferedImage(src.getWidth(), src.getHeight(),
+        BufferedImage.TYPE_INT_RGB);
+    Graphics2D g = rgb.createGraphics();
+    g.drawImage(src, 0, 0, null);
+    g.dispose();
+    return png(reduce(rgb, w, h, true));
+  }
+
   /** The encoded picture decoded and scaled to {@code w x h} (bilinear), or null. */
   static BufferedImage decode(byte[] bytes, int w, int h) {
     if (bytes == null) {

@@ -11,7 +11,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.apache.spark.api.java.JavaPairRDD;
+import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.sql.SparkSession;
 import org.ohemspark.core.ImageLosses;
 import org.ohemspark.core.ImageRanking;
 import org.ohemspark.core.KeepRule;
@@ -24,9 +26,10 @@ import org.ohemspark.report.WorstImage;
  * {@code n} images by {@code images/}'s rank ({@link ImageRanking}: {@code kept_loss_sum}
  * descending, then {@code image_id} ascending; the sum as {@link ImageReport} computes it),
  * by {@code takeOrdered} (a top-n per partition, merged: the driver holds O(n) small rows); then
- * the thumbnails of those n images only, made on the executors ({@link Thumbnails}, each image's
- * picture read there by {@link ReportPictures}) and collected, O(n) PNGs of at most
- * {@link Thumbnails#MAX_WIDTH} pixels wide.
+ * their pictures, read and shrunk on the executors ({@link ReportPictures}) and broadcast (O(n)
+ * small PNGs); then the thumbnails of those n images only, drawn on the executors
+ * ({@link Thumbnails}) and collected, O(n) PNGs of at most {@link Thumbnails#MAX_WIDTH} pixels
+ * wide.
  */
 public final class ReportImages {
   private ReportImages() {}
@@ -63,9 +66,10 @@ public final class ReportImages {
    * images; none for {@code n = 0}).
    *
    * @param kept each good image with its keep rule ({@link OhemMiner.Result#kept})
+   * @param input the job's input, where {@link ReportPictures} looks for pictures
    */
-  public static List<WorstImage> of(JavaPairRDD<ImageLosses, KeepRule> kept, int n,
-      int ignoreIndex, ReportPictures pictures, Broadcast<HadoopConf> conf) {
+  public static List<WorstImage> of(SparkSession spark, JavaPairRDD<ImageLosses, KeepRule> kept,
+      int n, int ignoreIndex, String input, Broadcast<HadoopConf> conf) {
     if (n <= 0) {
       return List.of();
     }
@@ -75,13 +79,17 @@ public final class ReportImages {
     for (Ranked r : top) {
       ids.add(r.imageId());
     }
+    Broadcast<Map<String, byte[]>> pictures = JavaSparkContext.fromSparkContext(
+        spark.sparkContext()).broadcast(ReportPictures.of(spark, input, new ArrayList<>(ids),
+            conf));
     Map<String, Thumbs> thumbs = new HashMap<>();
     for (Thumbs t : kept.filter(e -> ids.contains(e._1().imageId()))
         .map(e -> Thumbs.of(e._1().imageId(), Thumbnails.of(e._1(), e._2(), ignoreIndex,
-            pictures.read(e._1().imageId(), conf.value()))))
+            pictures.value().get(e._1().imageId()))))
         .collect()) {
       thumbs.put(t.imageId(), t);
     }
+    pictures.destroy();
     List<WorstImage> out = new ArrayList<>();
     for (int i = 0; i < top.size(); i++) {
       Ranked r = top.get(i);
