@@ -39,6 +39,9 @@ KNOWN = {
     "DistributedTopK.collect": "top-k ties per image",
     "ImageScopeTotals.collectAsList": "image-scope totals",
     "KeptConfusionPass.treeAggregate": "kept pixels by (label, predicted)",
+    "ReportImages.takeOrdered": "report: worst images (top-N)",
+    "ReportPictures.collect": "report: pictures of the worst images",
+    "ReportImages.collect": "report: thumbnails of the worst images",
 }
 
 # call sites used from several lines of one file: the label of each line, by the line's rank

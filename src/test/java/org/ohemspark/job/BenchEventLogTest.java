@@ -76,6 +76,9 @@ class BenchEventLogTest {
     assertEquals(loss, labels.get(0), labels.toString());
     assertTrue(labels.contains("per-image totals"), labels.toString());
     assertTrue(labels.contains("kept pixels by (label, predicted)"), labels.toString());
+    // report.html: the top-N and the thumbnails (samples/tiny has no pictures to read)
+    assertTrue(labels.contains("report: worst images (top-N)"), labels.toString());
+    assertTrue(labels.contains("report: thumbnails of the worst images"), labels.toString());
     // the last jobs write the outputs, in the job's order (each may be two Spark jobs: the
     // tasks that feed the write, then the write), one row per image, one per kept pixel, one
     // per class and one per (label, predicted) pair of kept pixels
