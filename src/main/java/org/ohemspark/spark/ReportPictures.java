@@ -29,7 +29,10 @@ import scala.Tuple2;
  *       logits), one task per few ids;</li>
  *   <li>Parquet shards with an {@code image} binary column (the model's input shards): the rows
  *       of those ids, read by Spark's Parquet reader with the id filter pushed down;</li>
- *   <li>anything else (tars, a single file, a directory without {@code images/}): none.</li>
+ *   <li>WebDataset tars: the {@code <id>.png}, {@code .jpg} or {@code .jpeg} members of those
+ *       ids (one task per few tars reads their headers and skips every other member,
+ *       {@link TarPictures});</li>
+ *   <li>anything else (logits shards, a directory without {@code images/}): none.</li>
  * </ul>
  *
  * An id without a picture, or whose picture cannot be read or decoded, is left out: the report
@@ -63,6 +66,17 @@ public final class ReportPictures {
                 conf.value()))))
             .filter(t -> t._2() != null).collect();
         got.forEach(t -> out.put(t._1(), t._2()));
+      } else if (!tars(fs, in).isEmpty()) {
+        List<String> tars = tars(fs, in);
+        List<String> wanted = new ArrayList<>(ids);
+        List<Tuple2<String, byte[]>> got = JavaSparkContext.fromSparkContext(
+            spark.sparkContext()).parallelize(tars, Math.min(tars.size(),
+                Math.max(1, spark.sparkContext().defaultParallelism())))
+            .flatMap(t -> TarPictures.read(t, new java.util.HashSet<>(wanted), conf.value())
+                .iterator())
+            .mapToPair(t -> new Tuple2<>(t._1(), Thumbnails.shrink(t._2())))
+            .filter(t -> t._2() != null).collect();
+        got.forEach(t -> out.putIfAbsent(t._1(), t._2()));
       } else if (fs.isDirectory(in) && hasParquetFiles(fs, in)
           && hasImageColumn(spark, input)) {
         Dataset<Row> rows = spark.read().parquet(input).select("image_id", "image")
@@ -75,6 +89,25 @@ public final class ReportPictures {
     } catch (Exception e) { // Spark's exceptions are thrown undeclared
       return new HashMap<>(); // pictures are optional: the report draws the label masks
     }
+    return out;
+  }
+
+  /** The input's {@code *.tar} files (the input itself when it is one), by name. */
+  private static List<String> tars(FileSystem fs, Path in) throws IOException {
+    List<String> out = new ArrayList<>();
+    if (fs.isFile(in)) {
+      if (in.getName().endsWith(".tar")) {
+        out.add(in.toString());
+      }
+      return out;
+    }
+    for (org.apache.hadoop.fs.FileStatus f : fs.listStatus(in)) {
+      String n = f.getPath().getName();
+      if (f.isFile() && n.endsWith(".tar") && !n.startsWith(".") && !n.startsWith("_")) {
+        out.add(f.getPath().toString());
+      }
+    }
+    java.util.Collections.sort(out);
     return out;
   }
 

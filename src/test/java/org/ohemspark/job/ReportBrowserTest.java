@@ -47,6 +47,7 @@ class ReportBrowserTest {
   private static SparkSession spark;
   private static Path root;
   private static Path out;
+  private static Path data;
   private static ChromeDriver browser;
   private static JobRun run;
 
@@ -55,7 +56,7 @@ class ReportBrowserTest {
     assumeTrue(Browser.missing() == null, Browser.missing());
     spark = SparkTestSession.create("report");
     root = Files.createTempDirectory("ohem-report");
-    Path data = PictureDatasets.write(root.resolve("data"), 10, 48, 64, NAMES.length, NAMES);
+    data = PictureDatasets.write(root.resolve("data"), 10, 48, 64, NAMES.length, NAMES);
     out = root.resolve("out");
     run = JobRun.of(OhemMineJob::run, spark, "--input", data.toString(), "--output",
         out.toString(), "--report-images", Integer.toString(SHOWN));
@@ -248,6 +249,32 @@ class ReportBrowserTest {
       assertTrue(cards.get(i).getText().contains(String.format(Locale.ROOT, "%,d",
           order.get(i).getLong(2))), cards.get(i).getText());
     }
+  }
+
+  /**
+   * The same dataset as WebDataset tars (each sample's picture a {@code <id>.png} member): the
+   * report shows the same pictures, thumbnails and order as the directory's.
+   */
+  @Test
+  void tarsGiveTheSamePicturesAsTheDirectory() throws IOException {
+    Path tars = org.ohemspark.testing.Layouts.toTars(data, root.resolve("tars"), 3);
+    Path tarOut = root.resolve("out-tars");
+    JobRun r = JobRun.of(OhemMineJob::run, spark, "--input", tars.toString(), "--output",
+        tarOut.toString(), "--report-images", Integer.toString(SHOWN));
+    assertEquals(ExitCode.OK, r.code(), r.err());
+    List<String> fromTars = dataUris(Files.readString(tarOut.resolve("report.html")));
+    assertEquals(3 * SHOWN, fromTars.size());
+    assertEquals(dataUris(Files.readString(out.resolve("report.html"))), fromTars);
+  }
+
+  private static List<String> dataUris(String html) {
+    List<String> uris = new ArrayList<>();
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("src=\"(data:[^\"]+)\"")
+        .matcher(html);
+    while (m.find()) {
+      uris.add(m.group(1));
+    }
+    return uris;
   }
 
   private static void close(Row r, String col, String shown) {
