@@ -7,7 +7,7 @@
 #     [--format auto|dir|parquet|webdataset] [--mode FAILFAST|PERMISSIVE|DROPMALFORMED]
 #     [--model MODEL.onnx [--model-json FILE] [--model-param K=V ...] [--model-batch N]
 #      [--model-threads N] [--save-logits DIR [--save-logits-dtype float32|float16]]]
-#     [--output-file-size 128m] [--overwrite] [--conf FILE]
+#     [--output-file-size 128m] [--no-report] [--report-images 24] [--overwrite] [--conf FILE]
 #     [Spark options: --master URL, --deploy-mode client|cluster, --conf spark.k=v, ...]
 # Exit codes: 0 ok, 1 failure, 2 bad arguments, 3 bad input data. See README.md.
 set -euo pipefail

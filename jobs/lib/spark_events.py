@@ -42,6 +42,9 @@ KNOWN = {
     "ImageRanks.RangePartitioner": "images/ rank: key sample",
     "ImageRanks.treeAggregate": "images/ rank: images per range",
     "MaskPngs.fold": "write masks/",
+    "ReportImages.takeOrdered": "report: worst images (top-N)",
+    "ReportPictures.collect": "report: pictures of the worst images",
+    "ReportImages.collect": "report: thumbnails of the worst images",
 }
 
 # call sites used from several lines of one file: the label of each line, by the line's rank

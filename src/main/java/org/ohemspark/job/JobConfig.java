@@ -42,8 +42,8 @@ import org.ohemspark.spark.MaskFormat;
  * {@code batches} / {@code --batches} (a CSV of {@code image_id,batch} for
  * {@code group_by=batch}: {@link org.ohemspark.spark.BatchFile}); {@code masks} /
  * {@code --masks} ({@code none | png}: also write {@code masks/<image_id>.png},
- * {@link org.ohemspark.spark.MaskPngs}); and the model's keys ({@link ModelOptions#KEYS},
- * resolved by {@link ModelOptions}).
+ * {@link org.ohemspark.spark.MaskPngs}); the model's keys ({@link ModelOptions#KEYS},
+ * resolved by {@link ModelOptions}) and the report's ({@link ReportOptions#KEYS}).
  */
 public record JobConfig(String input, String output, OhemParams params,
     LabelConvention labelConvention, Integer classes, GroupBy groupBy, int partitions,
@@ -58,7 +58,7 @@ public record JobConfig(String input, String output, OhemParams params,
       "output_file_size", "class_names", "topk", "batches", "masks", "model", "model_json",
       "model_batch", "model_threads",
       "save_logits",
-      "save_logits_dtype");
+      "save_logits_dtype", "report", "report_images");
 
   /** Built-in defaults, as a layer. */
   public static Properties defaults() {

@@ -101,6 +101,14 @@ public final class OhemMineCommand {
       + "OUT/masks/<image_id>.png, 0 where not kept, 1 + label where kept (default none).")
   String masks;
 
+  @Option(names = "--no-report", description = "Do not write report.html (the mining "
+      + "report).")
+  boolean noReport;
+
+  @Option(names = "--report-images", paramLabel = "N", description = "Worst images shown in "
+      + "report.html (default 24).")
+  String reportImages;
+
   @Option(names = "--model", paramLabel = "MODEL.onnx", description = "Infer the logits with "
       + "this ONNX model (any Hadoop URI) from DIR/images/<id>.png|jpg or shards' image "
       + "column; declared by model.json beside it, --model-json or --model-param.")
@@ -159,6 +167,8 @@ public final class OhemMineCommand {
     m.put("format", format);
     m.put("output_file_size", outputFileSize);
     m.put("masks", masks);
+    m.put("report", noReport ? "false" : null);
+    m.put("report_images", reportImages);
     m.put("model", model);
     m.put("model_json", modelJson);
     m.put("model_batch", modelBatch);

@@ -34,8 +34,9 @@ import org.ohemspark.spark.TopKMode;
 /**
  * Entry point of {@code jobs/ohem-mine.sh}: parses flags, resolves the configuration, runs
  * {@link OhemMiner} and commits {@code summary.json}, {@code images/}, {@code hard_pixels/},
- * {@code classes/} and {@code confusion/} (and {@code masks/}, {@code quarantine/}) under the
- * output directory.
+ * {@code classes/} and {@code confusion/} (and {@code batches/}, {@code masks/},
+ * {@code quarantine/}), and the mining report {@code report.html} ({@link MiningReport};
+ * {@code --no-report} skips it) under the output directory.
  * Exits with an {@link ExitCode}.
  */
 public final class OhemMineJob {
@@ -62,6 +63,7 @@ public final class OhemMineJob {
     InferredLogits.Model inferredBy = null; // the model that gives the logits, if any
     ImageSource source;
     List<String> classNames;
+    ReportOptions report;
     try {
       Properties file = ConfFile.read(hadoop, cmd.confFile);
       String input = cmd.input != null ? cmd.input : file.getProperty("input");
@@ -78,6 +80,7 @@ public final class OhemMineJob {
         throw new IllegalArgumentException("input " + config.input() + " does not exist");
       }
       classNames = ClassNames.resolve(hadoop, config);
+      report = ReportOptions.resolve(file, cmd.flags());
       ModelOptions model = ModelOptions.resolve(file, cmd.flags(), cmd.modelParams);
       ClusterDeployMode.requireReachable(deployMode, hadoop, "--model", model.model());
       ClusterDeployMode.requireReachable(deployMode, hadoop, "--model-json", model.json());
@@ -164,10 +167,14 @@ public final class OhemMineJob {
       }
       staged.writeText("summary.json", SummaryJson.toJson(r.summary(), r.classReport(),
           config, inferredBy));
+      if (report.enabled()) { // in the staging directory: never half-written
+        staged.writeText("report.html", MiningReport.html(spark, r, SummaryJson.toMap(
+            r.summary(), r.classReport(), config, inferredBy), config, report.images(), t0));
+      }
       staged.commit();
       long t2 = System.nanoTime();
       print(out, r.summary(), staged.target(), config.masks(), r.firstPassNanos(),
-          r.selectionNanos(), t2 - t1, t2 - t0);
+          r.selectionNanos(), t2 - t1, t2 - t0, report.enabled());
       printCost(out, r, heap, ExecutorHeapPeaks.of(spark.sparkContext()));
       return ExitCode.OK;
     } catch (Exception e) { // SparkException is checked but thrown from Scala undeclared
@@ -273,7 +280,7 @@ public final class OhemMineJob {
   }
 
   private static void print(PrintStream out, MiningSummary s, String target, MaskFormat masks,
-      long firstPass, long selection, long write, long total) {
+      long firstPass, long selection, long write, long total, boolean report) {
     out.printf(Locale.ROOT, "OHEM mean: %s (status %s, group_by %s)%n",
         s.mean() == null ? "null" : String.format(Locale.ROOT, "%.7f", s.mean()), s.status(),
         s.groupBy().label());
@@ -284,8 +291,9 @@ public final class OhemMineJob {
     out.printf(Locale.ROOT, "time: losses %.2fs, selection %.2fs (%d top-k histogram passes), "
             + "write %.2fs, total %.2fs%n", firstPass / 1e9, selection / 1e9,
         s.histogramPasses(), write / 1e9, total / 1e9);
-    out.println("output: " + target + " (summary.json, images/, hard_pixels/, classes/, "
-        + "confusion/" + (s.groupBy() == GroupBy.BATCH ? ", batches/" : "")
+    out.println("output: " + target + " (summary.json, " + (report ? "report.html, " : "")
+        + "images/, hard_pixels/, classes/, confusion/"
+        + (s.groupBy() == GroupBy.BATCH ? ", batches/" : "")
         + (masks == MaskFormat.PNG ? ", masks/" : "")
         + (s.mode() == BadRecordMode.PERMISSIVE ? ", quarantine/)" : ")"));
     if (s.nBadRecords() > 0) {

@@ -5,6 +5,7 @@ import org.apache.spark.api.java.JavaRDD;
 import org.ohemspark.core.ClassTotals;
 import org.ohemspark.core.ExactSum;
 import org.ohemspark.core.ImageLosses;
+import org.ohemspark.core.LossBins;
 
 /**
  * The dataset's first-pass figures, summed over the images' own ({@link ImageLosses}): images,
@@ -12,7 +13,8 @@ import org.ohemspark.core.ImageLosses;
  * bits whatever order the tasks finish in), and the images whose logits were stretched to
  * another aspect ratio ({@link StretchedImages}: their count and the smallest id, so the same
  * example whatever the order), and the per-class counts and loss sums of the valid pixels
- * ({@link ClassTotals}: label, predicted class and loss of each pixel, O(C) per state). Built by
+ * ({@link ClassTotals}: label, predicted class and loss of each pixel, O(C) per state), and
+ * their losses in equal bins for the report ({@link LossBins}, O(bins)). Built by
  * one {@code treeAggregate} over the cached records; only this object reaches the driver.
  */
 public final class DatasetTotals implements Serializable {
@@ -26,6 +28,7 @@ public final class DatasetTotals implements Serializable {
   private String stretchedShapes;
   private final int ignoreIndex;
   private final ClassTotals classes = new ClassTotals();
+  private final LossBins lossBins = new LossBins();
 
   private DatasetTotals(int ignoreIndex) {
     this.ignoreIndex = ignoreIndex;
@@ -53,6 +56,7 @@ public final class DatasetTotals implements Serializable {
     nHard += img.nHard();
     sumHard.add(img.sumHard());
     classes.add(img, ignoreIndex);
+    lossBins.addValid(img, ignoreIndex);
     if (r.isStretched()) {
       nStretched++;
       keepExample(r.imageId(), r.stretched());
@@ -66,6 +70,7 @@ public final class DatasetTotals implements Serializable {
     nHard += o.nHard;
     sumHard.merge(o.sumHard);
     classes.merge(o.classes);
+    lossBins.merge(o.lossBins);
     nStretched += o.nStretched;
     if (o.stretchedId != null) {
       keepExample(o.stretchedId, o.stretchedShapes);
@@ -84,6 +89,11 @@ public final class DatasetTotals implements Serializable {
   /** The valid pixels' per-class counts and loss sums, over all good images. */
   public ClassTotals classes() {
     return classes;
+  }
+
+  /** The valid pixels' losses in equal bins, for the report's histogram (O(bins)). */
+  public LossBins lossBins() {
+    return lossBins;
   }
 
   /** Good images summed. */

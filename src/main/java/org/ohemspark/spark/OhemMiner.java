@@ -15,6 +15,7 @@ import org.ohemspark.core.ImageLosses;
 import org.ohemspark.core.KeptConfusion;
 import org.ohemspark.core.KeepRule;
 import org.ohemspark.core.LabelConvention;
+import org.ohemspark.core.LossBins;
 import org.ohemspark.core.LossSketch;
 import org.ohemspark.core.OhemOutcome;
 import org.ohemspark.core.OhemParams;
@@ -319,7 +320,7 @@ public final class OhemMiner {
           classReport, ClassTables.classes(spark, classReport),
           ClassTables.confusion(spark, classReport),
           firstPassNanos, System.nanoTime() - t1, decoded, totals.stretched(), outcomes,
-          unranked, outcomes.rules(), null);
+          unranked, totals.lossBins(), outcomes.rules(), null);
     }
 
     if (groupBy == GroupBy.BATCH) {
@@ -340,7 +341,8 @@ public final class OhemMiner {
           HardPixels.of(spark, outcomes.rules(), params.ignoreIndex()), bad.quarantine(),
           classReport, ClassTables.classes(spark, classReport),
           ClassTables.confusion(spark, classReport), firstPassNanos, System.nanoTime() - t1,
-          decoded, totals.stretched(), null, null, outcomes.rules(), outcomes);
+          decoded, totals.stretched(), null, null, totals.lossBins(), outcomes.rules(),
+          outcomes);
     }
     TopK topk = null;
     int passes = 0;
@@ -369,7 +371,7 @@ public final class OhemMiner {
         HardPixels.of(spark, keep.pair(frame), params.ignoreIndex()), bad.quarantine(),
         classReport, ClassTables.classes(spark, classReport),
         ClassTables.confusion(spark, classReport), firstPassNanos, System.nanoTime() - t1,
-        decoded, totals.stretched(), null, null, keep.pair(frame), null);
+        decoded, totals.stretched(), null, null, totals.lossBins(), keep.pair(frame), null);
   }
 
   /**
@@ -396,9 +398,10 @@ public final class OhemMiner {
    * @param unrankedImages with {@code --group-by image}, the rows of {@code images} before
    *     {@link ImageRanks} (persisted: summed, then ranked); null with {@code --group-by
    *     dataset}
+   * @param lossBins the valid pixels' losses in equal bins (the report's histogram)
    * @param keptRules each good cached image with its keep rule: the pairs {@code hardPixels}
    *     and {@code images} are built from (lazily), for more per-image outputs
-   *     ({@link MaskPngs})
+   *     ({@link MaskPngs}, the report's worst images: {@link ReportImages})
    * @param batchOutcomes with {@code --group-by batch}, the persisted batches (read by
    *     {@link #batches}, {@code images} and {@code hardPixels}); else null
    */
@@ -407,7 +410,8 @@ public final class OhemMiner {
       ClassReport classReport, Dataset<Row> classes, Dataset<Row> confusion,
       long firstPassNanos, long selectionNanos, LongAccumulator imagesDecoded,
       StretchedImages stretched, ImageOutcomes imageOutcomes, Dataset<Row> unrankedImages,
-      JavaPairRDD<ImageLosses, KeepRule> keptRules, BatchOutcomes batchOutcomes)
+      LossBins lossBins, JavaPairRDD<ImageLosses, KeepRule> keptRules,
+      BatchOutcomes batchOutcomes)
       implements AutoCloseable {
 
     /** {@code batches/} ({@link BatchOutcomes#SCHEMA}) with {@code --group-by batch}, else null. */

@@ -78,6 +78,9 @@ class BenchEventLogTest {
     assertTrue(labels.contains("kept pixels by (label, predicted)"), labels.toString());
     assertTrue(labels.contains("images/ rank: key sample"), labels.toString());
     assertTrue(labels.contains("images/ rank: images per range"), labels.toString());
+    // report.html: the top-N and the thumbnails (samples/tiny has no pictures to read)
+    assertTrue(labels.contains("report: worst images (top-N)"), labels.toString());
+    assertTrue(labels.contains("report: thumbnails of the worst images"), labels.toString());
     // the last jobs write the outputs, in the job's order (each may be two Spark jobs: the
     // tasks that feed the write, then the write), one row per image, one per kept pixel, one
     // per class and one per (label, predicted) pair of kept pixels

@@ -123,6 +123,34 @@ class ModelJobTest {
         model.toString(), "--model-batch", "2");
     assertEquals(ExitCode.OK, r.code(), r.err());
     assertSameOutputs(storedOut, out);
+    // report.html: the shards' image column gives the same pictures as the directory's
+    // images/ (the stored-logits folder has none: its label masks stand in)
+    Path dirOut = tmp.resolve("out-dir-report");
+    r = run("--input", images.toString(), "--output", dirOut.toString(), "--model",
+        model.toString());
+    assertEquals(ExitCode.OK, r.code(), r.err());
+    String fromShards = Files.readString(out.resolve("report.html"));
+    String fromDir = Files.readString(dirOut.resolve("report.html"));
+    assertEquals(3, count(fromShards, "<figcaption>picture, kept pixels</figcaption>"));
+    assertEquals(pictures(fromDir), pictures(fromShards));
+    assertEquals(3, count(Files.readString(storedOut.resolve("report.html")),
+        "<figcaption>labels (no picture), kept pixels</figcaption>"));
+  }
+
+  private static int count(String s, String part) {
+    return s.split(java.util.regex.Pattern.quote(part), -1).length - 1;
+  }
+
+  /** The data: URIs of a report's pictures, in order. */
+  private static List<String> pictures(String html) {
+    List<String> out = new java.util.ArrayList<>();
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("src=\"(data:image/png;base64,"
+        + "[^\"]+)\"").matcher(html);
+    while (m.find()) {
+      out.add(m.group(1));
+    }
+    assertEquals(9, out.size());
+    return out;
   }
 
   @Test

@@ -61,6 +61,30 @@ class OhemMineJobTest {
   }
 
   /**
+   * report.html is written by default (the sample has no pictures: its label masks stand in),
+   * report_images in the configuration file sets the worst images shown, and --no-report
+   * writes none (the rest of the output is unchanged).
+   */
+  @Test
+  void theReportIsWrittenUnlessNoReportIsGiven() throws IOException {
+    Path conf = tmp.resolve("job.properties");
+    Files.writeString(conf, "report_images=2\n");
+    Path out = tmp.resolve("with");
+    JobRun r = run("--input", SAMPLE.toString(), "--output", out.toString(), "--conf",
+        conf.toString());
+    assertEquals(ExitCode.OK, r.code(), r.err());
+    String html = Files.readString(out.resolve("report.html"));
+    assertEquals(2, html.split("<article class=\"worst-card\"", -1).length - 1);
+    assertTrue(html.contains("labels (no picture), kept pixels"));
+    Path none = tmp.resolve("without");
+    r = run("--input", SAMPLE.toString(), "--output", none.toString(), "--no-report");
+    assertEquals(ExitCode.OK, r.code(), r.err());
+    assertFalse(Files.exists(none.resolve("report.html")));
+    assertTrue(Files.exists(none.resolve("summary.json")));
+    assertFalse(r.out().contains("report.html"), r.out());
+  }
+
+  /**
    * classes/ and confusion/ beside the other outputs, named from --class-names (a blank line is
    * a class without a name), the same figures as summary.json's classes array; classes/ sums to
    * the summary's counts and confusion/ to hard_pixels/ grouped by (label, predicted).
