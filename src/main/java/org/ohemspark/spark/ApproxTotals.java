@@ -1,5 +1,7 @@
 package org.ohemspark.spark;
 
+import com.esotericsoftware.kryo.DefaultSerializer;
+import com.esotericsoftware.kryo.serializers.JavaSerializer;
 import java.io.Serializable;
 import org.apache.spark.api.java.JavaRDD;
 import org.ohemspark.core.BadRecordException;
@@ -15,6 +17,7 @@ import org.ohemspark.core.LossSketch;
  * ({@link LossFrames}); the bad record of the smallest image id is kept and {@link #of} throws
  * it, naming its source, image id and reason.
  */
+@DefaultSerializer(JavaSerializer.class) // the sketch's histogram writes itself (writeObject)
 final class ApproxTotals implements Serializable {
   private static final long serialVersionUID = 1L;
   private final DatasetTotals totals;

@@ -135,6 +135,7 @@ public final class BatchOutcomes {
    * The batches' figures summed for the summary: counts over batches, and the mean of the
    * batch means that exist (EMPTY batches counted in {@code empty}, not averaged).
    */
+  @DefaultSerializer(JavaSerializer.class) // Kryo cannot build records
   public record Totals(long batches, long nMin, long nKept, long topk, long empty,
       double sumOfMeans, long means) implements Serializable {
     Totals plus(Totals o) {

@@ -43,6 +43,8 @@ public final class OhemKryoRegistrator implements KryoRegistrator {
       java.util.ArrayList.class,
       ClassTotals.class, KeptConfusion.class, ExactSum[].class,
       org.ohemspark.core.ImageRanking.Key.class, org.ohemspark.core.ImageRanking.Key[].class,
+      org.ohemspark.core.LossBins.class, ApproxTotals.class, BatchOutcomes.Done.class,
+      BatchOutcomes.Totals.class,
   };
 
   @Override
