@@ -102,7 +102,7 @@ class ImageRanksTest {
    * hard_pixels/ losses (0 without), and the rows come ranked 1..n in the expected order.
    */
   @ParameterizedTest
-  @EnumSource(GroupBy.class)
+  @EnumSource(value = GroupBy.class, names = {"DATASET", "IMAGE"}) // batch: BatchScopeTest
   void minedImagesAreRankedByTheirKeptLossSum(GroupBy scope) throws IOException {
     try (OhemMiner.Result r = OhemMiner.on(spark).params(OhemParams.DEFAULTS).groupBy(scope)
         .partitions(3).mineDirectory(goldenDir().toString())) {
