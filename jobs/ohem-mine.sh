@@ -2,7 +2,9 @@
 # OHEM cross-entropy and hard examples over a dataset (directory, Parquet shards or tars).
 #   jobs/ohem-mine.sh [--input DIR] [--output DIR] [--thresh 0.7] [--factor 16]
 #     [--ignore-index 255] [--label-convention train_ids|palette_index|reduce_zero_label|void=K]
-#     [--classes N] [--class-weights W,W,...] [--group-by dataset|image] [--partitions N]
+#     [--min-kept N] [--label-smoothing E] [--align-corners] [--topk exact|approx]
+#     [--classes N] [--class-weights W,W,...] [--group-by dataset|image|batch] [--batches FILE]
+#     [--masks none|png] [--no-report] [--report-images N] [--partitions N]
 #     [--partition-bytes 64m]
 #     [--format auto|dir|parquet|webdataset] [--mode FAILFAST|PERMISSIVE|DROPMALFORMED]
 #     [--model MODEL.onnx [--model-json FILE] [--model-param K=V ...] [--model-batch N]
