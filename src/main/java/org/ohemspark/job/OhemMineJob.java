@@ -98,10 +98,7 @@ public final class OhemMineJob {
       }
       if (config.groupBy() == GroupBy.BATCH && config.batchesFile() == null
           && source.batches(spark) == null) {
-        throw new IllegalArgumentException("--group-by batch needs each image's batch: "
-            + source.describe() + " holds none (a directory's batches.csv beside "
-            + "dataset.json, the shards' batch column); give --batches FILE (CSV: "
-            + "image_id,batch)");
+        throw new IllegalArgumentException(OhemMiner.noBatches(source));
       }
     } catch (BadRecordException e) {
       err.println("ohem-mine: bad input: " + e.getMessage());

@@ -100,7 +100,7 @@ public final class BatchOutcomes {
           Optional<Long> b = e._2()._2();
           if (!b.isPresent()) {
             throw new BadRecordException(where, e._1(), "the image has no batch: every image "
-                + "needs one with --group-by batch");
+                + "needs one with --group-by batch (or give --batches FILE)");
           }
           return new Tuple2<>(b.get(), e._2()._1());
         });

@@ -210,4 +210,10 @@ public final class ImageDirectory implements LabelledImageSource {
       throw new BadRecordException(path, id, "cannot read: " + e.getMessage(), e);
     }
   }
+
+  /** {@code batches.csv} beside the images ({@link BatchFile}), or null. */
+  @Override
+  public Dataset<Row> batches(SparkSession spark) {
+    return BatchFile.beside(spark, input);
+  }
 }

@@ -77,23 +77,7 @@ public final class ImageShards implements LabelledImageSource {
         .forEncodedImages();
     SparkSession spark = ParquetShards.splitting(caller, encoded.fileSplitBytes());
     int partitions = partitioning.partitions();
-    Dataset<Row> all;
-    try {
-      Path p = new Path(input);
-      if (!p.getFileSystem(spark.sparkContext().hadoopConfiguration()).exists(p)) {
-        throw new BadRecordException(input, null, "does not exist");
-      }
-      all = spark.read().option("pathGlobFilter", "*.parquet")
-          .option(ParquetShards.VERIFY_PAGE_CHECKSUMS, "true").parquet(input);
-    } catch (IOException e) {
-      throw new BadRecordException(input, null, "cannot list: " + e.getMessage(), e);
-    } catch (Exception e) { // AnalysisException (checked in Scala terms): nothing readable
-      if (e instanceof BadRecordException b) {
-        throw b;
-      }
-      throw new BadRecordException(input, null, "no Parquet shard (*.parquet) readable: "
-          + e.getMessage(), e);
-    }
+    Dataset<Row> all = frame(spark);
     StructType s = all.schema();
     List<Column> cols = new ArrayList<>();
     for (String c : List.of("image_id", "height", "width", "image", "labels")) {
@@ -166,6 +150,42 @@ public final class ImageShards implements LabelledImageSource {
       return new LabelledImage(id, shard, shard + " (column image)", image, h, w, labels);
     } catch (BadRecordException e) {
       throw e.withContext(shard, id);
+    }
+  }
+
+  /** The shards' {@code batch} column with their image ids, or null without one. */
+  @Override
+  public Dataset<Row> batches(SparkSession spark) {
+    Dataset<Row> f = frame(spark);
+    if (!f.schema().getFieldIndex("batch").isDefined()) {
+      return null;
+    }
+    return f.select(org.apache.spark.sql.functions.col("image_id"),
+        org.apache.spark.sql.functions.col("batch").cast("long").as("batch"));
+  }
+
+  /**
+   * The shards, as Spark's Parquet reader gives them (page checksums verified).
+   *
+   * @throws BadRecordException naming {@code input} when it does not exist or holds no
+   *     readable shard
+   */
+  private Dataset<Row> frame(SparkSession spark) {
+    try {
+      Path p = new Path(input);
+      if (!p.getFileSystem(spark.sparkContext().hadoopConfiguration()).exists(p)) {
+        throw new BadRecordException(input, null, "does not exist");
+      }
+      return spark.read().option("pathGlobFilter", "*.parquet")
+          .option(ParquetShards.VERIFY_PAGE_CHECKSUMS, "true").parquet(input);
+    } catch (IOException e) {
+      throw new BadRecordException(input, null, "cannot list: " + e.getMessage(), e);
+    } catch (Exception e) { // AnalysisException (checked in Scala terms): nothing readable
+      if (e instanceof BadRecordException b) {
+        throw b;
+      }
+      throw new BadRecordException(input, null, "no Parquet shard (*.parquet) readable: "
+          + e.getMessage(), e);
     }
   }
 }

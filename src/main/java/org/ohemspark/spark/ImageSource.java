@@ -88,7 +88,8 @@ public interface ImageSource extends Serializable {
   /**
    * Each image's training batch, for {@code --group-by batch}: rows of {@code image_id}
    * (string) and {@code batch} (an integer), read on the executors; null where the source holds
-   * none (then {@code --batches FILE} must give them). By default none.
+   * none (then {@code --batches FILE} must give them). By default none. A directory's
+   * {@code batches.csv}, the shards' {@code batch} column, the tars' {@code <key>.json}.
    */
   default Dataset<Row> batches(SparkSession spark) {
     return null;

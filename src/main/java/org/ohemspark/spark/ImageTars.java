@@ -15,7 +15,8 @@ import org.ohemspark.model.LabelledImage;
  * reuses), but each sample holds one image member {@code <key>.jpg}, {@code <key>.jpeg} or
  * {@code <key>.png} (encoded, any case) in place of {@code <key>.logits.npy}, and the same
  * label members ({@code <key>.seg.png}, {@code <key>.label.png} or {@code <key>.labels.npy}).
- * Other members ({@code <key>.json}, {@code <key>.logits.npy}, ...) are passed over unread.
+ * Other members ({@code <key>.json}, {@code <key>.logits.npy}, ...) are passed over unread
+ * (a {@code <key>.json} is read for its batch with {@code --group-by batch}: {@link TarBatches}).
  *
  * <p>Bad samples and tars are those of {@link WebDatasetTars}, by the same {@link BadRecordMode}
  * and with the same messages, where "logits" reads "image": a sample without its image or
@@ -62,6 +63,12 @@ public final class ImageTars implements LabelledImageSource {
   @Override
   public Dataset<Row> records(SparkSession spark, Partitioning partitioning) {
     return tars.records(spark, partitioning.forEncodedImages());
+  }
+
+  /** As {@link WebDatasetTars#batches}: each sample's {@code <key>.json} {@code batch}. */
+  @Override
+  public Dataset<Row> batches(SparkSession spark) {
+    return tars.batches(spark);
   }
 
   /**

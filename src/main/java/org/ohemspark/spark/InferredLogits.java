@@ -73,6 +73,12 @@ public final class InferredLogits implements ImageSource {
     this.model = model;
   }
 
+  /** The images' batches, as their source holds them ({@link LabelledImageSource#batches}). */
+  @Override
+  public Dataset<Row> batches(SparkSession spark) {
+    return images.batches(spark);
+  }
+
   @Override
   public String describe() {
     return images.describe() + " through model " + model.name();

@@ -49,6 +49,11 @@ public interface LabelledImageSource extends Serializable {
     return List.of();
   }
 
+  /** As {@link ImageSource#batches}: by default none. */
+  default Dataset<Row> batches(SparkSession spark) {
+    return null;
+  }
+
   /** As {@link ImageSource#unreadRecords}. */
   default List<BadRecordException> unreadRecords(Supplier<Map<String, Long>> recordsPerSource) {
     return List.of();

@@ -170,6 +170,16 @@ public final class OhemMiner {
   }
 
   /**
+   * Why {@code --group-by batch} cannot run on {@code source} without {@code --batches}: it
+   * holds no batch values.
+   */
+  public static String noBatches(ImageSource source) {
+    return "--group-by batch needs each image's batch: " + source.describe() + " holds none "
+        + "(a directory's batches.csv beside dataset.json, the shards' batch column, the "
+        + "batch field of a tar's <key>.json); give --batches FILE (CSV: image_id,batch)";
+  }
+
+  /**
    * Mines the images of a source: one pass over the logits builds the cached
    * {@link LossRecord}s ({@link #cacheLevel}), and every later pass reads them.
    *
@@ -180,9 +190,7 @@ public final class OhemMiner {
       assignments = batchesGiven != null ? batchesGiven : source.batches(spark);
       assignmentsFrom = batchesGiven != null ? batchesGivenFrom : source.describe();
       if (assignments == null) {
-        throw new IllegalArgumentException("--group-by batch needs each image's batch: "
-            + source.describe() + " holds none (a directory's batches.csv beside dataset.json, "
-            + "the shards' batch column); give --batches FILE (CSV: image_id,batch)");
+        throw new IllegalArgumentException(noBatches(source));
       }
     }
     Broadcast<HadoopConf> conf = spark.sparkContext().broadcast(

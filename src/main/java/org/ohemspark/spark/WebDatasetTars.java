@@ -328,6 +328,16 @@ public final class WebDatasetTars implements ImageSource {
     }
   }
 
+  /**
+   * The {@code batch} field of each sample's {@code <key>.json} ({@link TarBatches}), lazily:
+   * never null, since whether any sample has one is known only by reading the tars; an image
+   * without one fails the batch scope naming it.
+   */
+  @Override
+  public Dataset<Row> batches(SparkSession spark) {
+    return TarBatches.of(spark, tars(spark));
+  }
+
   /** A tar holds many images: use {@link #readAll}. */
   @Override
   public ImageRecord read(Row record, HadoopConf conf) {

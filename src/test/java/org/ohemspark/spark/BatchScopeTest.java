@@ -26,14 +26,15 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.ohemspark.core.BadRecordException;
 import org.ohemspark.testing.Golden;
 import org.ohemspark.testing.GoldenShards;
+import org.ohemspark.testing.Layouts;
 import org.ohemspark.testing.SparkTestSession;
 
 /**
  * {@code --group-by batch} against PyTorch's per-batch calls ({@code per_batch_float64} of the
  * options' batch cases): each batch's figures in {@code batches/}, the summary's mean of batch
  * means with EMPTY batches counted, the kept pixels per batch in {@code images/} and
- * {@code hard_pixels/}, from a directory's {@code batches.csv} and from a frame's
- * {@code batch} column alike.
+ * {@code hard_pixels/}, from a directory's {@code batches.csv}, a frame's {@code batch} column
+ * and the {@code batch} field of tars' {@code <key>.json} alike.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class BatchScopeTest {
@@ -70,13 +71,18 @@ class BatchScopeTest {
 
   @ParameterizedTest(name = "{0} from {1}")
   @org.junit.jupiter.params.provider.CsvSource({"batch_mixed, dir", "batch_mixed, frame",
-      "batch_with_empty, dir", "batch_with_empty, frame"})
+      "batch_mixed, tars", "batch_with_empty, dir", "batch_with_empty, frame",
+      "batch_with_empty, tars"})
   void eachBatchIsPyTorchsCall(String name, String layout) {
     Golden.Case c = Golden.load(Golden.OPTIONS, name);
     OhemMiner miner = OhemMiner.on(spark).params(c.params().toOhemParams())
         .groupBy(GroupBy.BATCH).partitions(2);
-    ImageSource source = layout.equals("dir") ? new DatasetDirectory(c.dir().toString())
-        : new FrameShards(shardsWithBatches(c));
+    ImageSource source = switch (layout) {
+      case "dir" -> new DatasetDirectory(c.dir().toString());
+      case "frame" -> new FrameShards(shardsWithBatches(c));
+      default -> new WebDatasetTars(Layouts.toTars(c.dir(), tmp.resolve(name + "-tars"), 2)
+          .toString());
+    };
     try (OhemMiner.Result r = miner.mine(source)) {
       Map<Long, Row> got = new HashMap<>();
       for (Row row : r.batches().collectAsList()) {
@@ -156,5 +162,45 @@ class BatchScopeTest {
     BadRecordException missingFile = assertThrows(BadRecordException.class,
         () -> BatchFile.read(spark, tmp.resolve("nope.csv").toString()));
     assertTrue(missingFile.getMessage().contains("nope.csv"));
+  }
+
+  @Test
+  void aTarSampleWithoutABatchOrWithABadOneIsNamed() throws Exception {
+    Golden.Case c = Golden.load(Golden.OPTIONS, "batch_mixed");
+    Path noCsv = tmp.resolve("no-batches");
+    Files.createDirectories(noCsv);
+    try (var files = Files.walk(c.dir())) {
+      for (Path f : (Iterable<Path>) files::iterator) {
+        Path to = noCsv.resolve(c.dir().relativize(f).toString());
+        if (Files.isDirectory(f)) {
+          Files.createDirectories(to);
+        } else if (!f.getFileName().toString().equals("batches.csv")) {
+          Files.copy(f, to);
+        }
+      }
+    }
+    OhemMiner miner = OhemMiner.on(spark).params(c.params().toOhemParams())
+        .groupBy(GroupBy.BATCH);
+    Path tars = Layouts.toTars(noCsv, tmp.resolve("no-batch-tars"), 2);
+    Exception none = assertThrows(Exception.class,
+        () -> miner.mine(new WebDatasetTars(tars.toString())).close());
+    assertTrue(String.valueOf(none.getMessage()).contains("has no batch")
+        && none.getMessage().contains("--batches FILE"), none.getMessage());
+
+    Path bad = tmp.resolve("bad-batch-tars");
+    Path withBatches = Layouts.toTars(c.dir(), bad, 1);
+    Path tar = withBatches.resolve("shard-000000.tar");
+    byte[] b = Files.readAllBytes(tar);
+    String s = new String(b, java.nio.charset.StandardCharsets.ISO_8859_1);
+    // image 0002's JSON (batch 3, written as a number), edited to the same length
+    assertTrue(s.contains(", \"batch\": 3}"));
+    byte[] edited = s.replace(", \"batch\": 3}", ",\"batch\":3.5}").getBytes(
+        java.nio.charset.StandardCharsets.ISO_8859_1);
+    Files.write(tar, edited);
+    Exception e = assertThrows(Exception.class,
+        () -> miner.mine(new WebDatasetTars(bad.toString())).close());
+    String m = String.valueOf(e.getMessage());
+    assertTrue(m.contains("shard-000000.tar!/0002.json") && m.contains("0002")
+        && m.contains("3.5"), m);
   }
 }

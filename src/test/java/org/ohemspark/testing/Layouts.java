@@ -20,13 +20,23 @@ public final class Layouts {
    * {@code dir} in id order, split in contiguous runs: per image {@code <id>.<image ext>} (from
    * {@code images/}, a member to skip), {@code <id>.logits.npy}, the label as
    * {@code <id>.labels.npy} (npy), or {@code <id>.seg.png} / {@code <id>.label.png} (PNG,
-   * alternating), and {@code <id>.json}. Copies {@code dataset.json}.
+   * alternating), and {@code <id>.json} (with the image's {@code batch} from the directory's
+   * {@code batches.csv} where there is one: a JSON integer for even images, a string holding
+   * it for odd ones, as both are read). Copies {@code dataset.json}.
    *
    * @return {@code out}
    */
   public static Path toTars(Path dir, Path out, int tars) {
     try {
       List<String> ids = ids(dir);
+      java.util.Map<String, String> batches = new java.util.HashMap<>();
+      if (Files.exists(dir.resolve("batches.csv"))) {
+        for (String line : Files.readAllLines(dir.resolve("batches.csv"))
+            .subList(1, Files.readAllLines(dir.resolve("batches.csv")).size())) {
+          String[] f = line.split(",");
+          batches.put(f[0].trim(), f[1].trim());
+        }
+      }
       Files.createDirectories(out);
       int per = (ids.size() + tars - 1) / tars;
       for (int t = 0; t < tars; t++) {
@@ -42,7 +52,10 @@ public final class Layouts {
           String member = ext(label).equals(".npy") ? ".labels.npy"
               : i % 2 == 0 ? ".seg.png" : ".label.png";
           tar.add(id + member, Files.readAllBytes(label));
-          tar.add(id + ".json", ("{\"id\": \"" + id + "\"}").getBytes());
+          String b = batches.get(id);
+          String batch = b == null ? "" : i % 2 == 0 ? ", \"batch\": " + b
+              : ", \"batch\": \"" + b + "\"";
+          tar.add(id + ".json", ("{\"id\": \"" + id + "\"" + batch + "}").getBytes());
         }
         tar.write(out.resolve(String.format("shard-%06d.tar", t)));
       }
