@@ -11,7 +11,7 @@
 #      [--model-threads N] [--save-logits DIR [--save-logits-dtype float32|float16]]]
 #     [--output-file-size 128m] [--no-report] [--report-images 24] [--overwrite] [--conf FILE]
 #     [Spark options: --master URL, --deploy-mode client|cluster, --conf spark.k=v, ...]
-# Exit codes: 0 ok, 1 failure, 2 bad arguments, 3 bad input data. See README.md.
+# Exit codes: 0 ok, 1 failure, 2 bad arguments, 3 bad input data. See docs/bad-input.md.
 set -euo pipefail
 source "$(dirname "$0")/lib/submit.sh"
 ohem_submit org.ohemspark.job.OhemMineJob "$OHEM_ROOT/conf/ohem-spark.properties" "$@"

@@ -170,7 +170,7 @@ public final class OhemIngestJob {
     if (c.datasetClassNames() != null) {
       m.put("class_names", c.datasetClassNames());
     }
-    m.put("shard_format", "ohem-spark parquet shards 1 (see README: Parquet shards)");
+    m.put("shard_format", "ohem-spark parquet shards 1 (see docs/inputs.md: Parquet shards)");
     m.put("labels_note", "labels are stored after the source's label convention ("
         + c.labelConvention() + "), so they are train ids here");
     m.put("ingested_from", c.input());

@@ -22,7 +22,7 @@ import org.ohemspark.spark.GroupBy;
  * {@code alignCorners} false, and the input's column names {@code imageIdCol},
  * {@code logitsCol}, {@code labelsCol} (default {@code image_id}, {@code logits},
  * {@code labels}: the shard schema's, {@code org.ohemspark.spark.ShardSchema}). The meaning of
- * each is the job's (README, Configuration).
+ * each is the job's (docs/configuration.md).
  */
 final class StageParams {
   private StageParams() {}

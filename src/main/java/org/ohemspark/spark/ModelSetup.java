@@ -82,7 +82,7 @@ public final class ModelSetup {
     if (json == null && (params == null || params.isEmpty())) {
       throw new ModelConfigException("no declaration for the model " + model + ": put a "
           + "model.json (or " + DirectoryListing.stripExtension(new Path(model).getName())
-          + ".json) beside it, or give --model-json FILE or --model-param key=value (README, "
+          + ".json) beside it, or give --model-json FILE or --model-param key=value (docs/inputs.md, "
           + "'Logits from a model')");
     }
     ModelSpec declared = ModelSpec.parse(json == null ? "--model-param" : json, spec, params);
