@@ -35,7 +35,8 @@ import org.ohemspark.spark.OhemMiner;
  * {@code mean_loss} (mean loss of all valid pixels), {@code miou} (mean IoU of the argmax
  * against the labels over classes with one) or {@code kept_fraction} ({@code n_kept /
  * n_valid}). Only {@code miou} is larger-is-better. The other params are {@link StageParams}',
- * {@code groupBy} ({@code dataset} | {@code image}) and {@code topk} ({@code exact} |
+ * {@code groupBy} ({@code dataset} | {@code image} | {@code batch}, by the frame's {@code batch}
+ * column) and {@code topk} ({@code exact} |
  * {@code approx}: one pass, nothing cached, the OHEM mean an estimate within guaranteed bounds,
  * {@link OhemMiner#estimate}).
  *
@@ -44,7 +45,8 @@ import org.ohemspark.spark.OhemMiner;
  * @throws org.apache.spark.SparkException from {@link #evaluate} when a row is a bad record
  *     (its message names the image id and the value)
  */
-public final class OhemEvaluator extends Evaluator implements DefaultParamsWritable {
+public final class OhemEvaluator extends Evaluator implements DefaultParamsWritable,
+    SharedParamSetters<OhemEvaluator> {
   private static final long serialVersionUID = 1L;
   private static final List<String> METRICS = List.of("ohem", "mean_loss", "miou",
       "kept_fraction");
@@ -223,42 +225,7 @@ public final class OhemEvaluator extends Evaluator implements DefaultParamsWrita
     return getOrDefault(metricName);
   }
 
-  public OhemEvaluator setThresh(double v) {
-    set(thresh, v);
-    return this;
-  }
-
-  public OhemEvaluator setFactor(int v) {
-    set(factor, v);
-    return this;
-  }
-
-  public OhemEvaluator setMinKept(long v) {
-    set(minKept, v);
-    return this;
-  }
-
-  public OhemEvaluator setIgnoreIndex(int v) {
-    set(ignoreIndex, v);
-    return this;
-  }
-
-  public OhemEvaluator setClassWeights(double[] v) {
-    set(classWeights, v);
-    return this;
-  }
-
-  public OhemEvaluator setLabelSmoothing(double v) {
-    set(labelSmoothing, v);
-    return this;
-  }
-
-  public OhemEvaluator setAlignCorners(boolean v) {
-    set(alignCorners, v);
-    return this;
-  }
-
-  /** {@code dataset} or {@code image}. */
+  /** {@code dataset}, {@code image} or {@code batch} (the frame's {@code batch} column). */
   public OhemEvaluator setGroupBy(String v) {
     set(groupBy, v);
     return this;
@@ -273,21 +240,6 @@ public final class OhemEvaluator extends Evaluator implements DefaultParamsWrita
   /** {@code exact} or {@code approx} ({@code --topk}). */
   public OhemEvaluator setTopk(String v) {
     set(topk, v);
-    return this;
-  }
-
-  public OhemEvaluator setImageIdCol(String v) {
-    set(imageIdCol, v);
-    return this;
-  }
-
-  public OhemEvaluator setLogitsCol(String v) {
-    set(logitsCol, v);
-    return this;
-  }
-
-  public OhemEvaluator setLabelsCol(String v) {
-    set(labelsCol, v);
     return this;
   }
 }

@@ -33,7 +33,8 @@ import org.ohemspark.spark.PixelLossColumns;
  * @throws IllegalArgumentException from {@link #transform} and {@link #transformSchema} when
  *     the frame is not in the shard schema or already has an output column
  */
-public final class PixelCrossEntropy extends Transformer implements DefaultParamsWritable {
+public final class PixelCrossEntropy extends Transformer implements DefaultParamsWritable,
+    SharedParamSetters<PixelCrossEntropy> {
   private static final long serialVersionUID = 1L;
 
   private final String uid;
@@ -150,55 +151,5 @@ public final class PixelCrossEntropy extends Transformer implements DefaultParam
 
   public Param<String> labelsCol() {
     return labelsCol;
-  }
-
-  public PixelCrossEntropy setIgnoreIndex(int v) {
-    set(ignoreIndex, v);
-    return this;
-  }
-
-  public PixelCrossEntropy setClassWeights(double[] v) {
-    set(classWeights, v);
-    return this;
-  }
-
-  public PixelCrossEntropy setLabelSmoothing(double v) {
-    set(labelSmoothing, v);
-    return this;
-  }
-
-  public PixelCrossEntropy setAlignCorners(boolean v) {
-    set(alignCorners, v);
-    return this;
-  }
-
-  public PixelCrossEntropy setThresh(double v) {
-    set(thresh, v);
-    return this;
-  }
-
-  public PixelCrossEntropy setFactor(int v) {
-    set(factor, v);
-    return this;
-  }
-
-  public PixelCrossEntropy setMinKept(long v) {
-    set(minKept, v);
-    return this;
-  }
-
-  public PixelCrossEntropy setImageIdCol(String v) {
-    set(imageIdCol, v);
-    return this;
-  }
-
-  public PixelCrossEntropy setLogitsCol(String v) {
-    set(logitsCol, v);
-    return this;
-  }
-
-  public PixelCrossEntropy setLabelsCol(String v) {
-    set(labelsCol, v);
-    return this;
   }
 }
