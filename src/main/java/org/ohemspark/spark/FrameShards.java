@@ -4,7 +4,9 @@ import static org.apache.spark.sql.functions.col;
 
 import java.util.ArrayList;
 import java.util.List;
+import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.sql.Column;
+import org.apache.spark.sql.RuntimeConfig;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -60,6 +62,46 @@ public final class FrameShards implements ImageSource {
   public Dataset<Row> records(SparkSession spark, int partitions) {
     return partitions > 0 && partitions != frame.rdd().getNumPartitions()
         ? frame.repartition(partitions) : frame;
+  }
+
+  /**
+   * The frame's rows, with Spark's vectorized Parquet reader (where the frame reads Parquet
+   * files) filling batches of at most {@link RowGroupLimit#READER_BATCH_BYTES} of decoded rows
+   * ({@link RowGroupLimit#readerBatchRows}, from the files' footers), as the job reads shards:
+   * at Spark's default of 4096 rows a batch, a task reading 20 MB rows of logits runs out of
+   * heap. Spark reads that setting from the session that read the files when the RDD is made,
+   * so it is set in the frame's session for that moment only and restored at once (another
+   * query planned in that session at the same moment would see it too).
+   */
+  @Override
+  public JavaRDD<Row> rdd(Dataset<Row> records) {
+    String[] files = records.inputFiles();
+    if (files.length == 0) {
+      return records.javaRDD();
+    }
+    SparkSession spark = records.sparkSession();
+    long rowBytes = 0;
+    for (ParquetFooters.Footer f : ParquetFooters.read(spark, List.of(files))) {
+      rowBytes = Math.max(rowBytes, f.rowBytes());
+    }
+    RuntimeConfig conf = spark.conf();
+    String key = RowGroupLimit.BATCH_ROWS_KEY;
+    scala.Option<String> before = conf.getOption(key);
+    int current = Integer.parseInt(before.getOrElse(() -> "4096").trim());
+    int rows = RowGroupLimit.readerBatchRows(rowBytes, current);
+    if (rows == current) {
+      return records.javaRDD();
+    }
+    conf.set(key, Integer.toString(rows));
+    try {
+      return records.javaRDD();
+    } finally {
+      if (before.isDefined()) {
+        conf.set(key, before.get());
+      } else {
+        conf.unset(key);
+      }
+    }
   }
 
   @Override

@@ -3,6 +3,7 @@ package org.ohemspark.spark;
 import java.io.Serializable;
 import java.util.Iterator;
 import java.util.List;
+import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -36,6 +37,15 @@ public interface ImageSource extends Serializable {
   default Dataset<Row> records(SparkSession spark, Partitioning partitioning) {
     return records(spark, partitioning.partitions());
   }
+  /**
+   * The records of {@link #records} as an RDD for the loss pass, which is where Spark plans
+   * their read: {@code records.javaRDD()}. A source whose read takes session settings at that
+   * moment sets them here ({@link FrameShards}: the Parquet reader's batch size).
+   */
+  default JavaRDD<Row> rdd(Dataset<Row> records) {
+    return records.javaRDD();
+  }
+
 
   /**
    * Decodes one row of {@link #records} on an executor.

@@ -51,7 +51,7 @@ public final class LossFrames {
   public static JavaRDD<LossRecord> compute(Dataset<Row> inputs, ImageSource reader,
       Broadcast<HadoopConf> conf, OhemParams params, LabelConvention convention,
       Integer classes, BadRecordMode mode, LongAccumulator decoded) {
-    return inputs.javaRDD().mapPartitions(rows -> {
+    return reader.rdd(inputs).mapPartitions(rows -> {
       ImageLossComputer computer = new ImageLossComputer(params, convention, classes);
       Iterator<LossRecord> out = ImageRecords.map(rows, reader, conf.value(),
           r -> {
