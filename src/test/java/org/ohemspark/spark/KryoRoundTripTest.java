@@ -7,12 +7,10 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Stream;
-import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.SparkConf;
 import org.apache.spark.serializer.JavaSerializer;
 import org.apache.spark.serializer.KryoSerializer;
 import org.apache.spark.serializer.Serializer;
-import org.apache.spark.sql.Row;
 import org.apache.spark.sql.catalyst.expressions.GenericRowWithSchema;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
@@ -27,7 +25,6 @@ import org.ohemspark.core.LossHistogram;
 import org.ohemspark.core.OhemOutcome;
 import org.ohemspark.core.OhemParams;
 import org.ohemspark.core.PredictedClasses;
-import org.ohemspark.testing.Golden;
 import scala.Tuple2;
 import scala.reflect.ClassTag;
 import scala.reflect.ClassTag$;
@@ -39,7 +36,8 @@ import scala.reflect.ClassTag$;
  * ({@code new KryoSerializer(new SparkConf())}), and through Kryo requiring registration with
  * {@link OhemKryoRegistrator}: the cached loss records, the task results, the
  * aggregation states that come back as results or cross the tree's shuffle, the shuffled and
- * parallelized records, the broadcast Hadoop configuration. No SparkSession
+ * parallelized records ({@link InputsKryoRoundTripTest} has the inputs' side: the broadcast
+ * Hadoop configuration, a listing's slice, a footer, a tar's index). No SparkSession
  * ({@link KryoGoldenSparkTest} runs the engine under Kryo).
  */
 class KryoRoundTripTest {
@@ -209,40 +207,5 @@ class KryoRoundTripTest {
       OhemOutcome o = OhemOutcome.ofImage(p, img);
       assertEquals(o, roundTrip(s, JavaSerialized.of(o)).get());
     }
-  }
-
-  /**
-   * The inputs' side: the Hadoop configuration broadcast to the executors, a directory
-   * listing's slice (parallelized), a Parquet footer and a tar's index (task results; the
-   * index also persisted).
-   */
-  @ParameterizedTest
-  @MethodSource("serializers")
-  void inputsSide(Serializer s) {
-    Configuration c = new Configuration(false);
-    c.set("fs.example.setting", "kept");
-    assertEquals("kept", roundTrip(s, new HadoopConf(c)).get().get("fs.example.setting"));
-
-    DirectoryListing listing = DirectoryListing.of(new Configuration(),
-        Golden.load("topk_path").dir().toString());
-    DirectoryListing.Slice slice = listing.slice(0, listing.size());
-    assertEquals(rows(slice), rows(roundTrip(s, slice)));
-
-    ParquetFooters.Footer f = new ParquetFooters.Footer("file:/x/part-0.parquet", 12,
-        new StructType().add("image_id", DataTypes.StringType), null);
-    assertEquals(f, roundTrip(s, f));
-
-    WebDatasetTars.TarIndex t = new WebDatasetTars.TarIndex("file:/x/a.tar",
-        List.of(TarPieces.Piece.whole("file:/x/a.tar", 4096),
-            new TarPieces.Piece("file:/x/a.tar", 4096, 1024, -1, 2, List.of("k1"))),
-        List.of("k0", "k1"));
-    assertEquals(t, roundTrip(s, t));
-  }
-
-  private static List<Row> rows(DirectoryListing.Slice slice) {
-    List<Row> out = new ArrayList<>();
-    slice.rows().forEachRemaining(out::add);
-    assertEquals(slice.size(), out.size());
-    return out;
   }
 }
