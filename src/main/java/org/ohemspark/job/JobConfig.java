@@ -11,11 +11,11 @@ import org.apache.spark.network.util.JavaUtils;
 import org.ohemspark.core.LabelConvention;
 import org.ohemspark.core.OhemParams;
 import org.ohemspark.io.DatasetDescriptor;
-import org.ohemspark.spark.BadRecordMode;
+import org.ohemspark.source.BadRecordMode;
+import org.ohemspark.source.InputFormat;
 import org.ohemspark.spark.GroupBy;
-import org.ohemspark.spark.InputFormat;
-import org.ohemspark.spark.TopKMode;
 import org.ohemspark.spark.MaskFormat;
+import org.ohemspark.spark.TopKMode;
 
 /**
  * The resolved settings of one mining run. Each key is resolved in one place, in this order
@@ -40,7 +40,7 @@ import org.ohemspark.spark.MaskFormat;
  * of class names, one per line: {@link ClassNames}; else {@code dataset.json}'s
  * {@code class_names}); {@code topk} / {@code --topk} ({@code exact | approx}: {@link TopKMode});
  * {@code batches} / {@code --batches} (a CSV of {@code image_id,batch} for
- * {@code group_by=batch}: {@link org.ohemspark.spark.BatchFile}); {@code masks} /
+ * {@code group_by=batch}: {@link org.ohemspark.source.BatchFile}); {@code masks} /
  * {@code --masks} ({@code none | png}: also write {@code masks/<image_id>.png},
  * {@link org.ohemspark.spark.MaskPngs}); the model's keys ({@link ModelOptions#KEYS},
  * resolved by {@link ModelOptions}) and the report's ({@link ReportOptions#KEYS}).

@@ -9,9 +9,9 @@ import java.util.List;
 import java.util.Map;
 import org.ohemspark.core.ClassReport;
 import org.ohemspark.core.LossSketch;
-import org.ohemspark.spark.BadRecordMode;
+import org.ohemspark.source.BadRecordMode;
+import org.ohemspark.source.InferredLogits;
 import org.ohemspark.spark.GroupBy;
-import org.ohemspark.spark.InferredLogits;
 import org.ohemspark.spark.MiningSummary;
 import org.ohemspark.spark.OhemMiner;
 

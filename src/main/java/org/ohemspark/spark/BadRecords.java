@@ -20,6 +20,7 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.ohemspark.core.BadRecordException;
+import org.ohemspark.source.BadRecordMode;
 import scala.Tuple2;
 
 /**

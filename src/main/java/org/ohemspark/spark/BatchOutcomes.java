@@ -21,6 +21,7 @@ import org.ohemspark.core.ImageLosses;
 import org.ohemspark.core.KeepRule;
 import org.ohemspark.core.OhemOutcome;
 import org.ohemspark.core.OhemParams;
+import org.ohemspark.source.ImageSource;
 import scala.Tuple2;
 
 /**

@@ -6,6 +6,7 @@ import org.ohemspark.core.ClassTotals;
 import org.ohemspark.core.ExactSum;
 import org.ohemspark.core.ImageLosses;
 import org.ohemspark.core.LossBins;
+import org.ohemspark.source.StretchedImages;
 
 /**
  * The dataset's first-pass figures, summed over the images' own ({@link ImageLosses}): images,

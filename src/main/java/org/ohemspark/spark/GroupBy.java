@@ -1,6 +1,7 @@
 package org.ohemspark.spark;
 
 import java.util.Locale;
+import org.ohemspark.source.ImageSource;
 
 /** The scope the OHEM rule is applied over. */
 public enum GroupBy {

@@ -10,6 +10,10 @@ import org.apache.spark.util.LongAccumulator;
 import org.ohemspark.core.ImageLossComputer;
 import org.ohemspark.core.LabelConvention;
 import org.ohemspark.core.OhemParams;
+import org.ohemspark.source.BadRecordMode;
+import org.ohemspark.source.ImageRecords;
+import org.ohemspark.source.ImageSource;
+import org.ohemspark.source.StretchedImages;
 
 /**
  * The loss pass: each executor decodes its images and runs the cross-entropy kernel, one

@@ -8,6 +8,7 @@ import org.apache.spark.SimpleFutureAction;
 import org.apache.spark.SparkContext;
 import org.apache.spark.api.java.JavaRDD;
 import org.ohemspark.core.BadRecordException;
+import org.ohemspark.source.BadRecordMode;
 import scala.Option;
 import scala.runtime.BoxedUnit;
 

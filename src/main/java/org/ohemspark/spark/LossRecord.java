@@ -4,6 +4,7 @@ import com.esotericsoftware.kryo.DefaultSerializer;
 import com.esotericsoftware.kryo.serializers.JavaSerializer;
 import java.io.Serializable;
 import org.ohemspark.core.ImageLosses;
+import org.ohemspark.source.StretchedImages;
 
 /**
  * One record of the loss pass, as the executors cache it (deserialized Java objects, so the

@@ -1,5 +1,7 @@
 package org.ohemspark.spark;
 
+import org.ohemspark.source.BadRecordMode;
+
 /**
  * The dataset-level figures of one mining run ({@code summary.json}).
  *

@@ -2,10 +2,13 @@ package org.ohemspark.spark;
 
 import com.esotericsoftware.kryo.Kryo;
 import org.apache.spark.serializer.KryoRegistrator;
-import org.apache.spark.sql.types.BinaryType$;
 import org.ohemspark.core.ClassTotals;
 import org.ohemspark.core.ExactSum;
 import org.ohemspark.core.KeptConfusion;
+import org.ohemspark.source.DirectoryListing;
+import org.ohemspark.source.ParquetFooters;
+import org.ohemspark.source.WebDatasetTars;
+import org.apache.spark.sql.types.BinaryType$;
 
 /**
  * Registers with Kryo the classes the job makes Spark's serializer write, for sessions that set

@@ -1,5 +1,6 @@
 package org.ohemspark.spark;
 
+import java.util.List;
 import org.apache.spark.api.java.JavaPairRDD;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.broadcast.Broadcast;
@@ -8,18 +9,23 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.storage.StorageLevel;
 import org.apache.spark.util.LongAccumulator;
-import java.util.List;
 import org.ohemspark.core.BadRecordException;
 import org.ohemspark.core.ClassReport;
 import org.ohemspark.core.ImageLosses;
-import org.ohemspark.core.KeptConfusion;
 import org.ohemspark.core.KeepRule;
+import org.ohemspark.core.KeptConfusion;
 import org.ohemspark.core.LabelConvention;
 import org.ohemspark.core.LossBins;
 import org.ohemspark.core.LossSketch;
 import org.ohemspark.core.OhemOutcome;
 import org.ohemspark.core.OhemParams;
 import org.ohemspark.core.TopK;
+import org.ohemspark.source.BadRecordMode;
+import org.ohemspark.source.BatchFile;
+import org.ohemspark.source.DatasetDirectory;
+import org.ohemspark.source.ImageSource;
+import org.ohemspark.source.Partitioning;
+import org.ohemspark.source.StretchedImages;
 
 /**
  * The one entry to OHEM mining on Spark: options in, a {@link Result} out (the summary, the

@@ -13,6 +13,8 @@ import org.ohemspark.core.ImageLossComputer;
 import org.ohemspark.core.ImageLosses;
 import org.ohemspark.core.LabelConvention;
 import org.ohemspark.core.OhemParams;
+import org.ohemspark.source.FrameShards;
+import org.ohemspark.source.ShardSchema;
 
 /**
  * Each image row of a frame in the shard schema ({@link ShardSchema}) with its per-pixel

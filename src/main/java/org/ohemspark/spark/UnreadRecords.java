@@ -7,6 +7,8 @@ import java.util.Map;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.ohemspark.core.BadRecordException;
+import org.ohemspark.source.BadRecordMode;
+import org.ohemspark.source.ImageSource;
 
 /**
  * Adds to the persisted loss records the bad records only the whole loss pass can show

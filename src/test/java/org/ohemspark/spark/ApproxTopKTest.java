@@ -18,6 +18,9 @@ import org.ohemspark.core.BadRecordException;
 import org.ohemspark.core.LossSketch;
 import org.ohemspark.core.OhemParams;
 import org.ohemspark.core.SyntheticImage;
+import org.ohemspark.source.BadRecordMode;
+import org.ohemspark.source.DatasetDirectory;
+import org.ohemspark.source.SyntheticImages;
 import org.ohemspark.testing.Golden;
 import org.ohemspark.testing.SparkTestSession;
 

@@ -25,6 +25,7 @@ import org.ohemspark.core.LossHistogram;
 import org.ohemspark.core.OhemOutcome;
 import org.ohemspark.core.OhemParams;
 import org.ohemspark.core.PredictedClasses;
+import org.ohemspark.source.StretchedImages;
 import scala.Tuple2;
 import scala.reflect.ClassTag;
 import scala.reflect.ClassTag$;
@@ -36,9 +37,9 @@ import scala.reflect.ClassTag$;
  * ({@code new KryoSerializer(new SparkConf())}), and through Kryo requiring registration with
  * {@link OhemKryoRegistrator}: the cached loss records, the task results, the
  * aggregation states that come back as results or cross the tree's shuffle, the shuffled and
- * parallelized records ({@link InputsKryoRoundTripTest} has the inputs' side: the broadcast
- * Hadoop configuration, a listing's slice, a footer, a tar's index). No SparkSession
- * ({@link KryoGoldenSparkTest} runs the engine under Kryo).
+ * parallelized records ({@code org.ohemspark.source.InputsKryoRoundTripTest} has the inputs'
+ * side: the broadcast Hadoop configuration, a listing's slice, a footer, a tar's index). No
+ * SparkSession ({@link KryoGoldenSparkTest} runs the engine under Kryo).
  */
 class KryoRoundTripTest {
 

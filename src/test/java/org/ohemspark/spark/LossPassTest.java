@@ -24,6 +24,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.ohemspark.core.BadRecordException;
 import org.ohemspark.core.ImageRecord;
+import org.ohemspark.source.BadRecordMode;
+import org.ohemspark.source.DatasetDirectory;
+import org.ohemspark.source.ImageSource;
 import org.ohemspark.testing.NpyBytes;
 
 /**

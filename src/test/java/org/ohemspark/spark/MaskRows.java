@@ -11,14 +11,14 @@ import org.apache.spark.sql.Row;
 import org.ohemspark.core.CocoRle;
 
 /** Checks {@code images/}'s {@code hard_mask} against {@code hard_pixels/}'s rows. */
-final class MaskRows {
+public final class MaskRows {
   private MaskRows() {}
 
   /**
    * Every image's {@code hard_mask}, decoded at ({@code mask_height}, {@code mask_width}) =
    * ({@code height}, {@code width}), sets exactly its {@code hard_pixels/} rows' (y, x).
    */
-  static void assertMasksAreTheHardPixels(List<Row> images, List<Row> hardPixels) {
+  public static void assertMasksAreTheHardPixels(List<Row> images, List<Row> hardPixels) {
     Map<String, List<Integer>> byImage = new HashMap<>();
     for (Row h : hardPixels) {
       byImage.computeIfAbsent(h.<String>getAs("image_id"), k -> new ArrayList<>())

@@ -21,6 +21,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.ohemspark.core.ImageRecord;
 import org.ohemspark.core.LabelConvention;
+import org.ohemspark.source.DatasetDirectory;
+import org.ohemspark.source.ImageSource;
+import org.ohemspark.source.StretchedImages;
 import org.ohemspark.testing.Golden;
 import org.ohemspark.testing.NpyBytes;
 
