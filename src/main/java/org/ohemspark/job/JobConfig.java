@@ -11,11 +11,11 @@ import org.apache.spark.network.util.JavaUtils;
 import org.ohemspark.core.LabelConvention;
 import org.ohemspark.core.OhemParams;
 import org.ohemspark.io.DatasetDescriptor;
+import org.ohemspark.mining.GroupBy;
+import org.ohemspark.mining.TopKMode;
 import org.ohemspark.source.BadRecordMode;
 import org.ohemspark.source.InputFormat;
-import org.ohemspark.spark.GroupBy;
 import org.ohemspark.spark.MaskFormat;
-import org.ohemspark.spark.TopKMode;
 
 /**
  * The resolved settings of one mining run. Each key is resolved in one place, in this order

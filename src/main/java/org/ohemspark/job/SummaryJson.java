@@ -9,11 +9,11 @@ import java.util.List;
 import java.util.Map;
 import org.ohemspark.core.ClassReport;
 import org.ohemspark.core.LossSketch;
+import org.ohemspark.mining.GroupBy;
+import org.ohemspark.mining.MiningSummary;
+import org.ohemspark.mining.OhemMiner;
 import org.ohemspark.source.BadRecordMode;
 import org.ohemspark.source.InferredLogits;
-import org.ohemspark.spark.GroupBy;
-import org.ohemspark.spark.MiningSummary;
-import org.ohemspark.spark.OhemMiner;
 
 /**
  * {@code summary.json}: the run's figures and the parameters used. It holds no timestamps or

@@ -16,9 +16,9 @@ import org.apache.spark.ml.util.Identifiable;
 import org.apache.spark.ml.util.MLReader;
 import org.apache.spark.sql.Dataset;
 import org.ohemspark.core.ClassReport;
+import org.ohemspark.mining.MiningSummary;
+import org.ohemspark.mining.OhemMiner;
 import org.ohemspark.source.FrameShards;
-import org.ohemspark.spark.MiningSummary;
-import org.ohemspark.spark.OhemMiner;
 
 /**
  * The OHEM cross-entropy of a DataFrame of images as a Spark ML {@link Evaluator}, computed on

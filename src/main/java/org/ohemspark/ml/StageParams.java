@@ -12,7 +12,7 @@ import org.apache.spark.ml.param.Params;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.ohemspark.core.OhemParams;
-import org.ohemspark.spark.GroupBy;
+import org.ohemspark.mining.GroupBy;
 
 /**
  * The Params both ML stages share, made once here with their docs, defaults and validators,

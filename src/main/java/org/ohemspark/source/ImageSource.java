@@ -61,7 +61,7 @@ public interface ImageSource extends Serializable {
 
   /**
    * Bad records that only the whole loss pass can show, each as the exception naming its
-   * source, image id (or null) and reason; {@link org.ohemspark.spark.UnreadRecords} adds them to
+   * source, image id (or null) and reason; {@link org.ohemspark.mining.UnreadRecords} adds them to
    * the loss pass's records before the bad records are split off. Called once on the driver after
    * the loss pass over {@link #records}, with how many records (good and bad) came from each
    * source, as the records' {@code source} spells it (counted only if asked: one small aggregation

@@ -40,7 +40,7 @@ import org.ohemspark.spark.HadoopConf;
  * ({@link #split}): never one file's schema for all, as Spark's schema inference would take it
  * (which file depends on the name order). An
  * {@code image_id} found twice is caught with every source's, after the loss pass, in every
- * bad-record mode ({@link org.ohemspark.spark.BadRecords}).
+ * bad-record mode ({@link org.ohemspark.mining.BadRecords}).
  * The labels in shards are already after the label convention: mine them with
  * {@code train_ids} (the {@code dataset.json} the ingest writes says so).
  *

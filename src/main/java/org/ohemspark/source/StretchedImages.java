@@ -6,7 +6,7 @@ import org.ohemspark.core.ImageRecord;
 /**
  * The mined images whose logits were resized to another aspect ratio than their label mask
  * ({@link ImageRecord#aspectDiffers}), for the job's warning. Summed from the cached
- * {@link org.ohemspark.spark.LossRecord}s by {@link org.ohemspark.spark.DatasetTotals}, so a
+ * {@link org.ohemspark.mining.LossRecord}s by {@link org.ohemspark.mining.DatasetTotals}, so a
  * retried task or a recomputed partition counts each image once, as every other figure of a run.
  *
  * @param count good images whose logits were stretched

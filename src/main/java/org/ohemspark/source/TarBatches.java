@@ -28,7 +28,7 @@ import org.ohemspark.spark.RowFrames;
  * <p>{@code batch} is a JSON integer (or a number of integral value, {@code 3.0}), or a string
  * holding one (as a shard's {@code batch}
  * column may be cast). A sample without a JSON member or without a {@code batch} field gives
- * no row: the image then has no batch, which {@link org.ohemspark.spark.BatchOutcomes} reports
+ * no row: the image then has no batch, which {@link org.ohemspark.mining.BatchOutcomes} reports
  * naming the image (a batch assignment is never partial; {@code --batches FILE} replaces this one).
  * A JSON member that does not parse, whose top level is not an object, or whose {@code batch} is
  * null, fractional, out of the long range or not a number fails the read with a

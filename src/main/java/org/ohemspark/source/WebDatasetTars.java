@@ -60,7 +60,7 @@ import org.ohemspark.spark.HadoopConf;
  *       tar goes on), and from {@code hasNext()} for an unreadable rest of a tar (truncated,
  *       corrupt header) after every sample before it; the loss pass makes each an error row.
  *       A whole sample whose key is repeated, in its tar or in another, is read like any other,
- *       and the shared duplicate-id rule ({@link org.ohemspark.spark.BadRecords}) sets every copy
+ *       and the shared duplicate-id rule ({@link org.ohemspark.mining.BadRecords}) sets every copy
  *       aside.</li>
  * </ul>
  *

@@ -3,6 +3,10 @@ package org.ohemspark.spark;
 import org.apache.spark.sql.DataFrameWriter;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.ohemspark.mining.BadRecords;
+import org.ohemspark.mining.HardPixels;
+import org.ohemspark.mining.ImageRanks;
+import org.ohemspark.mining.ImageReport;
 
 /**
  * How an output table is cut into files, so that their sizes follow a target instead of the

@@ -18,6 +18,9 @@ import org.ohemspark.core.ImageLosses;
 import org.ohemspark.core.ImageRanking;
 import org.ohemspark.core.KeepRule;
 import org.ohemspark.core.KeptPixels;
+import org.ohemspark.mining.ImageReport;
+import org.ohemspark.mining.LossRecord;
+import org.ohemspark.mining.OhemMiner;
 import org.ohemspark.report.Thumbnails;
 import org.ohemspark.report.WorstImage;
 

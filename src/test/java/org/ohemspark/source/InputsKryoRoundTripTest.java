@@ -15,8 +15,8 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.ohemspark.mining.OhemKryoRegistrator;
 import org.ohemspark.spark.HadoopConf;
-import org.ohemspark.spark.OhemKryoRegistrator;
 import org.ohemspark.testing.Golden;
 import scala.reflect.ClassTag;
 import scala.reflect.ClassTag$;
@@ -25,7 +25,7 @@ import scala.reflect.ClassTag$;
  * The inputs' objects that cross Spark's data serializer come back with the same content
  * through Spark's Java serializer, through its Kryo serializer with nothing registered, and
  * through Kryo requiring registration with {@link OhemKryoRegistrator}
- * ({@code org.ohemspark.spark.KryoRoundTripTest} has the engine's side). No SparkSession.
+ * ({@code org.ohemspark.mining.KryoRoundTripTest} has the engine's side). No SparkSession.
  */
 class InputsKryoRoundTripTest {
 

@@ -21,7 +21,7 @@ import org.ohemspark.core.BadRecordException;
 import org.ohemspark.core.DenseLogits;
 import org.ohemspark.core.LabelConvention;
 import org.ohemspark.core.OhemParams;
-import org.ohemspark.spark.OhemMiner;
+import org.ohemspark.mining.OhemMiner;
 import org.ohemspark.testing.ArrayShards;
 import org.ohemspark.testing.SparkTestSession;
 

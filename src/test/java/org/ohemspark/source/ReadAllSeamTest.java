@@ -13,8 +13,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.ohemspark.core.ImageRecord;
 import org.ohemspark.core.OhemParams;
+import org.ohemspark.mining.OhemMiner;
 import org.ohemspark.spark.HadoopConf;
-import org.ohemspark.spark.OhemMiner;
 import org.ohemspark.testing.ArrayLogits;
 import org.ohemspark.testing.SparkTestSession;
 

@@ -24,12 +24,12 @@ import org.ohemspark.core.LabelConvention;
 import org.ohemspark.core.OhemParams;
 import org.ohemspark.io.DatasetDescriptor;
 import org.ohemspark.job.JobConfig;
-import org.ohemspark.spark.GroupBy;
-import org.ohemspark.spark.MaskRows;
-import org.ohemspark.spark.MiningSummary;
-import org.ohemspark.spark.OhemMiner;
+import org.ohemspark.mining.GroupBy;
+import org.ohemspark.mining.MiningSummary;
+import org.ohemspark.mining.OhemMiner;
 import org.ohemspark.testing.Golden;
 import org.ohemspark.testing.Layouts;
+import org.ohemspark.testing.MaskRows;
 import org.ohemspark.testing.SharedData;
 import org.ohemspark.testing.SparkTestSession;
 

@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.ohemspark.core.BadRecordException;
 import org.ohemspark.core.OhemParams;
-import org.ohemspark.spark.OhemMiner;
+import org.ohemspark.mining.OhemMiner;
 import org.ohemspark.testing.NpyBytes;
 import org.ohemspark.testing.Pngs;
 import org.ohemspark.testing.SparkTestSession;
