@@ -21,15 +21,15 @@ import org.ohemspark.mining.ImageReport;
 import org.ohemspark.mining.MiningSummary;
 import org.ohemspark.mining.OhemMiner;
 import org.ohemspark.mining.TopKMode;
+import org.ohemspark.output.MaskFormat;
+import org.ohemspark.output.MaskPngs;
+import org.ohemspark.output.OutputFiles;
 import org.ohemspark.source.BadRecordMode;
 import org.ohemspark.source.BatchFile;
 import org.ohemspark.source.ImageSource;
 import org.ohemspark.source.InferredLogits;
 import org.ohemspark.spark.ExecutorHeapPeaks;
 import org.ohemspark.spark.HadoopConf;
-import org.ohemspark.spark.MaskFormat;
-import org.ohemspark.spark.MaskPngs;
-import org.ohemspark.spark.OutputFiles;
 
 /**
  * Entry point of {@code jobs/ohem-mine.sh}: parses flags, resolves the configuration, runs

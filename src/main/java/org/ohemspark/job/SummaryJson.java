@@ -63,7 +63,7 @@ public final class SummaryJson {
     if (s.groupBy() == GroupBy.BATCH) {
       o.put("batches", "batches");
     }
-    if (c.masks() == org.ohemspark.spark.MaskFormat.PNG) {
+    if (c.masks() == org.ohemspark.output.MaskFormat.PNG) {
       o.put("masks", "masks");
     }
     if (s.mode() == BadRecordMode.PERMISSIVE) {

@@ -55,9 +55,9 @@ public record BadRecords(JavaRDD<LossRecord> good, Dataset<Row> quarantine, long
       .add("reason", DataTypes.StringType, true);
 
   /**
-   * Estimated size of a quarantine row on disk, bytes, for {@link org.ohemspark.spark.OutputFiles}:
-   * an id, a path and a sentence, each stored once where the reason is distinct (200 records of one
-   * reason took 21 bytes each, dictionary encoded).
+   * Estimated size of a quarantine row on disk, bytes, for
+   * {@link org.ohemspark.output.OutputFiles}: an id, a path and a sentence, each stored once where
+   * the reason is distinct (200 records of one reason took 21 bytes each, dictionary encoded).
    */
   public static final long QUARANTINE_ROW_BYTES = 256;
 

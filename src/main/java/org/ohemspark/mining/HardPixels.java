@@ -39,7 +39,7 @@ public final class HardPixels {
       .add("loss", DataTypes.DoubleType, false);
 
   /**
-   * Estimated size of a row on disk, bytes, for {@link org.ohemspark.spark.OutputFiles} (Parquet,
+   * Estimated size of a row on disk, bytes, for {@link org.ohemspark.output.OutputFiles} (Parquet,
    * snappy, as the job writes it): {@code loss} 8 (no dictionary), {@code pixel_index} about 4
    * (increasing within an image), {@code y}, {@code x}, {@code label}, {@code predicted} and
    * {@code image_id} about 2 together (dictionary and run-length encoded). Measured 12.3 to 13.6

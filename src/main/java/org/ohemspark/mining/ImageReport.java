@@ -48,7 +48,7 @@ public final class ImageReport {
 
   /**
    * Estimated size on disk of a row's columns other than {@code hard_mask}, bytes, for
-   * {@link org.ohemspark.spark.OutputFiles} (Parquet, snappy): measured 46 (group_by dataset) and
+   * {@link org.ohemspark.output.OutputFiles} (Parquet, snappy): measured 46 (group_by dataset) and
    * 60 ({@code group_by image}, four more columns) with ids of 10 characters before
    * {@code kept_loss_sum}, {@code rank} and the mask's size; rounded up to leave room for those and
    * longer ids. {@link #rowBytes} adds the mask.

@@ -19,7 +19,7 @@ import org.apache.spark.sql.types.BinaryType$;
  * <pre>
  *   --conf spark.serializer=org.apache.spark.serializer.KryoSerializer
  *   --conf spark.kryo.registrationRequired=true
- *   --conf spark.kryo.registrator=org.ohemspark.spark.OhemKryoRegistrator
+ *   --conf spark.kryo.registrator=org.ohemspark.mining.OhemKryoRegistrator
  * </pre>
  *
  * <p>It only registers: each class keeps the serializer it names itself (a

@@ -418,8 +418,8 @@ public final class OhemMiner {
    * @param lossBins the valid pixels' losses in equal bins (the report's histogram)
    * @param keptRules each good cached image with its keep rule: the pairs {@code hardPixels}
    *     and {@code images} are built from (lazily), for more per-image outputs
-   *     ({@link org.ohemspark.spark.MaskPngs}, the report's worst images:
-   *     {@link org.ohemspark.spark.ReportImages})
+   *     ({@link org.ohemspark.output.MaskPngs}, the report's worst images:
+   *     {@link org.ohemspark.output.ReportImages})
    * @param batchOutcomes with {@code --group-by batch}, the persisted batches (read by
    *     {@link #batches}, {@code images} and {@code hardPixels}); else null
    */

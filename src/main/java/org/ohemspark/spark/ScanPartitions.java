@@ -22,7 +22,7 @@ import org.apache.spark.api.java.JavaRDD;
  * executors holding them), so no block moves that would not have moved anyway.
  *
  * <p>The outputs are not written from these partitions: their files follow the loss pass's
- * partitions ({@link OutputFiles}).
+ * partitions ({@link org.ohemspark.output.OutputFiles}).
  */
 public final class ScanPartitions {
   private ScanPartitions() {}

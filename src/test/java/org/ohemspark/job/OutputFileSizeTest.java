@@ -28,9 +28,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.ohemspark.mining.OhemMiner;
+import org.ohemspark.output.OutputFiles;
 import org.ohemspark.source.BadRecordMode;
 import org.ohemspark.source.DatasetDirectory;
-import org.ohemspark.spark.OutputFiles;
 import org.ohemspark.testing.SparkTestSession;
 
 /**

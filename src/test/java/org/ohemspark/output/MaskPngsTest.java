@@ -1,4 +1,4 @@
-package org.ohemspark.spark;
+package org.ohemspark.output;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;

@@ -1,4 +1,4 @@
-package org.ohemspark.spark;
+package org.ohemspark.output;
 
 import static org.apache.spark.sql.functions.col;
 
@@ -16,6 +16,7 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.ohemspark.report.Thumbnails;
+import org.ohemspark.spark.HadoopConf;
 import scala.Tuple2;
 
 /**

@@ -1,4 +1,4 @@
-package org.ohemspark.spark;
+package org.ohemspark.output;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -10,6 +10,7 @@ import org.ohemspark.core.KeepRule;
 import org.ohemspark.core.KeptLabelMask;
 import org.ohemspark.core.KeptPixels;
 import org.ohemspark.io.LabelPngWriter;
+import org.ohemspark.spark.HadoopConf;
 
 /**
  * The {@code masks/} output of {@code --masks png}: one grey PNG per image,

@@ -1,4 +1,4 @@
-package org.ohemspark.spark;
+package org.ohemspark.output;
 
 import org.apache.spark.sql.DataFrameWriter;
 import org.apache.spark.sql.Dataset;
@@ -7,6 +7,7 @@ import org.ohemspark.mining.BadRecords;
 import org.ohemspark.mining.HardPixels;
 import org.ohemspark.mining.ImageRanks;
 import org.ohemspark.mining.ImageReport;
+import org.ohemspark.spark.ScanPartitions;
 
 /**
  * How an output table is cut into files, so that their sizes follow a target instead of the

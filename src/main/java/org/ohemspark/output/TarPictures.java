@@ -1,4 +1,4 @@
-package org.ohemspark.spark;
+package org.ohemspark.output;
 
 import java.io.BufferedInputStream;
 import java.io.InputStream;
@@ -10,6 +10,7 @@ import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.ohemspark.io.WebDatasetTar;
+import org.ohemspark.spark.HadoopConf;
 import scala.Tuple2;
 
 /**

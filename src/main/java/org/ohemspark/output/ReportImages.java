@@ -1,4 +1,4 @@
-package org.ohemspark.spark;
+package org.ohemspark.output;
 
 import com.esotericsoftware.kryo.DefaultSerializer;
 import com.esotericsoftware.kryo.serializers.JavaSerializer;
@@ -23,6 +23,7 @@ import org.ohemspark.mining.LossRecord;
 import org.ohemspark.mining.OhemMiner;
 import org.ohemspark.report.Thumbnails;
 import org.ohemspark.report.WorstImage;
+import org.ohemspark.spark.HadoopConf;
 
 /**
  * The report's worst images, gathered in two small jobs over the cached records: the first
