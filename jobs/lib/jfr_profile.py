@@ -66,14 +66,14 @@ CATEGORIES = [
         "org.apache.spark.serializer.", "org.apache.spark.util.io.ChunkedByteBuffer"]),
     ("top-k histogram", ["ohemspark.core.LossHistogram", "ohemspark.core.TopKSearch"]),
     ("per-image scans (totals, top-k tail, kept pixels)", [
-        "ohemspark.core.KeptPixels", "ohemspark.spark.DistributedTopK",
-        "ohemspark.spark.DatasetTotals", "ohemspark.spark.ImageReport",
-        "ohemspark.spark.ImageKeepRule", "ohemspark.core.ExactSum"]),
+        "ohemspark.core.KeptPixels", "ohemspark.mining.DistributedTopK",
+        "ohemspark.mining.DatasetTotals", "ohemspark.mining.ImageReport",
+        "ohemspark.mining.ImageKeepRule", "ohemspark.core.ExactSum"]),
     ("compression", ["org.xerial.snappy", "io.airlift.compress", "com.github.luben",
                      "org.apache.parquet.hadoop.codec"]),
     ("parquet encoding", ["org.apache.parquet.", "shaded.parquet.", "datasources.parquet."]),
     ("rows: Row objects, encoder (hard_pixels/, images/)", [
-        "ohemspark.spark.HardPixels", "org.apache.spark.sql.RowFactory",
+        "ohemspark.mining.HardPixels", "org.apache.spark.sql.RowFactory",
         "org.apache.spark.sql.catalyst.expressions.GenericRow", "GeneratedClass",
         "org.apache.spark.sql.catalyst.", "org.apache.spark.unsafe."]),
     ("Spark SQL planning, codegen", ["org.codehaus.janino", "org.codehaus.commons",

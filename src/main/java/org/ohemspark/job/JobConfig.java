@@ -11,11 +11,11 @@ import org.apache.spark.network.util.JavaUtils;
 import org.ohemspark.core.LabelConvention;
 import org.ohemspark.core.OhemParams;
 import org.ohemspark.io.DatasetDescriptor;
-import org.ohemspark.spark.BadRecordMode;
-import org.ohemspark.spark.GroupBy;
-import org.ohemspark.spark.InputFormat;
-import org.ohemspark.spark.TopKMode;
-import org.ohemspark.spark.MaskFormat;
+import org.ohemspark.mining.GroupBy;
+import org.ohemspark.mining.TopKMode;
+import org.ohemspark.output.MaskFormat;
+import org.ohemspark.source.BadRecordMode;
+import org.ohemspark.source.InputFormat;
 
 /**
  * The resolved settings of one mining run. Each key is resolved in one place, in this order
@@ -36,13 +36,13 @@ import org.ohemspark.spark.MaskFormat;
  * PERMISSIVE | DROPMALFORMED}), {@code format} / {@code --format} ({@code auto | dir | parquet |
  * webdataset}), {@code output_file_size} / {@code --output-file-size} (target size of an output
  * file: bytes, or with a unit as Spark's sizes, {@code 128m}; see
- * {@link org.ohemspark.spark.OutputFiles}), {@code class_names} / {@code --class-names} (a file
+ * {@link org.ohemspark.output.OutputFiles}), {@code class_names} / {@code --class-names} (a file
  * of class names, one per line: {@link ClassNames}; else {@code dataset.json}'s
  * {@code class_names}); {@code topk} / {@code --topk} ({@code exact | approx}: {@link TopKMode});
  * {@code batches} / {@code --batches} (a CSV of {@code image_id,batch} for
- * {@code group_by=batch}: {@link org.ohemspark.spark.BatchFile}); {@code masks} /
+ * {@code group_by=batch}: {@link org.ohemspark.source.BatchFile}); {@code masks} /
  * {@code --masks} ({@code none | png}: also write {@code masks/<image_id>.png},
- * {@link org.ohemspark.spark.MaskPngs}); the model's keys ({@link ModelOptions#KEYS},
+ * {@link org.ohemspark.output.MaskPngs}); the model's keys ({@link ModelOptions#KEYS},
  * resolved by {@link ModelOptions}) and the report's ({@link ReportOptions#KEYS}).
  */
 public record JobConfig(String input, String output, OhemParams params,

@@ -5,12 +5,12 @@ import java.util.Map;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.SparkSession;
 import org.ohemspark.core.LossBins;
+import org.ohemspark.mining.OhemMiner;
+import org.ohemspark.output.ReportImages;
 import org.ohemspark.report.Histogram;
 import org.ohemspark.report.ReportData;
 import org.ohemspark.report.ReportPage;
 import org.ohemspark.spark.HadoopConf;
-import org.ohemspark.spark.OhemMiner;
-import org.ohemspark.spark.ReportImages;
 
 /**
  * Gathers the mining report's data from a finished run and renders {@code report.html}

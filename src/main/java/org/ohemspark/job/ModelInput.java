@@ -6,11 +6,11 @@ import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.SparkSession;
 import org.ohemspark.core.LabelConvention;
 import org.ohemspark.model.ModelConfigException;
-import org.ohemspark.spark.ImageSource;
-import org.ohemspark.spark.InferredLogits;
-import org.ohemspark.spark.LabelledImageSource;
-import org.ohemspark.spark.ModelSetup;
-import org.ohemspark.spark.SavedLogits;
+import org.ohemspark.source.ImageSource;
+import org.ohemspark.source.InferredLogits;
+import org.ohemspark.source.LabelledImageSource;
+import org.ohemspark.source.ModelSetup;
+import org.ohemspark.source.SavedLogits;
 
 /**
  * The input of a run with {@code --model}: the images and labels of the input, the model read,

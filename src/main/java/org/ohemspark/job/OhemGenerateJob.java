@@ -15,14 +15,14 @@ import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.SparkSession;
+import org.ohemspark.core.LabelConvention;
+import org.ohemspark.core.OhemParams;
 import org.ohemspark.core.SyntheticImage;
 import org.ohemspark.io.LabelPngWriter;
 import org.ohemspark.io.NpyWriter;
-import org.ohemspark.core.LabelConvention;
-import org.ohemspark.core.OhemParams;
+import org.ohemspark.source.ShardWriter;
+import org.ohemspark.source.SyntheticImages;
 import org.ohemspark.spark.HadoopConf;
-import org.ohemspark.spark.ShardWriter;
-import org.ohemspark.spark.SyntheticImages;
 
 /**
  * Entry point of {@code jobs/ohem-generate.sh}: writes a {@link SyntheticImage} dataset. Images

@@ -14,14 +14,14 @@ import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.SparkSession;
 import org.ohemspark.core.BadRecordException;
-import org.ohemspark.spark.ImageSource;
-import org.ohemspark.spark.InputFormat;
-import org.ohemspark.spark.ShardWriter;
+import org.ohemspark.source.ImageSource;
+import org.ohemspark.source.InputFormat;
+import org.ohemspark.source.ShardWriter;
 
 /**
  * Entry point of {@code jobs/ohem-ingest.sh}: reads a dataset directory or WebDataset tars
  * (or Parquet shards, to re-shard), checks every image as the mining job does, and commits
- * Parquet shards ({@link org.ohemspark.spark.ShardSchema}) plus a {@code _dataset.json} under
+ * Parquet shards ({@link org.ohemspark.source.ShardSchema}) plus a {@code _dataset.json} under
  * the output folder (the leading {@code _} makes Parquet readers skip it). Exits with an
  * {@link ExitCode}.
  *

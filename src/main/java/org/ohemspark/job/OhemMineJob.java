@@ -14,22 +14,22 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.ohemspark.core.BadRecordException;
 import org.ohemspark.io.DatasetDescriptor;
-import org.ohemspark.spark.BadRecordMode;
-import org.ohemspark.spark.BatchFile;
-import org.ohemspark.spark.BadRecords;
+import org.ohemspark.mining.BadRecords;
+import org.ohemspark.mining.GroupBy;
+import org.ohemspark.mining.HardPixels;
+import org.ohemspark.mining.ImageReport;
+import org.ohemspark.mining.MiningSummary;
+import org.ohemspark.mining.OhemMiner;
+import org.ohemspark.mining.TopKMode;
+import org.ohemspark.output.MaskFormat;
+import org.ohemspark.output.MaskPngs;
+import org.ohemspark.output.OutputFiles;
+import org.ohemspark.source.BadRecordMode;
+import org.ohemspark.source.BatchFile;
+import org.ohemspark.source.ImageSource;
+import org.ohemspark.source.InferredLogits;
 import org.ohemspark.spark.ExecutorHeapPeaks;
 import org.ohemspark.spark.HadoopConf;
-import org.ohemspark.spark.GroupBy;
-import org.ohemspark.spark.HardPixels;
-import org.ohemspark.spark.ImageReport;
-import org.ohemspark.spark.ImageSource;
-import org.ohemspark.spark.InferredLogits;
-import org.ohemspark.spark.MaskFormat;
-import org.ohemspark.spark.MaskPngs;
-import org.ohemspark.spark.MiningSummary;
-import org.ohemspark.spark.OhemMiner;
-import org.ohemspark.spark.OutputFiles;
-import org.ohemspark.spark.TopKMode;
 
 /**
  * Entry point of {@code jobs/ohem-mine.sh}: parses flags, resolves the configuration, runs

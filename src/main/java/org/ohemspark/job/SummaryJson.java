@@ -9,11 +9,11 @@ import java.util.List;
 import java.util.Map;
 import org.ohemspark.core.ClassReport;
 import org.ohemspark.core.LossSketch;
-import org.ohemspark.spark.BadRecordMode;
-import org.ohemspark.spark.GroupBy;
-import org.ohemspark.spark.InferredLogits;
-import org.ohemspark.spark.MiningSummary;
-import org.ohemspark.spark.OhemMiner;
+import org.ohemspark.mining.GroupBy;
+import org.ohemspark.mining.MiningSummary;
+import org.ohemspark.mining.OhemMiner;
+import org.ohemspark.source.BadRecordMode;
+import org.ohemspark.source.InferredLogits;
 
 /**
  * {@code summary.json}: the run's figures and the parameters used. It holds no timestamps or
@@ -63,7 +63,7 @@ public final class SummaryJson {
     if (s.groupBy() == GroupBy.BATCH) {
       o.put("batches", "batches");
     }
-    if (c.masks() == org.ohemspark.spark.MaskFormat.PNG) {
+    if (c.masks() == org.ohemspark.output.MaskFormat.PNG) {
       o.put("masks", "masks");
     }
     if (s.mode() == BadRecordMode.PERMISSIVE) {

@@ -16,15 +16,15 @@ import org.apache.spark.ml.util.Identifiable;
 import org.apache.spark.ml.util.MLReader;
 import org.apache.spark.sql.Dataset;
 import org.ohemspark.core.ClassReport;
-import org.ohemspark.spark.FrameShards;
-import org.ohemspark.spark.MiningSummary;
-import org.ohemspark.spark.OhemMiner;
+import org.ohemspark.mining.MiningSummary;
+import org.ohemspark.mining.OhemMiner;
+import org.ohemspark.source.FrameShards;
 
 /**
  * The OHEM cross-entropy of a DataFrame of images as a Spark ML {@link Evaluator}, computed on
  * the executors by the job's engine ({@link OhemMiner}): no pixel reaches the driver.
  *
- * <p>Input: a DataFrame in the shard schema ({@code org.ohemspark.spark.ShardSchema}: what
+ * <p>Input: a DataFrame in the shard schema ({@code org.ohemspark.source.ShardSchema}: what
  * {@code spark.read().parquet(shardsDir)} gives for the shards {@code jobs/ohem-ingest.sh}
  * writes): one row per image, logits {@code [C, h, w]} and labels {@code [H, W]} (after the label
  * convention). The columns of the image id, logits and labels may have other names

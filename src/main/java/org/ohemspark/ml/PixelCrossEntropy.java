@@ -15,7 +15,7 @@ import org.apache.spark.ml.util.MLReader;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.types.StructType;
-import org.ohemspark.spark.PixelLossColumns;
+import org.ohemspark.mining.PixelLossColumns;
 
 /**
  * Per-pixel softmax cross-entropy of each image as a Spark ML {@link Transformer}: to a

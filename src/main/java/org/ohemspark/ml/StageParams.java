@@ -12,7 +12,7 @@ import org.apache.spark.ml.param.Params;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.ohemspark.core.OhemParams;
-import org.ohemspark.spark.GroupBy;
+import org.ohemspark.mining.GroupBy;
 
 /**
  * The Params both ML stages share, made once here with their docs, defaults and validators,
@@ -21,7 +21,7 @@ import org.ohemspark.spark.GroupBy;
  * 255, {@code classWeights} (unset: none), {@code labelSmoothing} 0 (in [0, 1]),
  * {@code alignCorners} false, and the input's column names {@code imageIdCol},
  * {@code logitsCol}, {@code labelsCol} (default {@code image_id}, {@code logits},
- * {@code labels}: the shard schema's, {@code org.ohemspark.spark.ShardSchema}). The meaning of
+ * {@code labels}: the shard schema's, {@code org.ohemspark.source.ShardSchema}). The meaning of
  * each is the job's (docs/configuration.md).
  */
 final class StageParams {

@@ -18,7 +18,7 @@ import org.ohemspark.io.PositionedFile;
  * task's reader). A stale or mismatched Hadoop checksum file is explained
  * ({@link HadoopConf#checksumMismatch}).
  */
-final class HadoopChannel implements SeekableByteChannel, PositionedFile {
+public final class HadoopChannel implements SeekableByteChannel, PositionedFile {
   private final String path;
   private final FSDataInputStream in;
   private final long size;
@@ -32,7 +32,7 @@ final class HadoopChannel implements SeekableByteChannel, PositionedFile {
   }
 
   /** Opens {@code path} through its FileSystem ({@link HadoopConf#open}). */
-  static HadoopChannel open(String path, HadoopConf conf) throws IOException {
+  public static HadoopChannel open(String path, HadoopConf conf) throws IOException {
     HadoopConf.Opened f = conf.open(path);
     return new HadoopChannel(path, f.in(), f.length());
   }

@@ -13,11 +13,11 @@ import org.apache.spark.sql.types.StructType;
  * every row, this plans the conversion as a generated serializer inside the consumer's stage
  * (as {@code Dataset.map} does), so millions of output rows go to a writer with no extra copy.
  */
-final class RowFrames {
+public final class RowFrames {
   private RowFrames() {}
 
   /** The rows of {@code rows}, which must match {@code schema}, lazily. */
-  static Dataset<Row> of(SparkSession spark, JavaRDD<Row> rows, StructType schema) {
+  public static Dataset<Row> of(SparkSession spark, JavaRDD<Row> rows, StructType schema) {
     return spark.createDataset(rows.rdd(), Encoders.row(schema));
   }
 }

@@ -9,21 +9,20 @@ import org.apache.spark.api.java.JavaRDD;
  * {@value #MAX_BLOCKS_PER_TASK} cached blocks (so that a cluster whose executors are not all
  * up yet, or a huge dataset, still gets tasks enough to spread).
  *
- * <p>The loss pass cuts its input small ({@link Partitioning}: a few images' logits per task),
- * because a task unrolls its partition's records before Spark can cache or spill them. A pass
- * over the cached records (the totals, each top-k histogram level, the top-k tail, the tie
- * counts) only reads them, block after block, and builds one small state (counts, a
- * histogram): its task's memory does not grow with the blocks it reads. Run in the loss
- * pass's partitions, such a pass costs one task per few images, each with its own scheduling,
- * result and, past {@link TreeDepth#MAX_AT_DRIVER} partitions, another level of
- * {@code treeAggregate} shuffle; that fixed cost per task was most of each pass (on a 2-core
- * machine, 64 images of 512x1024 in 22 partitions: 13 ns per pixel for a histogram pass whose
- * own arithmetic costs 3.6; BENCHMARKS.md). Spark's coalescing keeps each cached block's
- * locality (a task's parents are grouped by the executors holding them), so no block moves
- * that would not have moved anyway.
+ * <p>The loss pass cuts its input small ({@link org.ohemspark.source.Partitioning}: a few images'
+ * logits per task), because a task unrolls its partition's records before Spark can cache or spill
+ * them. A pass over the cached records (the totals, each top-k histogram level, the top-k tail, the
+ * tie counts) only reads them, block after block, and builds one small state (counts, a histogram):
+ * its task's memory does not grow with the blocks it reads. Run in the loss pass's partitions, such
+ * a pass costs one task per few images, each with its own scheduling, result and, past
+ * {@link TreeDepth#MAX_AT_DRIVER} partitions, another level of {@code treeAggregate} shuffle; that
+ * fixed cost per task was most of each pass (on a 2-core machine, 64 images of 512x1024 in 22
+ * partitions: 13 ns per pixel for a histogram pass whose own arithmetic costs 3.6; BENCHMARKS.md).
+ * Spark's coalescing keeps each cached block's locality (a task's parents are grouped by the
+ * executors holding them), so no block moves that would not have moved anyway.
  *
  * <p>The outputs are not written from these partitions: their files follow the loss pass's
- * partitions ({@link OutputFiles}).
+ * partitions ({@link org.ohemspark.output.OutputFiles}).
  */
 public final class ScanPartitions {
   private ScanPartitions() {}
@@ -49,7 +48,7 @@ public final class ScanPartitions {
    * {@code parallelism} cores: {@code min(partitions, max(TASKS_PER_CORE * parallelism,
    * ceil(partitions / MAX_BLOCKS_PER_TASK)))}.
    */
-  static int partitions(int partitions, int parallelism) {
+  public static int partitions(int partitions, int parallelism) {
     long perCore = (long) TASKS_PER_CORE * Math.max(1, parallelism);
     long perBlocks = (partitions + (long) MAX_BLOCKS_PER_TASK - 1) / MAX_BLOCKS_PER_TASK;
     return (int) Math.min(partitions, Math.max(perCore, perBlocks));

@@ -29,7 +29,7 @@ import org.ohemspark.core.PredictedClasses;
 import org.ohemspark.core.SyntheticImage;
 import org.ohemspark.io.NpyArray;
 import org.ohemspark.io.NpyWriter;
-import org.ohemspark.spark.LossRecord;
+import org.ohemspark.mining.LossRecord;
 import scala.jdk.javaapi.CollectionConverters;
 import scala.reflect.ClassTag;
 import scala.reflect.ClassTag$;

@@ -27,8 +27,8 @@ import org.ohemspark.core.LossHistogram;
 import org.ohemspark.core.OhemParams;
 import org.ohemspark.io.LabelDecoder;
 import org.ohemspark.io.NpyArray;
+import org.ohemspark.mining.LossRecord;
 import org.ohemspark.spark.HadoopConf;
-import org.ohemspark.spark.LossRecord;
 
 /**
  * Where the executor's time per pixel goes outside Spark (issue 13, profile), not a test: the

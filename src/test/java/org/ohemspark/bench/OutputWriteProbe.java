@@ -16,7 +16,7 @@ import org.apache.spark.sql.DataFrameWriter;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
-import org.ohemspark.spark.OhemMiner;
+import org.ohemspark.mining.OhemMiner;
 
 /**
  * What writing the outputs costs, and what cheaper encodings of {@code hard_pixels/} would save

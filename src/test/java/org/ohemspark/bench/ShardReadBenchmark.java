@@ -21,9 +21,9 @@ import org.apache.spark.sql.types.StructType;
 import org.ohemspark.core.DenseLogits;
 import org.ohemspark.core.ImageRecord;
 import org.ohemspark.core.Logits;
+import org.ohemspark.source.ParquetShards;
+import org.ohemspark.source.ShardSchema;
 import org.ohemspark.spark.HadoopConf;
-import org.ohemspark.spark.ParquetShards;
-import org.ohemspark.spark.ShardSchema;
 import org.ohemspark.testing.ArrayShards;
 
 /**

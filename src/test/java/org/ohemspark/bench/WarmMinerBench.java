@@ -6,8 +6,8 @@ import java.util.Locale;
 import org.apache.spark.SparkConf;
 import org.apache.spark.sql.SparkSession;
 import org.ohemspark.io.DatasetDescriptor;
-import org.ohemspark.spark.MiningSummary;
-import org.ohemspark.spark.OhemMiner;
+import org.ohemspark.mining.MiningSummary;
+import org.ohemspark.mining.OhemMiner;
 
 /**
  * The library call in a warm session (issue 13, "Start-up": users who hold a SparkSession pay

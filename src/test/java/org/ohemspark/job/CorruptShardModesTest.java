@@ -32,7 +32,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.ohemspark.spark.RowGroupLimit;
+import org.ohemspark.source.RowGroupLimit;
 import org.ohemspark.testing.JobOutputs;
 import org.ohemspark.testing.SparkTestSession;
 import org.ohemspark.testing.Tars;

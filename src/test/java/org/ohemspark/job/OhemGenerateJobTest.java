@@ -25,7 +25,7 @@ import org.ohemspark.core.OhemParams;
 import org.ohemspark.core.SyntheticImage;
 import org.ohemspark.io.LabelDecoder;
 import org.ohemspark.io.NpyArray;
-import org.ohemspark.spark.SyntheticImages;
+import org.ohemspark.source.SyntheticImages;
 import org.ohemspark.testing.JobOutputs;
 import org.ohemspark.testing.SparkTestSession;
 

@@ -205,11 +205,11 @@ class OhemIngestJobTest {
     java.util.Properties file = new java.util.Properties();
     file.setProperty("format", "parquet");
     org.ohemspark.io.DatasetDescriptor none = org.ohemspark.io.DatasetDescriptor.EMPTY;
-    assertEquals(org.ohemspark.spark.InputFormat.PARQUET, JobConfig.resolve(file, none,
+    assertEquals(org.ohemspark.source.InputFormat.PARQUET, JobConfig.resolve(file, none,
         java.util.Map.of("input", "x")).format());
-    assertEquals(org.ohemspark.spark.InputFormat.WEBDATASET, JobConfig.resolve(file, none,
+    assertEquals(org.ohemspark.source.InputFormat.WEBDATASET, JobConfig.resolve(file, none,
         java.util.Map.of("input", "x", "format", "webdataset")).format(), "the flag wins");
-    assertEquals(org.ohemspark.spark.InputFormat.AUTO, JobConfig.resolve(new java.util
+    assertEquals(org.ohemspark.source.InputFormat.AUTO, JobConfig.resolve(new java.util
         .Properties(), none, java.util.Map.of("input", "x")).format(), "default: detect");
   }
 
@@ -257,7 +257,7 @@ class OhemIngestJobTest {
       Files.copy(SAMPLE.resolve("logits/street_0003.npy"), data.resolve("logits/s" + i + ".npy"));
       Files.copy(SAMPLE.resolve("labels/street_0003.npy"), data.resolve("labels/s" + i + ".npy"));
     }
-    spark.conf().set(org.ohemspark.spark.RowGroupLimit.KEY, "200k");
+    spark.conf().set(org.ohemspark.source.RowGroupLimit.KEY, "200k");
     try {
       Path shards = tmp.resolve("capped");
       JobRun in = ingest("--input", data.toString(), "--output", shards.toString());
@@ -274,7 +274,7 @@ class OhemIngestJobTest {
       assertEquals(results(tmp.resolve("dir-mined/summary.json")),
           results(tmp.resolve("capped-mined/summary.json")));
 
-      spark.conf().set(org.ohemspark.spark.RowGroupLimit.KEY, "50k");
+      spark.conf().set(org.ohemspark.source.RowGroupLimit.KEY, "50k");
       Path none = tmp.resolve("none");
       JobRun over = ingest("--input", data.toString(), "--output", none.toString());
       assertEquals(ExitCode.BAD_INPUT, over.code(), over.err());
@@ -282,7 +282,7 @@ class OhemIngestJobTest {
           + "spark.ohem.parquet.maxRowGroupBytes = 50.0 KiB"), over.err());
       assertFalse(Files.exists(none));
     } finally {
-      spark.conf().unset(org.ohemspark.spark.RowGroupLimit.KEY);
+      spark.conf().unset(org.ohemspark.source.RowGroupLimit.KEY);
     }
   }
 }

@@ -22,10 +22,10 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.ohemspark.spark.HardPixels;
-import org.ohemspark.spark.GroupBy;
-import org.ohemspark.spark.ImageRanks;
-import org.ohemspark.spark.ImageReport;
+import org.ohemspark.mining.GroupBy;
+import org.ohemspark.mining.HardPixels;
+import org.ohemspark.mining.ImageRanks;
+import org.ohemspark.mining.ImageReport;
 import org.ohemspark.testing.FaultyFileSystem;
 import org.ohemspark.testing.SparkTestSession;
 
@@ -100,7 +100,7 @@ class OhemMineJobTest {
     JsonNode s = json(out.resolve("summary.json"));
     List<Row> classes = spark.read().parquet(out.resolve("classes").toString())
         .sort("class_id").collectAsList();
-    assertEquals(Arrays.asList(org.ohemspark.spark.ClassTables.CLASSES_SCHEMA.fieldNames()),
+    assertEquals(Arrays.asList(org.ohemspark.mining.ClassTables.CLASSES_SCHEMA.fieldNames()),
         Arrays.asList(spark.read().parquet(out.resolve("classes").toString()).schema()
             .fieldNames()));
     assertEquals(5, classes.size());

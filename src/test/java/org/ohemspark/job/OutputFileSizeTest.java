@@ -27,10 +27,10 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.ohemspark.spark.BadRecordMode;
-import org.ohemspark.spark.DatasetDirectory;
-import org.ohemspark.spark.OhemMiner;
-import org.ohemspark.spark.OutputFiles;
+import org.ohemspark.mining.OhemMiner;
+import org.ohemspark.output.OutputFiles;
+import org.ohemspark.source.BadRecordMode;
+import org.ohemspark.source.DatasetDirectory;
 import org.ohemspark.testing.SparkTestSession;
 
 /**

@@ -28,13 +28,13 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.ohemspark.core.ImageRecord;
 import org.ohemspark.core.SyntheticImage;
-import org.ohemspark.spark.DatasetDirectory;
+import org.ohemspark.source.DatasetDirectory;
+import org.ohemspark.source.ImageSource;
+import org.ohemspark.source.ParquetShards;
+import org.ohemspark.source.Partitioning;
+import org.ohemspark.source.SyntheticImages;
+import org.ohemspark.source.WebDatasetTars;
 import org.ohemspark.spark.HadoopConf;
-import org.ohemspark.spark.ImageSource;
-import org.ohemspark.spark.ParquetShards;
-import org.ohemspark.spark.Partitioning;
-import org.ohemspark.spark.SyntheticImages;
-import org.ohemspark.spark.WebDatasetTars;
 import org.ohemspark.testing.JobOutputs;
 import org.ohemspark.testing.Layouts;
 import org.ohemspark.testing.NpyBytes;
@@ -255,7 +255,7 @@ class PartitionBytesTest {
 
     for (String mode : List.of("FAILFAST", "PERMISSIVE")) {
       WebDatasetTars source = new WebDatasetTars(tars.toString(),
-          org.ohemspark.spark.BadRecordMode.parse(mode));
+          org.ohemspark.source.BadRecordMode.parse(mode));
       assertEquals(expected, imagesPerPartition(source, Partitioning.bytes(TARGET)), mode);
       List<Long> rowStarts = source.records(spark, Partitioning.bytes(TARGET)).javaRDD()
           .map(r -> r.getLong(2)).collect();
@@ -414,7 +414,7 @@ class PartitionBytesTest {
 
   /** The image ids each partition of a model source's records reads, partition by partition. */
   private static List<List<String>> imagesPerPartition(
-      org.ohemspark.spark.LabelledImageSource source, Partitioning partitioning) {
+      org.ohemspark.source.LabelledImageSource source, Partitioning partitioning) {
     HadoopConf conf = new HadoopConf(spark.sparkContext().hadoopConfiguration());
     JavaRDD<String> ids = source.records(spark, partitioning).javaRDD().mapPartitions(rows -> {
       List<String> out = new ArrayList<>();
@@ -452,7 +452,7 @@ class PartitionBytesTest {
       expected.add(run.stream().map(ids::get).toList());
     }
     assertTrue(expected.size() >= 6 && expected.size() <= 12, expected.toString());
-    org.ohemspark.spark.ImageDirectory source = new org.ohemspark.spark.ImageDirectory(
+    org.ohemspark.source.ImageDirectory source = new org.ohemspark.source.ImageDirectory(
         dir.toString());
     assertEquals(expected, imagesPerPartition(source, Partitioning.bytes(MODEL_TARGET)));
     // the default (64 MiB, 4 MiB encoded) is far above: one partition per core
@@ -493,8 +493,8 @@ class PartitionBytesTest {
     }
     assertTrue(expected.size() >= 6 && expected.size() <= 12, expected.toString());
     for (String mode : List.of("FAILFAST", "PERMISSIVE")) {
-      org.ohemspark.spark.ImageTars source = new org.ohemspark.spark.ImageTars(
-          tars.toString(), org.ohemspark.spark.BadRecordMode.parse(mode));
+      org.ohemspark.source.ImageTars source = new org.ohemspark.source.ImageTars(
+          tars.toString(), org.ohemspark.source.BadRecordMode.parse(mode));
       assertEquals(expected, imagesPerPartition(source, Partitioning.bytes(target)), mode);
       // --partitions N: whole tars
       assertEquals(List.of(ids), imagesPerPartition(source, Partitioning.of(3, target)), mode);
@@ -518,7 +518,7 @@ class PartitionBytesTest {
     }
     long cuts = (Files.size(file) + OPEN - 1) / OPEN;
     assertTrue(cuts >= 4, "the file is cut in " + cuts);
-    org.ohemspark.spark.ImageShards source = new org.ohemspark.spark.ImageShards(
+    org.ohemspark.source.ImageShards source = new org.ohemspark.source.ImageShards(
         tmp.resolve("model-shards").toString());
     List<List<String>> parts = imagesPerPartition(source, Partitioning.bytes(target));
     assertEquals(cuts, parts.size());

@@ -28,7 +28,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.ohemspark.core.DenseLogits;
-import org.ohemspark.spark.ShardSchema;
+import org.ohemspark.source.ShardSchema;
 import org.ohemspark.testing.ArrayShards;
 import org.ohemspark.testing.JobOutputs;
 import org.ohemspark.testing.SparkTestSession;

@@ -23,7 +23,7 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
-import org.ohemspark.spark.ShardSchema;
+import org.ohemspark.source.ShardSchema;
 import org.ohemspark.testing.Golden;
 import org.ohemspark.testing.GoldenShards;
 import org.ohemspark.testing.SparkTestSession;

@@ -5,7 +5,7 @@ import java.util.List;
 import org.apache.spark.sql.Row;
 import org.ohemspark.core.Logits;
 import org.ohemspark.io.NpyArray;
-import org.ohemspark.spark.ShardSchema;
+import org.ohemspark.source.ShardSchema;
 
 /** A golden case's images as rows of the shard schema ({@link ShardSchema#SCHEMA}), by image. */
 public final class GoldenShards {
