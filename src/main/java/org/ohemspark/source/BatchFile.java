@@ -26,26 +26,30 @@ public final class BatchFile {
    * @throws BadRecordException naming the file when it does not exist
    */
   public static Dataset<Row> read(SparkSession spark, String file) {
-    try {
-      Path p = new Path(file);
-      if (!p.getFileSystem(spark.sparkContext().hadoopConfiguration()).exists(p)) {
-        throw new BadRecordException(file, null, "the batch assignment file does not exist");
-      }
-    } catch (IOException e) {
-      throw new BadRecordException(file, null, "cannot read: " + e.getMessage(), e);
+    if (!exists(spark, new Path(file))) {
+      throw new BadRecordException(file, null, "the batch assignment file does not exist");
     }
+    return csv(spark, file);
+  }
+
+  /** The CSV's rows through Spark's reader, lazily, in its FAILFAST mode. */
+  private static Dataset<Row> csv(SparkSession spark, String file) {
     return spark.read().option("header", "true").option("mode", "FAILFAST")
         .schema("image_id STRING, batch LONG").csv(file);
+  }
+
+  /** Whether {@code p} exists, one metadata call; an I/O failure names the path. */
+  private static boolean exists(SparkSession spark, Path p) {
+    try {
+      return p.getFileSystem(spark.sparkContext().hadoopConfiguration()).exists(p);
+    } catch (IOException e) {
+      throw new BadRecordException(p.toString(), null, "cannot read: " + e.getMessage(), e);
+    }
   }
 
   /** {@code <dir>/batches.csv} if it exists, else null. */
   static Dataset<Row> beside(SparkSession spark, String dir) {
     Path p = new Path(dir, NAME);
-    try {
-      return p.getFileSystem(spark.sparkContext().hadoopConfiguration()).exists(p)
-          ? read(spark, p.toString()) : null;
-    } catch (IOException e) {
-      throw new BadRecordException(p.toString(), null, "cannot read: " + e.getMessage(), e);
-    }
+    return exists(spark, p) ? csv(spark, p.toString()) : null;
   }
 }
