@@ -7,10 +7,8 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Stream;
-import org.apache.spark.SparkConf;
-import org.apache.spark.serializer.JavaSerializer;
-import org.apache.spark.serializer.KryoSerializer;
 import org.apache.spark.serializer.Serializer;
+import org.ohemspark.testing.Serializers;
 import org.apache.spark.sql.catalyst.expressions.GenericRowWithSchema;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
@@ -28,8 +26,6 @@ import org.ohemspark.core.PredictedClasses;
 import org.ohemspark.source.StretchedImages;
 import org.ohemspark.spark.JavaSerialized;
 import scala.Tuple2;
-import scala.reflect.ClassTag;
-import scala.reflect.ClassTag$;
 
 /**
  * Every object the engine hands to Spark's data serializer (the session's
@@ -44,18 +40,12 @@ import scala.reflect.ClassTag$;
  */
 class KryoRoundTripTest {
 
-  /** Java; Kryo with nothing registered; Kryo requiring registration, with our registrator. */
   static Stream<Serializer> serializers() {
-    SparkConf required = new SparkConf().set("spark.kryo.registrationRequired", "true")
-        .set("spark.kryo.registrator", OhemKryoRegistrator.class.getName());
-    return Stream.of(new JavaSerializer(new SparkConf()), new KryoSerializer(new SparkConf()),
-        new KryoSerializer(required));
+    return Serializers.all();
   }
 
-  @SuppressWarnings("unchecked")
   private static <T> T roundTrip(Serializer s, T value) {
-    ClassTag<Object> tag = ClassTag$.MODULE$.Any();
-    return (T) s.newInstance().deserialize(s.newInstance().serialize(value, tag), tag);
+    return Serializers.roundTrip(s, value);
   }
 
   private static ImageLosses image(String id, int[] labels) {

@@ -6,10 +6,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 import org.apache.hadoop.conf.Configuration;
-import org.apache.spark.SparkConf;
-import org.apache.spark.serializer.JavaSerializer;
-import org.apache.spark.serializer.KryoSerializer;
 import org.apache.spark.serializer.Serializer;
+import org.ohemspark.testing.Serializers;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
@@ -18,8 +16,6 @@ import org.junit.jupiter.params.provider.MethodSource;
 import org.ohemspark.mining.OhemKryoRegistrator;
 import org.ohemspark.spark.HadoopConf;
 import org.ohemspark.testing.Golden;
-import scala.reflect.ClassTag;
-import scala.reflect.ClassTag$;
 
 /**
  * The inputs' objects that cross Spark's data serializer come back with the same content
@@ -29,18 +25,12 @@ import scala.reflect.ClassTag$;
  */
 class InputsKryoRoundTripTest {
 
-  /** Java; Kryo with nothing registered; Kryo requiring registration, with our registrator. */
   static Stream<Serializer> serializers() {
-    SparkConf required = new SparkConf().set("spark.kryo.registrationRequired", "true")
-        .set("spark.kryo.registrator", OhemKryoRegistrator.class.getName());
-    return Stream.of(new JavaSerializer(new SparkConf()), new KryoSerializer(new SparkConf()),
-        new KryoSerializer(required));
+    return Serializers.all();
   }
 
-  @SuppressWarnings("unchecked")
   private static <T> T roundTrip(Serializer s, T value) {
-    ClassTag<Object> tag = ClassTag$.MODULE$.Any();
-    return (T) s.newInstance().deserialize(s.newInstance().serialize(value, tag), tag);
+    return Serializers.roundTrip(s, value);
   }
 
   /**
