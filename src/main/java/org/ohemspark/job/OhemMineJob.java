@@ -5,7 +5,9 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.Future;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
@@ -28,6 +30,7 @@ import org.ohemspark.source.BadRecordMode;
 import org.ohemspark.source.BatchFile;
 import org.ohemspark.source.ImageSource;
 import org.ohemspark.source.InferredLogits;
+import org.ohemspark.spark.ConcurrentActions;
 import org.ohemspark.spark.ExecutorHeapPeaks;
 import org.ohemspark.spark.HadoopConf;
 
@@ -130,23 +133,42 @@ public final class OhemMineJob {
                 scala.reflect.ClassTag$.MODULE$.apply(HadoopConf.class)),
             staged.path("masks"));
       }
-      // each hard_mask is distinct: a dictionary only costs time there
-      files.ordered(r.images(), ImageReport.rowBytes(r.summary().nImages(),
-          r.summary().nKept()))
-          .option("parquet.enable.dictionary#hard_mask", "false").parquet(staged.path("images"));
-      // pixel_index and loss are nearly all distinct: a dictionary only costs time there
-      files.perPartition(r.hardPixels(), r.summary().nKept(), HardPixels.ROW_BYTES)
-          .option("parquet.enable.dictionary#pixel_index", "false")
-          .option("parquet.enable.dictionary#loss", "false").parquet(staged.path("hard_pixels"));
-      // O(C) and O(C^2) rows built on the driver: one small file each
-      r.classes().write().parquet(staged.path("classes"));
-      if (r.batches() != null) {
-        files.gathered(r.batches(), ImageReport.ROW_BYTES).parquet(staged.path("batches"));
-      }
-      r.confusion().write().parquet(staged.path("confusion"));
-      if (config.mode() == BadRecordMode.PERMISSIVE) {
-        files.gathered(r.quarantine(), BadRecords.QUARANTINE_ROW_BYTES, "image_id", "source")
-            .parquet(staged.path("quarantine"));
+      String html;
+      try (ConcurrentActions writes = ConcurrentActions.on(spark.sparkContext(),
+          "ohem-mine outputs")) {
+        // each hard_mask is distinct: a dictionary only costs time there
+        writes.run(() -> files.ordered(r.images(), ImageReport.rowBytes(r.summary().nImages(),
+            r.summary().nKept()))
+            .option("parquet.enable.dictionary#hard_mask", "false")
+            .parquet(staged.path("images")));
+        // pixel_index and loss are nearly all distinct: a dictionary only costs time there
+        writes.run(() -> files.perPartition(r.hardPixels(), r.summary().nKept(),
+            HardPixels.ROW_BYTES)
+            .option("parquet.enable.dictionary#pixel_index", "false")
+            .option("parquet.enable.dictionary#loss", "false")
+            .parquet(staged.path("hard_pixels")));
+        // O(C) and O(C^2) rows built on the driver: one small file each
+        writes.run(() -> r.classes().write().parquet(staged.path("classes")));
+        if (r.batches() != null) {
+          writes.run(() -> files.gathered(r.batches(), ImageReport.ROW_BYTES)
+              .parquet(staged.path("batches")));
+        }
+        writes.run(() -> r.confusion().write().parquet(staged.path("confusion")));
+        if (config.mode() == BadRecordMode.PERMISSIVE) {
+          writes.run(() -> files.gathered(r.quarantine(), BadRecords.QUARANTINE_ROW_BYTES,
+              "image_id", "source").parquet(staged.path("quarantine")));
+        }
+        Future<String> page = null;
+        if (report.enabled()) {
+          Map<String, Object> summaryMap = SummaryJson.toMap(r.summary(), r.classReport(),
+              config, inferredBy);
+          JobConfig reported = config;
+          int pictures = report.images();
+          page = writes.submit(() -> MiningReport.html(spark, r, summaryMap, reported,
+              pictures, t0));
+        }
+        writes.awaitAll();
+        html = page == null ? null : page.get();
       }
       if (r.summary().nBadRecords() > 0) {
         Row first = r.quarantine().first();
@@ -164,9 +186,8 @@ public final class OhemMineJob {
       }
       staged.writeText("summary.json", SummaryJson.toJson(r.summary(), r.classReport(),
           config, inferredBy));
-      if (report.enabled()) { // in the staging directory: never half-written
-        staged.writeText("report.html", MiningReport.html(spark, r, SummaryJson.toMap(
-            r.summary(), r.classReport(), config, inferredBy), config, report.images(), t0));
+      if (html != null) { // in the staging directory: never half-written
+        staged.writeText("report.html", html);
       }
       staged.commit();
       long t2 = System.nanoTime();
