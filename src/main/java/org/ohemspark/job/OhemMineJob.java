@@ -135,28 +135,30 @@ public final class OhemMineJob {
       }
       String html;
       try (ConcurrentActions writes = ConcurrentActions.on(spark.sparkContext(),
-          "ohem-mine outputs")) {
+          "ohem-mine")) {
+        long imageBytes = ImageReport.rowBytes(r.summary().nImages(), r.summary().nKept());
         // each hard_mask is distinct: a dictionary only costs time there
-        writes.run(() -> files.ordered(r.images(), ImageReport.rowBytes(r.summary().nImages(),
-            r.summary().nKept()))
+        writes.run("write images/", () -> files.ordered(r.images(), imageBytes)
             .option("parquet.enable.dictionary#hard_mask", "false")
             .parquet(staged.path("images")));
         // pixel_index and loss are nearly all distinct: a dictionary only costs time there
-        writes.run(() -> files.perPartition(r.hardPixels(), r.summary().nKept(),
-            HardPixels.ROW_BYTES)
+        writes.run("write hard_pixels/", () -> files.perPartition(r.hardPixels(),
+                r.summary().nKept(), HardPixels.ROW_BYTES)
             .option("parquet.enable.dictionary#pixel_index", "false")
             .option("parquet.enable.dictionary#loss", "false")
             .parquet(staged.path("hard_pixels")));
         // O(C) and O(C^2) rows built on the driver: one small file each
-        writes.run(() -> r.classes().write().parquet(staged.path("classes")));
+        writes.run("write classes/", () -> r.classes().write().parquet(staged.path("classes")));
         if (r.batches() != null) {
-          writes.run(() -> files.gathered(r.batches(), ImageReport.ROW_BYTES)
+          writes.run("write batches/", () -> files.gathered(r.batches(), ImageReport.ROW_BYTES)
               .parquet(staged.path("batches")));
         }
-        writes.run(() -> r.confusion().write().parquet(staged.path("confusion")));
+        writes.run("write confusion/",
+            () -> r.confusion().write().parquet(staged.path("confusion")));
         if (config.mode() == BadRecordMode.PERMISSIVE) {
-          writes.run(() -> files.gathered(r.quarantine(), BadRecords.QUARANTINE_ROW_BYTES,
-              "image_id", "source").parquet(staged.path("quarantine")));
+          writes.run("write quarantine/", () -> files.gathered(r.quarantine(),
+              BadRecords.QUARANTINE_ROW_BYTES, "image_id", "source")
+              .parquet(staged.path("quarantine")));
         }
         Future<String> page = null;
         if (report.enabled()) {
@@ -164,8 +166,8 @@ public final class OhemMineJob {
               config, inferredBy);
           JobConfig reported = config;
           int pictures = report.images();
-          page = writes.submit(() -> MiningReport.html(spark, r, summaryMap, reported,
-              pictures, t0));
+          page = writes.submit("report.html", () -> MiningReport.html(spark, r, summaryMap,
+              reported, pictures, t0));
         }
         writes.awaitAll();
         html = page == null ? null : page.get();

@@ -4,6 +4,7 @@ import java.awt.Graphics2D;
 import java.awt.Image;
 import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
+import java.awt.image.DataBufferInt;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -19,7 +20,9 @@ import org.ohemspark.core.KeptPixels;
  * {@code H x W}, or the colourised label mask where there is none) with its kept pixels marked
  * in {@link Palette#KEPT} and the rest dimmed, the label mask and the predicted classes in
  * {@link Palette}'s colours. Pictures are reduced by area averaging, masks by nearest neighbour
- * (their colours stay the palette's). Memory: a few {@code H x W} int images of the one image.
+ * (their colours stay the palette's). Pixels are written through the images' {@code int}
+ * buffers, not per-pixel {@code setRGB} calls. Memory: one {@code H x W} int image and a
+ * {@code boolean[H * W]} of the one image, and the thumbnails.
  */
 public final class Thumbnails {
   private Thumbnails() {}
@@ -45,30 +48,56 @@ public final class Thumbnails {
   public static Set of(ImageLosses img, KeepRule rule, int ignoreIndex, byte[] photo) {
     int h = img.height();
     int w = img.width();
-    BufferedImage labels = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
-    BufferedImage predicted = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
-    for (int i = 0; i < h * w; i++) {
-      int l = img.label(i);
-      labels.setRGB(i % w, i / w, Palette.rgb(l == ignoreIndex ? -1 : l));
-      predicted.setRGB(i % w, i / w, Palette.rgb(img.predicted(i)));
+    int tw = Math.min(w, MAX_WIDTH);
+    int th = Math.max(1, (int) Math.round((double) h * tw / w));
+    // the masks straight at the thumbnail's size: nearest neighbour reads one label per pixel
+    BufferedImage labels = new BufferedImage(tw, th, BufferedImage.TYPE_INT_RGB);
+    BufferedImage predicted = new BufferedImage(tw, th, BufferedImage.TYPE_INT_RGB);
+    int[] labelRgb = pixels(labels);
+    int[] predictedRgb = pixels(predicted);
+    for (int ty = 0; ty < th; ty++) {
+      int y = nearest(ty, th, h);
+      for (int tx = 0; tx < tw; tx++) {
+        int i = y * w + nearest(tx, tw, w);
+        int l = img.label(i);
+        labelRgb[ty * tw + tx] = Palette.rgb(l == ignoreIndex ? -1 : l);
+        predictedRgb[ty * tw + tx] = Palette.rgb(img.predicted(i));
+      }
     }
     BufferedImage base = decode(photo, w, h);
     boolean isPhoto = base != null;
-    if (base == null) {
-      base = copy(labels);
+    if (base == null) { // the colourised label mask at full size
+      base = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
+      int[] rgb = pixels(base);
+      for (int i = 0; i < h * w; i++) {
+        int l = img.label(i);
+        rgb[i] = Palette.rgb(l == ignoreIndex ? -1 : l);
+      }
     }
+    int[] rgb = pixels(base);
     boolean[] kept = new boolean[h * w];
     KeptPixels.forEach(img, rule, ignoreIndex, (i, label, loss) -> kept[i] = true);
     for (int i = 0; i < h * w; i++) {
-      int x = i % w;
-      int y = i / w;
-      base.setRGB(x, y, kept[i] ? blend(base.getRGB(x, y), Palette.KEPT, KEPT_ALPHA)
-          : scale(base.getRGB(x, y), DIM));
+      rgb[i] = kept[i] ? blend(rgb[i], Palette.KEPT, KEPT_ALPHA) : scale(rgb[i], DIM);
     }
-    int tw = Math.min(w, MAX_WIDTH);
-    int th = Math.max(1, (int) Math.round((double) h * tw / w));
-    return new Set(png(reduce(base, tw, th, true)), png(reduce(labels, tw, th, false)),
-        png(reduce(predicted, tw, th, false)), isPhoto);
+    return new Set(png(reduce(base, tw, th)), png(labels), png(predicted), isPhoto);
+  }
+
+  /**
+   * The source row (or column) of thumbnail row {@code t} of {@code tn} under nearest-neighbour
+   * sampling of {@code n} source rows: the one holding the thumbnail pixel's centre,
+   * {@code floor((t + 0.5) * n / tn)}.
+   */
+  static int nearest(int t, int tn, int n) {
+    return (int) Math.min(n - 1, ((2L * t + 1) * n) / (2L * tn));
+  }
+
+  /**
+   * The pixels of a {@code TYPE_INT_RGB} image, {@code 0xRRGGBB} row-major, in place: reads and
+   * writes through this array skip the colour model's per-pixel calls ({@code setRGB}).
+   */
+  private static int[] pixels(BufferedImage img) {
+    return ((DataBufferInt) img.getRaster().getDataBuffer()).getData();
   }
 
   /**
@@ -96,7 +125,7 @@ public final class Thumbnails {
     Graphics2D g = rgb.createGraphics();
     g.drawImage(src, 0, 0, null);
     g.dispose();
-    return png(reduce(rgb, w, h, true));
+    return png(reduce(rgb, w, h));
   }
 
   /** The encoded picture decoded and scaled to {@code w x h} (bilinear), or null. */
@@ -122,13 +151,6 @@ public final class Thumbnails {
     return out;
   }
 
-  private static BufferedImage copy(BufferedImage src) {
-    BufferedImage out = new BufferedImage(src.getWidth(), src.getHeight(),
-        BufferedImage.TYPE_INT_RGB);
-    out.getRaster().setRect(src.getRaster());
-    return out;
-  }
-
   /** {@code a} moved towards {@code b} by {@code t}, per channel. */
   static int blend(int a, int b, double t) {
     int r = (int) Math.round(((a >> 16) & 0xff) * (1 - t) + ((b >> 16) & 0xff) * t);
@@ -141,19 +163,14 @@ public final class Thumbnails {
     return blend(rgb, 0, 1 - f);
   }
 
-  private static BufferedImage reduce(BufferedImage src, int w, int h, boolean smooth) {
+  /** {@code src} reduced to {@code w x h} by area averaging (AWT's), or itself at that size. */
+  private static BufferedImage reduce(BufferedImage src, int w, int h) {
     if (src.getWidth() == w && src.getHeight() == h) {
       return src;
     }
     BufferedImage out = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
     Graphics2D g = out.createGraphics();
-    if (smooth) {
-      g.drawImage(src.getScaledInstance(w, h, Image.SCALE_AREA_AVERAGING), 0, 0, null);
-    } else {
-      g.setRenderingHint(RenderingHints.KEY_INTERPOLATION,
-          RenderingHints.VALUE_INTERPOLATION_NEAREST_NEIGHBOR);
-      g.drawImage(src, 0, 0, w, h, null);
-    }
+    g.drawImage(src.getScaledInstance(w, h, Image.SCALE_AREA_AVERAGING), 0, 0, null);
     g.dispose();
     return out;
   }

@@ -53,17 +53,22 @@ public final class ConcurrentActions implements AutoCloseable {
   }
 
   /**
-   * @param description the job group's description in Spark's UI (e.g. "ohem-mine outputs")
+   * @param description the job group's description in Spark's UI (e.g. "ohem-mine")
    */
   public static ConcurrentActions on(SparkContext sc, String description) {
     return new ConcurrentActions(sc, description);
   }
 
-  /** Starts {@code action} (one or more Spark actions) on its own driver thread. */
+  /**
+   * Starts {@code action} (one or more Spark actions) on its own driver thread.
+   *
+   * @param what the action's jobs' description in Spark's UI, after the group's (e.g.
+   *     "write images/")
+   */
   @SuppressWarnings("unchecked")
-  public <T> Future<T> submit(Callable<T> action) {
+  public <T> Future<T> submit(String what, Callable<T> action) {
     Future<T> f = (Future<T>) done.submit(() -> {
-      sc.setJobGroup(group, description, false);
+      sc.setJobGroup(group, description + ": " + what, false);
       try {
         return action.call();
       } finally {
@@ -75,8 +80,8 @@ public final class ConcurrentActions implements AutoCloseable {
   }
 
   /** {@link #submit} for an action with no result. */
-  public Future<?> run(ThrowingRunnable action) {
-    return submit(() -> {
+  public Future<?> run(String what, ThrowingRunnable action) {
+    return submit(what, () -> {
       action.run();
       return null;
     });

@@ -46,12 +46,12 @@ class ConcurrentActionsTest {
     Future<Long> a;
     Future<Long> b;
     try (ConcurrentActions actions = ConcurrentActions.on(spark.sparkContext(), "test")) {
-      a = actions.submit(() -> {
+      a = actions.submit("test", () -> {
         started.countDown();
         assertTrue(started.await(60, TimeUnit.SECONDS), "the other action never started");
         return jsc.parallelize(List.of(1, 2, 3), 2).count();
       });
-      b = actions.submit(() -> {
+      b = actions.submit("test", () -> {
         started.countDown();
         assertTrue(started.await(60, TimeUnit.SECONDS), "the other action never started");
         return jsc.parallelize(IntStream.range(0, 10).boxed().toList(), 2)
@@ -70,13 +70,13 @@ class ConcurrentActionsTest {
     IllegalStateException boom = new IllegalStateException("boom: the images/ write failed");
     Future<Long> slow;
     try (ConcurrentActions actions = ConcurrentActions.on(spark.sparkContext(), "test")) {
-      slow = actions.submit(() -> jsc.parallelize(
+      slow = actions.submit("test", () -> jsc.parallelize(
           IntStream.range(0, elements).boxed().toList(), 2).map(x -> {
             Thread.sleep(10);
             PROCESSED.incrementAndGet(); // local[2]: the tasks run in this JVM
             return x;
           }).count());
-      actions.run(() -> {
+      actions.run("test", () -> {
         // fail once the slow job's tasks are running
         while (PROCESSED.get() == 0) {
           Thread.sleep(10);
