@@ -9,6 +9,7 @@ import org.apache.spark.SparkContext;
 import org.apache.spark.api.java.JavaRDD;
 import org.ohemspark.core.BadRecordException;
 import org.ohemspark.source.BadRecordMode;
+import org.ohemspark.spark.Rethrow;
 import scala.Option;
 import scala.runtime.BoxedUnit;
 
@@ -120,7 +121,7 @@ final class LossPass {
           throw failure(firstBad);
         }
       }
-      throw LossPass.<RuntimeException>rethrow(jobFailure(e));
+      throw Rethrow.unchecked(jobFailure(e));
     }
     synchronized (this) {
       if (firstBad != null) { // every task had ended before the cancellation
@@ -143,15 +144,6 @@ final class LossPass {
   private Throwable jobFailure(Exception e) {
     Option<scala.util.Try<BoxedUnit>> done = job.value();
     return done.isDefined() && done.get().isFailure() ? done.get().failed().get() : e;
-  }
-
-  /**
-   * Rethrows {@code e} unchanged: Spark's Scala actions throw {@code SparkException} (checked in
-   * Java) undeclared, and callers (the job's exit codes) expect it as any other action gives it.
-   */
-  @SuppressWarnings("unchecked")
-  private static <E extends Throwable> E rethrow(Throwable e) throws E {
-    throw (E) e;
   }
 
   private static BadRecordException failure(LossRecord bad) {

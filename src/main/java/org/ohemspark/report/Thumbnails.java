@@ -59,8 +59,7 @@ public final class Thumbnails {
       int y = nearest(ty, th, h);
       for (int tx = 0; tx < tw; tx++) {
         int i = y * w + nearest(tx, tw, w);
-        int l = img.label(i);
-        labelRgb[ty * tw + tx] = Palette.rgb(l == ignoreIndex ? -1 : l);
+        labelRgb[ty * tw + tx] = labelColour(img.label(i), ignoreIndex);
         predictedRgb[ty * tw + tx] = Palette.rgb(img.predicted(i));
       }
     }
@@ -70,8 +69,7 @@ public final class Thumbnails {
       base = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
       int[] rgb = pixels(base);
       for (int i = 0; i < h * w; i++) {
-        int l = img.label(i);
-        rgb[i] = Palette.rgb(l == ignoreIndex ? -1 : l);
+        rgb[i] = labelColour(img.label(i), ignoreIndex);
       }
     }
     int[] rgb = pixels(base);
@@ -81,6 +79,11 @@ public final class Thumbnails {
       rgb[i] = kept[i] ? blend(rgb[i], Palette.KEPT, KEPT_ALPHA) : scale(rgb[i], DIM);
     }
     return new Set(png(reduce(base, tw, th)), png(labels), png(predicted), isPhoto);
+  }
+
+  /** The palette's colour of a label, {@link Palette#IGNORE} for the ignore index. */
+  private static int labelColour(int label, int ignoreIndex) {
+    return Palette.rgb(label == ignoreIndex ? -1 : label);
   }
 
   /**

@@ -127,17 +127,8 @@ public final class ConcurrentActions implements AutoCloseable {
       for (Throwable t : later) {
         first.addSuppressed(t);
       }
-      throw ConcurrentActions.<Exception>rethrow(first);
+      throw Rethrow.unchecked(first);
     }
-  }
-
-  /**
-   * Rethrows {@code t} unchanged: an action may throw Spark's {@code SparkException} (checked in
-   * Java) undeclared, and callers examine the failure as the action gave it.
-   */
-  @SuppressWarnings("unchecked")
-  private static <E extends Throwable> E rethrow(Throwable t) throws E {
-    throw (E) t;
   }
 
   /**
